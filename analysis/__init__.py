@@ -1,0 +1,1 @@
+"""Indicators, sectors, scoring, clustering and export for kerja sama daerah suggestions."""

@@ -1,0 +1,1 @@
+"""Boundaries, coordinate reference systems and adjacency of kabupaten/kota."""

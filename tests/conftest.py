@@ -1,0 +1,51 @@
+"""Shared fixtures.
+
+Real-data tests read the folder named by ``KERJASAMA_DATA`` (``.ci/run`` points it at
+``../shared/data``). Locally they are skipped when it is absent; under CI (``CI=true``) a missing
+data folder fails the run instead, so a green CI always means the real-data tests ran.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+
+def _real_data_dir() -> Path | None:
+    env = os.environ.get("KERJASAMA_DATA")
+    if env and (Path(env) / "boundaries").is_dir():
+        return Path(env)
+    return None
+
+
+@pytest.fixture(scope="session")
+def real_data() -> Path:
+    """The real data folder (``boundaries/`` + ``indicators/``)."""
+    folder = _real_data_dir()
+    if folder is None:
+        if os.environ.get("CI"):
+            pytest.fail("KERJASAMA_DATA does not name a data folder with boundaries/ in CI")
+        pytest.skip("real data not available: set KERJASAMA_DATA to the shared data folder")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def national_adm2(real_data: Path) -> Path:
+    return real_data / "boundaries" / "idn_adm2.gpkg"
+
+
+@pytest.fixture(scope="session")
+def kaltim_shp(real_data: Path) -> Path:
+    return real_data / "boundaries" / "kaltim_adm2.shp"
+
+
+@pytest.fixture(scope="session")
+def national_indicators(real_data: Path) -> Path:
+    return real_data / "indicators" / "idn_kabkota_indicators.csv"
+
+
+@pytest.fixture(scope="session")
+def kaltim_indicators(real_data: Path) -> Path:
+    return real_data / "indicators" / "kaltim_indicators.csv"
