@@ -81,7 +81,9 @@ def default_boundaries(
     explicit: str | os.PathLike[str] | None = None, preferred: str | None = None
 ) -> Path:
     """The boundary file of the data folder (``preferred`` name if present, else the only one)."""
-    return _pick(require_data_dir(explicit) / "boundaries", BOUNDARY_SUFFIXES, preferred, "boundary")
+    return _pick(
+        require_data_dir(explicit) / "boundaries", BOUNDARY_SUFFIXES, preferred, "boundary"
+    )
 
 
 def default_indicators(

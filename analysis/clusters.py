@@ -1,0 +1,508 @@
+"""Joint and contract cluster candidates: static set attributes, scores, ranking.
+
+A *candidate* is one connected member set (``analysis.candidates.enumerate_sets``) in one form:
+
+* **joint** (pelayanan bersama): members share a gap; components ``need`` (shared need,
+  ``s * mean(gap) + (1 - s) * min(gap)``: the minimum rewards "high and similar" gaps and, unlike a
+  spread penalty, never falls when a gap rises), ``scale`` (combined population, log-scaled
+  between the smallest region and the ``max_size`` largest regions of the scope) and
+  ``cohesion``. Qualifies when every member has a gap score and ``need >= joint_min_need``.
+* **contract** (kontrak pelayanan): the **provider** is the member with the highest capacity
+  (ties: smallest code); components ``capacity`` (provider capacity), ``client_need`` (mean client
+  gap), ``contrast`` (provider capacity minus the clients' mean capacity, clipped at 0), ``reach``
+  (share of clients bordering the provider directly) and ``cohesion``. Qualifies when every member
+  has gap and capacity scores, provider capacity ``>= contract_min_capacity``, some client gap
+  ``>= contract_min_gap`` and every client borders the provider or reaches it through exactly one
+  intermediate member (within the cluster).
+
+``cohesion = border_weight * border + (1 - border_weight) * links`` with ``border = min(1,
+2 * internal shared border / sum of member perimeters / border_ref)`` and ``links = 1 - sum of
+maritime hop penalties / (size - 1)`` (a hop costs ``base + (1 - base) * min(1, km / ref_km)``).
+
+Each score is the weighted mean of its components (weights normalised to sum 1), so it lies in
+[0, 1]. Raising a member's gap never lowers a joint score (mean and min are monotone); raising
+the provider's capacity never lowers a contract score (capacity and contrast rise, the provider
+stays the provider). Ranking per sector: score (rounded to 1e-9) descending, size ascending,
+``cluster_id`` ascending.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
+
+import numpy as np
+import pandas as pd
+
+from analysis.candidates import edge_positions
+from kerjasama.errors import InputError
+
+FORMS = ("joint", "contract")
+COMPONENTS = {
+    "joint": ("need", "scale", "cohesion"),
+    "contract": ("capacity", "client_need", "contrast", "reach", "cohesion"),
+}
+CANDIDATE_COLUMNS = (
+    "cluster_id",
+    "rank",
+    "sector",
+    "form",
+    "members",
+    "member_names",
+    "provider",
+    "size",
+    "score",
+    "score_components",
+    "explanation",
+    "cross_province",
+    "maritime_links",
+    "stability",
+    "data_years",
+    "wajib_indication",
+)
+
+
+@dataclass(frozen=True)
+class ClusterSettings:
+    """The ``[clusters]`` table of ``sectors.toml`` (see the comments there)."""
+
+    population: str
+    need_mean_share: float
+    joint_min_need: float
+    contract_min_capacity: float
+    contract_min_gap: float
+    border_weight: float
+    border_ref: float
+    maritime_base_penalty: float
+    maritime_ref_km: float
+    top: int
+    stability_draws: int
+    stability_concentration: float
+    stability_top: int
+    stability_seed: int
+    portfolio_time_limit: float
+    weights: Mapping[str, Mapping[str, float]]
+
+    @classmethod
+    def from_mapping(cls, table: Mapping, source: str = "sectors.toml") -> ClusterSettings:
+        """Validate a ``[clusters]`` table; raise :class:`InputError` naming the bad key."""
+        values = {}
+        for f in fields(cls):
+            if f.name not in table:
+                raise InputError(
+                    f"{source}: [clusters] lacks the key '{f.name}'. Add it (see the packaged "
+                    "analysis/sectors.toml for the documented default)."
+                )
+            values[f.name] = table[f.name]
+        for name in ("need_mean_share", "border_weight", "maritime_base_penalty"):
+            if not 0 <= float(values[name]) <= 1:
+                raise InputError(f"{source}: [clusters] {name} must lie in [0, 1].")
+        for name in ("border_ref", "maritime_ref_km", "stability_concentration"):
+            if not float(values[name]) > 0:
+                raise InputError(f"{source}: [clusters] {name} must be positive.")
+        values["weights"] = check_weights(values["weights"], source=source)
+        return cls(**values)
+
+
+def check_weights(weights: Mapping, *, source: str = "weights", base=None) -> dict:
+    """Complete and validate per-form weights; each form's weights are non-negative, sum > 0.
+
+    ``base`` (a complete weights mapping) supplies the components ``weights`` leaves out, so the
+    app can override one slider at a time.
+    """
+    out: dict[str, dict[str, float]] = {}
+    for form, comps in COMPONENTS.items():
+        given = dict((base or {}).get(form, {}))
+        given.update(dict(weights.get(form, {})))
+        unknown = sorted(set(given) - set(comps))
+        if unknown:
+            raise InputError(
+                f"{source}: unknown {form} weight(s) {', '.join(unknown)}; use {', '.join(comps)}."
+            )
+        missing = [c for c in comps if c not in given]
+        if missing:
+            raise InputError(f"{source}: [clusters.weights.{form}] lacks {', '.join(missing)}.")
+        vals = {c: float(given[c]) for c in comps}
+        if any(not np.isfinite(v) or v < 0 for v in vals.values()) or sum(vals.values()) <= 0:
+            raise InputError(
+                f"{source}: {form} weights must be finite, >= 0 and not all 0; got {vals}."
+            )
+        out[form] = vals
+    return out
+
+
+def normalised_weights(weights: Mapping[str, Mapping[str, float]], form: str) -> np.ndarray:
+    """Weights of ``form`` in :data:`COMPONENTS` order, summing to 1."""
+    w = np.array([float(weights[form][c]) for c in COMPONENTS[form]])
+    return w / w.sum()
+
+
+# --------------------------------------------------------------------------------------------
+# Static attributes of member sets (no indicator data needed)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SetAttributes:
+    """Per-set arrays that depend on geometry and adjacency only (cache them).
+
+    ``adjacency[s, i, j]`` is True when members ``i`` and ``j`` of set ``s`` are linked (any kind
+    used); ``direct[s, j]`` / ``within2[s, j]`` count the other members one / at most two hops
+    from member ``j`` inside the set; ``pair_maritime_km[s, p]`` is the distance of a maritime
+    link between the ``p``-th member pair (NaN when that pair has no maritime link).
+    """
+
+    sets: np.ndarray
+    size: np.ndarray
+    adjacency: np.ndarray
+    direct: np.ndarray
+    within2: np.ndarray
+    border_km: np.ndarray
+    perimeter_km: np.ndarray
+    pair_maritime_km: np.ndarray
+    maritime_links: np.ndarray
+    land_connected: np.ndarray
+    cross_province: np.ndarray
+
+
+def member_pairs(width: int) -> list[tuple[int, int]]:
+    """Column pairs ``(i, j)``, ``i < j``, of a set array of ``width`` columns."""
+    return [(i, j) for i in range(width) for j in range(i + 1, width)]
+
+
+def set_attributes(
+    sets: np.ndarray,
+    edges: pd.DataFrame,
+    ids: Sequence[str],
+    *,
+    perimeter_km: np.ndarray,
+    province: np.ndarray,
+    kinds: Sequence[str] = ("land", "maritime"),
+) -> SetAttributes:
+    """Compute the static attributes of every set (vectorised over sets).
+
+    Parameters
+    ----------
+    sets
+        Output of :func:`analysis.candidates.enumerate_sets` on the same ``edges``, ``ids``.
+    perimeter_km, province
+        Per-region arrays aligned with ``sorted(ids)``.
+    """
+    n = len(ids)
+    m, width = sets.shape
+    u, v, rows = edge_positions(edges, ids, kinds=kinds)
+    kind = edges["kind"].to_numpy()[rows]
+    border = (
+        pd.to_numeric(edges["shared_border_km"], errors="coerce").to_numpy(float)[rows]
+        if "shared_border_km" in edges
+        else np.zeros(len(rows))
+    )
+    dist = (
+        pd.to_numeric(edges["distance_km"], errors="coerce").to_numpy(float)[rows]
+        if "distance_km" in edges
+        else np.zeros(len(rows))
+    )
+    key = u * n + v
+    # One link per pair; a land link wins over a maritime one for the same pair.
+    order = np.lexsort((kind != "land", key))
+    key, kind, border, dist = key[order], kind[order], border[order], dist[order]
+    first = np.r_[True, key[1:] != key[:-1]] if len(key) else np.zeros(0, bool)
+    key, kind, border, dist = key[first], kind[first], border[first], dist[first]
+    is_land = kind == "land"
+    border = np.where(is_land, np.nan_to_num(border), 0.0)
+
+    adjacency = np.zeros((m, width, width), dtype=bool)
+    land_adj = np.zeros((m, width, width), dtype=bool)
+    border_km = np.zeros(m)
+    pairs = member_pairs(width)
+    pair_mar = np.full((m, len(pairs)), np.nan, dtype=np.float32)
+    for p, (i, j) in enumerate(pairs):
+        a, b = sets[:, i], sets[:, j]
+        valid = (a >= 0) & (b >= 0)
+        k = np.where(valid, a * n + b, -1)
+        pos = np.searchsorted(key, k)
+        pos_c = np.minimum(pos, max(len(key) - 1, 0))
+        hit = valid & (pos < len(key)) & (key[pos_c] == k) if len(key) else valid & False
+        adjacency[:, i, j] = adjacency[:, j, i] = hit
+        land = hit & is_land[pos_c] if len(key) else hit
+        land_adj[:, i, j] = land_adj[:, j, i] = land
+        border_km += np.where(land, border[pos_c] if len(key) else 0.0, 0.0)
+        mar = hit & ~land
+        pair_mar[:, p] = np.where(mar, dist[pos_c] if len(key) else np.nan, np.nan)
+
+    present = sets >= 0
+    size = present.sum(axis=1)
+    adj_i = adjacency.astype(np.int16)
+    two = (np.matmul(adj_i, adj_i) > 0) | adjacency
+    eye = np.eye(width, dtype=bool)[None]
+    two &= ~eye & present[:, None, :] & present[:, :, None]
+    direct = adjacency.sum(axis=2).astype(np.int8)
+    within2 = two.sum(axis=2).astype(np.int8)
+
+    reach = (land_adj | (eye & present[:, :, None])).astype(np.int16)
+    for _ in range(3):  # paths up to 8 hops >= width - 1
+        reach = (np.matmul(reach, reach) > 0).astype(np.int16)
+    land_connected = ((reach[:, 0, :] > 0) | ~present).all(axis=1)
+
+    safe = np.where(present, sets, 0)
+    perim = np.where(present, np.asarray(perimeter_km, float)[safe], 0.0).sum(axis=1)
+    prov = np.asarray(province, dtype=object)[safe]
+    cross = ((prov != prov[:, :1]) & present).any(axis=1)
+    return SetAttributes(
+        sets=sets,
+        size=size,
+        adjacency=adjacency,
+        direct=direct,
+        within2=within2,
+        border_km=border_km,
+        perimeter_km=perim,
+        pair_maritime_km=pair_mar,
+        maritime_links=np.isfinite(pair_mar).sum(axis=1).astype(np.int64),
+        land_connected=land_connected,
+        cross_province=cross,
+    )
+
+
+def subset_attributes(attrs: SetAttributes, keep: np.ndarray) -> SetAttributes:
+    """The attributes of the sets selected by a boolean mask or index array."""
+    return SetAttributes(**{f.name: getattr(attrs, f.name)[keep] for f in fields(SetAttributes)})
+
+
+def cohesion(attrs: SetAttributes, settings: ClusterSettings) -> np.ndarray:
+    """Cohesion in [0, 1] of every set (see the module docstring)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frac = np.where(attrs.perimeter_km > 0, 2 * attrs.border_km / attrs.perimeter_km, 0.0)
+    border = np.clip(frac / settings.border_ref, 0.0, 1.0)
+    base = settings.maritime_base_penalty
+    hop = base + (1 - base) * np.minimum(
+        1.0, np.nan_to_num(attrs.pair_maritime_km.astype(float)) / settings.maritime_ref_km
+    )
+    hop = np.where(np.isfinite(attrs.pair_maritime_km), hop, 0.0).sum(axis=1)
+    links = 1.0 - np.clip(hop / np.maximum(attrs.size - 1, 1), 0.0, 1.0)
+    bw = settings.border_weight
+    return np.clip(bw * border + (1 - bw) * links, 0.0, 1.0)
+
+
+# --------------------------------------------------------------------------------------------
+# Scores
+# --------------------------------------------------------------------------------------------
+
+
+def _gather(values: np.ndarray, sets: np.ndarray) -> np.ndarray:
+    """Per-member values (m, width), NaN on padding."""
+    safe = np.where(sets >= 0, sets, 0)
+    return np.where(sets >= 0, np.asarray(values, float)[safe], np.nan)
+
+
+def joint_components(
+    attrs: SetAttributes,
+    gap: np.ndarray,
+    population: np.ndarray,
+    settings: ClusterSettings,
+    *,
+    coh: np.ndarray | None = None,
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Joint components (m rows, :data:`COMPONENTS` order) and the qualification mask."""
+    g = _gather(gap, attrs.sets)
+    present = attrs.sets >= 0
+    complete = ~(np.isnan(g) & present).any(axis=1)
+    with np.errstate(invalid="ignore"):
+        mean = np.nanmean(np.where(complete[:, None], g, 0.0), axis=1)
+        low = np.nanmin(np.where(complete[:, None], g, 0.0), axis=1)
+    s = settings.need_mean_share
+    need = s * mean + (1 - s) * low
+    pop = np.asarray(population, float)
+    total = np.nansum(_gather(pop, attrs.sets), axis=1)
+    known = pop[np.isfinite(pop) & (pop > 0)]
+    if len(known):
+        lo = np.log10(known.min())
+        hi = np.log10(np.sort(known)[-attrs.sets.shape[1] :].sum())
+        with np.errstate(divide="ignore"):
+            scale = (np.log10(np.maximum(total, 1e-300)) - lo) / max(hi - lo, 1e-12)
+        scale = np.clip(np.where(total > 0, scale, 0.0), 0.0, 1.0)
+    else:
+        scale = np.zeros(len(total))
+    coh = cohesion(attrs, settings) if coh is None else coh
+    comps = pd.DataFrame({"need": need, "scale": scale, "cohesion": coh})
+    ok = complete & (need >= settings.joint_min_need)
+    return comps, ok
+
+
+def contract_components(
+    attrs: SetAttributes,
+    gap: np.ndarray,
+    capacity: np.ndarray,
+    settings: ClusterSettings,
+    *,
+    coh: np.ndarray | None = None,
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Contract components, qualification mask and provider column (member position)."""
+    g = _gather(gap, attrs.sets)
+    c = _gather(capacity, attrs.sets)
+    present = attrs.sets >= 0
+    complete = ~((np.isnan(g) | np.isnan(c)) & present).any(axis=1)
+    c_fill = np.where(present & ~np.isnan(c), c, -np.inf)
+    prov = np.argmax(c_fill, axis=1)  # first maximum = smallest position = smallest code
+    rows = np.arange(len(prov))
+    cap = np.where(complete, c_fill[rows, prov], 0.0)
+    client = present.copy()
+    client[rows, prov] = False
+    n_client = np.maximum(client.sum(axis=1), 1)
+    g0 = np.where(client & complete[:, None], g, 0.0)
+    c0 = np.where(client & complete[:, None], c, 0.0)
+    client_need = g0.sum(axis=1) / n_client
+    max_client_gap = np.where(client, np.nan_to_num(g, nan=-1.0), -1.0).max(axis=1)
+    contrast = np.clip(cap - c0.sum(axis=1) / n_client, 0.0, 1.0)
+    direct = attrs.direct[rows, prov].astype(float)
+    reach = direct / np.maximum(attrs.size - 1, 1)
+    reach_ok = attrs.within2[rows, prov] == attrs.size - 1
+    coh = cohesion(attrs, settings) if coh is None else coh
+    comps = pd.DataFrame(
+        {
+            "capacity": cap,
+            "client_need": client_need,
+            "contrast": contrast,
+            "reach": reach,
+            "cohesion": coh,
+        }
+    )
+    ok = (
+        complete
+        & reach_ok
+        & (cap >= settings.contract_min_capacity)
+        & (max_client_gap >= settings.contract_min_gap)
+    )
+    return comps, ok, prov
+
+
+def score_candidates(
+    attrs: SetAttributes,
+    ids: Sequence[str],
+    *,
+    sector: str,
+    gap: np.ndarray,
+    capacity: np.ndarray,
+    population: np.ndarray,
+    settings: ClusterSettings,
+    weights: Mapping | None = None,
+    forms: Sequence[str] = FORMS,
+    names: Sequence[str] | None = None,
+    externality: bool = False,
+    data_years: Mapping[str, int] | None = None,
+    components_only: bool = False,
+) -> pd.DataFrame:
+    """Score every set in every form; return the qualifying candidates, ranked.
+
+    Parameters
+    ----------
+    attrs
+        :func:`set_attributes` of the enumerated sets.
+    ids
+        Region codes; ``gap``, ``capacity``, ``population`` and ``names`` are aligned with
+        ``sorted(ids)`` (gap/capacity in [0, 1], NaN when unknown).
+    weights
+        Per-form weights overriding ``settings.weights`` component by component.
+    forms
+        Forms to score (the sector's forms).
+
+    Returns
+    -------
+    DataFrame
+        One row per qualifying (set, form), columns :data:`CANDIDATE_COLUMNS` plus ``set_row``
+        (row into ``attrs.sets``), in rank order; ``explanation`` is empty and ``stability``
+        None until filled by :mod:`analysis.explain` / :mod:`analysis.stability`.
+    """
+    unknown = [f for f in forms if f not in FORMS]
+    if unknown:
+        raise InputError(f"Unknown cluster form(s) {unknown}; use {', '.join(FORMS)}.")
+    w = check_weights(weights or {}, base=settings.weights)
+    codes = np.asarray(sorted(map(str, ids)), dtype=object)
+    names_arr = np.asarray(names if names is not None else codes, dtype=object)
+    coh = cohesion(attrs, settings)
+    parts = []
+    for form in FORMS:
+        if form not in forms:
+            continue
+        if form == "joint":
+            comps, ok, prov = (*joint_components(attrs, gap, population, settings, coh=coh), None)
+        else:
+            comps, ok, prov = contract_components(attrs, gap, capacity, settings, coh=coh)
+        idx = np.flatnonzero(ok)
+        comp = comps.to_numpy()[idx]
+        score = np.clip(comp @ normalised_weights(w, form), 0.0, 1.0)
+        part = pd.DataFrame(
+            {
+                "set_row": idx,
+                "form": form,
+                "score": score,
+                "size": attrs.size[idx],
+                "provider_pos": (
+                    attrs.sets[idx, prov[idx]] if prov is not None else np.full(len(idx), -1)
+                ),
+            }
+        )
+        for j, name in enumerate(COMPONENTS[form]):
+            part[f"c_{name}"] = comp[:, j]
+        parts.append(part)
+    df = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    return _finish(df, attrs, codes, names_arr, sector, externality, data_years or {}, forms)
+
+
+def _finish(df, attrs, codes, names_arr, sector, externality, data_years, forms) -> pd.DataFrame:
+    if df.empty:
+        out = pd.DataFrame({c: pd.Series(dtype=object) for c in CANDIDATE_COLUMNS})
+        out["set_row"] = pd.Series(dtype=np.int64)
+        return out
+    sets = attrs.sets[df["set_row"].to_numpy()]
+    width = sets.shape[1]
+    member_codes = [
+        np.where(sets[:, j] >= 0, codes[np.maximum(sets[:, j], 0)], None) for j in range(width)
+    ]
+    member_names = [
+        np.where(sets[:, j] >= 0, names_arr[np.maximum(sets[:, j], 0)], None) for j in range(width)
+    ]
+    members = [tuple(c for c in row if c is not None) for row in zip(*member_codes, strict=True)]
+    mnames = [tuple(c for c in row if c is not None) for row in zip(*member_names, strict=True)]
+    df["members"] = members
+    df["member_names"] = mnames
+    df["cluster_id"] = [
+        f"{sector}-{form}-" + "-".join(m) for form, m in zip(df["form"], members, strict=True)
+    ]
+    df["score"] = df["score"].round(9)
+    df = df.sort_values(
+        ["score", "size", "cluster_id"], ascending=[False, True, True], kind="mergesort"
+    ).reset_index(drop=True)
+    df["rank"] = np.arange(1, len(df) + 1)
+    df["sector"] = sector
+    pos = df["provider_pos"].to_numpy()
+    df["provider"] = pd.Series(
+        np.where(pos >= 0, codes[np.maximum(pos, 0)], None), index=df.index, dtype=object
+    )
+    comp = pd.Series([None] * len(df), dtype=object)
+    for form in forms:
+        mask = (df["form"] == form).to_numpy()
+        cols = [f"c_{c}" for c in COMPONENTS[form]]
+        keys = COMPONENTS[form]
+        comp[mask] = [
+            {k: round(float(v), 6) for k, v in zip(keys, row, strict=True)}
+            for row in df.loc[mask, cols].itertuples(index=False, name=None)
+        ]
+    df["score_components"] = comp.to_numpy()
+    rows = df["set_row"].to_numpy()
+    df["explanation"] = ""
+    df["cross_province"] = attrs.cross_province[rows]
+    df["maritime_links"] = attrs.maritime_links[rows].astype(np.int64)
+    df["stability"] = None
+    years = dict(sorted(data_years.items()))
+    df["data_years"] = [years] * len(df)
+    df["wajib_indication"] = attrs.land_connected[rows] & bool(externality)
+    df["size"] = df["size"].astype(np.int64)
+    return df[[*CANDIDATE_COLUMNS, "set_row"]]
+
+
+def component_matrix(candidates: pd.DataFrame, form: str) -> np.ndarray:
+    """Components of the ``form`` rows of ``candidates`` as a (rows, components) float array."""
+    sub = candidates.loc[candidates["form"] == form, "score_components"]
+    return np.array([[d[c] for c in COMPONENTS[form]] for d in sub], dtype=float).reshape(
+        -1, len(COMPONENTS[form])
+    )

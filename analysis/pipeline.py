@@ -1,0 +1,382 @@
+"""The cluster pipeline, one function per step, for the command line and the app.
+
+Heavy steps (cache them in the app, e.g. ``st.cache_data``/``st.cache_resource``):
+:func:`load_regions`, :func:`load_table`, :func:`build_adjacency`, :func:`prepare` (enumeration
+and static set attributes). Light steps (re-run on every slider change): :func:`score` (all
+candidates of one sector, ranked) and :func:`finalize` (top rows or the portfolio, stability and
+explanations for the output rows only). See ``docs/clusters.md``.
+
+Normalisation of gap and capacity is **within the scope**: :func:`score` passes only the scope's
+rows of the table (the province, plus cross-province neighbours when asked for) to
+:func:`analysis.scores.sector_scores`, so "high gap" means high compared with the regions a
+planner is looking at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from analysis.candidates import enumerate_sets
+from analysis.clusters import (
+    FORMS,
+    ClusterSettings,
+    SetAttributes,
+    check_weights,
+    score_candidates,
+    set_attributes,
+    subset_attributes,
+)
+from analysis.stability import stability as stability_shares
+from geo.codes import normalize_code
+from kerjasama.errors import InputError
+
+if TYPE_CHECKING:
+    from analysis.portfolio import PortfolioResult
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Enumerated member sets of one scope and their static attributes.
+
+    ``ids`` are the sorted codes of the scope (positions in ``attrs.sets`` refer to them);
+    ``in_scope`` is False for cross-province neighbours added with ``cross_province=True``.
+    """
+
+    ids: tuple[str, ...]
+    names: np.ndarray
+    province: np.ndarray
+    in_scope: np.ndarray
+    attrs: SetAttributes
+    province_code: str | None
+    cross_province: bool
+    maritime: bool
+    min_size: int
+    max_size: int
+
+    @property
+    def n_sets(self) -> int:
+        return len(self.attrs.sets)
+
+
+def settings_of(config) -> ClusterSettings:
+    """The validated ``[clusters]`` settings of a loaded config."""
+    return ClusterSettings.from_mapping(config.clusters, source=str(config.source))
+
+
+def load_regions(path: str | Path, **kw) -> pd.DataFrame:
+    """Read a boundary file (:func:`geo.boundaries.read_boundaries`; ``kw``: layer, id_field...)."""
+    from geo.boundaries import read_boundaries
+
+    return read_boundaries(path, **kw)
+
+
+def load_table(
+    path: str | Path,
+    regions: pd.DataFrame,
+    boundary_key: str | None = None,
+    indicator_key: str | None = None,
+    config=None,
+    *,
+    sheet: str | int | None = None,
+):
+    """Read the indicator table and join it to ``regions``.
+
+    Returns
+    -------
+    (table, report, problems)
+        ``table`` indexed like ``regions`` (index ``code``), the ``JoinReport`` and the reading
+        problems of :func:`analysis.indicators.read_indicators`. Join keys default to the
+        config's ``[data]`` keys.
+    """
+    from analysis.indicators import read_indicators
+    from analysis.join import join_indicators
+
+    raw, problems = read_indicators(path, sheet=sheet)
+    if config is not None:
+        boundary_key = boundary_key or config.data.boundary_key
+        indicator_key = indicator_key or config.data.indicator_key
+    table, report = join_indicators(
+        regions, raw, boundary_key=boundary_key, indicator_key=indicator_key, config=config
+    )
+    return table, report, problems
+
+
+def build_adjacency(regions: pd.DataFrame, maritime_km: float | None = None, **kw) -> pd.DataFrame:
+    """The edge table (:func:`geo.adjacency.adjacency_edges`; default maritime distance)."""
+    from geo.adjacency import DEFAULT_MARITIME_KM, adjacency_edges
+
+    km = DEFAULT_MARITIME_KM if maritime_km is None else maritime_km
+    return adjacency_edges(regions, maritime_km=km, **kw)
+
+
+def _scope(regions, edges, province, cross_province, kinds) -> tuple[np.ndarray, np.ndarray]:
+    codes = np.asarray(sorted(map(str, regions.index)), dtype=object)
+    prov = regions["province"].astype(str).reindex(codes).to_numpy(dtype=object)
+    if province is None:
+        return codes, np.ones(len(codes), dtype=bool)
+    wanted = normalize_code(province)
+    inside = prov == wanted
+    if not inside.any():
+        known = ", ".join(sorted(set(prov)))
+        raise InputError(
+            f"No region of the boundary file has province code {province!r}. "
+            f"Province codes present: {known}. Fix --province."
+        )
+    if not cross_province:
+        return codes[inside], np.ones(int(inside.sum()), dtype=bool)
+    sel = edges[edges["kind"].isin(list(kinds))]
+    src, tgt = sel["source"].astype(str), sel["target"].astype(str)
+    members = set(codes[inside])
+    touch = set(tgt[src.isin(members)]) | set(src[tgt.isin(members)])
+    keep = inside | np.isin(codes, sorted(touch))
+    return codes[keep], inside[keep]
+
+
+def prepare(
+    regions: pd.DataFrame,
+    edges: pd.DataFrame,
+    *,
+    province: str | None = None,
+    cross_province: bool = False,
+    maritime: bool = True,
+    min_size: int = 2,
+    max_size: int = 5,
+) -> Prepared:
+    """Enumerate the connected member sets of the scope and their static attributes.
+
+    Parameters
+    ----------
+    regions
+        ``load_regions`` output (index ``code``, columns ``name``, ``province``, ``geometry``).
+    edges
+        ``build_adjacency`` output for the same regions.
+    province
+        Province code (any spelling, matched on ``regions["province"]``); None = all regions.
+    cross_province
+        Add the regions of other provinces adjacent to the scope; every set keeps at least one
+        member inside the province.
+    maritime
+        Use maritime links (else land links only).
+    """
+    from geo.crs import line_lengths_m
+
+    kinds = ("land", "maritime") if maritime else ("land",)
+    ids, inside = _scope(regions, edges, province, cross_province, kinds)
+    sets = enumerate_sets(edges, ids, min_size=min_size, max_size=max_size, kinds=kinds)
+    if cross_province:
+        safe = np.where(sets >= 0, sets, 0)
+        sets = sets[((sets >= 0) & inside[safe]).any(axis=1)]
+    sub = regions.loc[list(ids)]
+    perimeter = line_lengths_m(sub.geometry.to_numpy()) / 1000.0
+    province_arr = sub["province"].astype(str).to_numpy(dtype=object)
+    attrs = set_attributes(
+        sets, edges, ids, perimeter_km=perimeter, province=province_arr, kinds=kinds
+    )
+    names = (
+        sub["name"].astype(str).to_numpy(dtype=object)
+        if "name" in sub
+        else np.asarray(ids, dtype=object)
+    )
+    return Prepared(
+        ids=tuple(ids),
+        names=names,
+        province=province_arr,
+        in_scope=inside,
+        attrs=attrs,
+        province_code=None if province is None else normalize_code(province),
+        cross_province=cross_province,
+        maritime=maritime,
+        min_size=min_size,
+        max_size=max_size,
+    )
+
+
+def restrict_sizes(prepared: Prepared, min_size: int, max_size: int) -> Prepared:
+    """The same prepared scope restricted to sizes ``min_size..max_size`` (no re-enumeration)."""
+    if not prepared.min_size <= min_size <= max_size <= prepared.max_size:
+        raise InputError(
+            f"Sizes {min_size}..{max_size} are outside the prepared range "
+            f"{prepared.min_size}..{prepared.max_size}; prepare again with wider sizes."
+        )
+    keep = (prepared.attrs.size >= min_size) & (prepared.attrs.size <= max_size)
+    return Prepared(
+        **{
+            **prepared.__dict__,
+            "attrs": subset_attributes(prepared.attrs, keep),
+            "min_size": min_size,
+            "max_size": max_size,
+        }
+    )
+
+
+def data_years(config, sector, population: str) -> dict[str, int]:
+    """Indicator column -> data year, for the sector's columns and the population column."""
+    from analysis.config import indicator_meta
+
+    out = {}
+    for column in sorted({*sector.columns, population}):
+        year = indicator_meta(config, column).year
+        if year is not None:
+            out[column] = int(year)
+    return out
+
+
+def scope_table(prepared: Prepared, table: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``table`` in the prepared scope, in code order (the normalisation scope)."""
+    missing = [c for c in prepared.ids if c not in table.index]
+    if missing:
+        raise InputError(
+            f"The indicator table has no row for {len(missing)} region(s) of the scope "
+            f"({', '.join(missing[:10])}). Join the table to the same boundary file."
+        )
+    return table.loc[list(prepared.ids)]
+
+
+def score(
+    prepared: Prepared,
+    table: pd.DataFrame,
+    sector: str,
+    *,
+    config,
+    weights: Mapping | None = None,
+    forms: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """All qualifying candidates of one sector, ranked (explanations and stability not filled).
+
+    ``weights`` overrides ``[clusters.weights]`` per component (app sliders), e.g.
+    ``{"joint": {"need": 0.8}}``. ``forms`` defaults to the sector's forms.
+    """
+    from analysis.scores import sector_scores
+
+    settings = settings_of(config)
+    sec = config.sector(sector)
+    forms = tuple(f for f in (forms or sec.forms) if f in FORMS and f in sec.forms)
+    scope = scope_table(prepared, table)
+    scores = sector_scores(scope, sec, config=config)
+    if settings.population not in scope.columns:
+        raise InputError(
+            f"The indicator table lacks the population column {settings.population!r} named in "
+            f"[clusters] population of {config.source}. Add it or change the config."
+        )
+    population = pd.to_numeric(scope[settings.population], errors="coerce").to_numpy(float)
+    return score_candidates(
+        prepared.attrs,
+        prepared.ids,
+        sector=sec.id,
+        gap=scores["gap"].to_numpy(float),
+        capacity=scores["capacity"].to_numpy(float),
+        population=population,
+        settings=settings,
+        weights=weights,
+        forms=forms,
+        names=prepared.names,
+        externality=sec.externality,
+        data_years=data_years(config, sec, settings.population),
+    )
+
+
+def explain(
+    prepared: Prepared,
+    table: pd.DataFrame,
+    candidates: pd.DataFrame,
+    *,
+    config,
+    sector: str,
+    lang: str = "id",
+) -> pd.Series:
+    """Explanations of the given candidate rows (Series aligned with ``candidates``)."""
+    from analysis.config import indicator_meta
+    from analysis.explain import explain_candidate
+    from analysis.scores import raw_values
+
+    settings = settings_of(config)
+    sec = config.sector(sector)
+    scope = scope_table(prepared, table)
+    raw = raw_values(scope, sec, config=config)
+    population = pd.to_numeric(scope[settings.population], errors="coerce")
+    pop_year = indicator_meta(config, settings.population).year
+    return pd.Series(
+        [
+            explain_candidate(
+                row,
+                sector=sec,
+                raw=raw,
+                population=population,
+                population_year=pop_year,
+                attrs=prepared.attrs,
+                lang=lang,
+            )
+            for _, row in candidates.iterrows()
+        ],
+        index=candidates.index,
+        dtype=object,
+    )
+
+
+def finalize(
+    prepared: Prepared,
+    table: pd.DataFrame,
+    candidates: pd.DataFrame,
+    *,
+    config,
+    sector: str,
+    top: int | None = 20,
+    portfolio: bool = False,
+    stability_draws: int | None = None,
+    stability_rows: int | None = None,
+    weights: Mapping | None = None,
+    lang: str = "id",
+    explanations: bool = True,
+) -> tuple[pd.DataFrame, PortfolioResult | None]:
+    """The output rows: the top ``top`` (None = all) or the portfolio, with stability/explanations.
+
+    Parameters
+    ----------
+    candidates
+        :func:`score` output (all candidates of the sector, rank order).
+    portfolio
+        Output the optimal non-overlapping set instead of the top rows (rank order kept).
+    stability_draws
+        Weight draws (default ``[clusters] stability_draws``; 0 = no stability). Computed for the
+        first ``stability_rows`` output rows (default ``[clusters] top``); others stay None.
+    """
+    settings = settings_of(config)
+    result = None
+    if portfolio:
+        from analysis.portfolio import best_portfolio
+
+        result = best_portfolio(candidates, time_limit=settings.portfolio_time_limit)
+        rows = result.chosen
+    elif top is None:
+        rows = np.arange(len(candidates))
+    else:
+        rows = np.arange(min(int(top), len(candidates)))
+    out = candidates.copy() if len(rows) == len(candidates) else candidates.iloc[rows].copy()
+    draws = settings.stability_draws if stability_draws is None else int(stability_draws)
+    n_stab = settings.top if stability_rows is None else int(stability_rows)
+    if draws > 0 and len(out):
+        w = check_weights(weights or {}, base=settings.weights)
+        target = rows[:n_stab]
+        shares = stability_shares(
+            candidates,
+            target,
+            w,
+            draws=draws,
+            concentration=settings.stability_concentration,
+            top=settings.stability_top,
+            seed=settings.stability_seed,
+        )
+        stab = pd.Series([None] * len(out), index=out.index, dtype=object)
+        stab.iloc[: len(target)] = [round(float(x), 6) for x in shares.to_numpy()]
+        out["stability"] = stab
+    if explanations and len(out):
+        out["explanation"] = explain(
+            prepared, table, out, config=config, sector=sector, lang=lang
+        ).to_numpy()
+    return out, result

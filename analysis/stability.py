@@ -1,0 +1,96 @@
+"""How robust is a suggestion to a change of priorities?
+
+Draw ``draws`` weight vectors per form from a Dirichlet distribution centred on the configured
+weights (``alpha = concentration * w``, seeded), re-score every candidate of the sector with each
+draw (components matrix @ weights, vectorised, in chunks of draws) and report, for the chosen
+rows, the share of draws in which the candidate stays in the top ``top`` of its sector (ties
+broken like the ranking: size ascending, then ``cluster_id``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from analysis.clusters import COMPONENTS, component_matrix, normalised_weights
+
+
+def weight_draws(
+    weights: Mapping[str, Mapping[str, float]],
+    *,
+    draws: int = 200,
+    concentration: float = 50.0,
+    seed: int = 0,
+) -> dict[str, np.ndarray]:
+    """Per form, a (draws, components) array of weight vectors summing to 1.
+
+    Components with weight 0 stay 0 (a Dirichlet needs positive parameters, so they are left
+    out of the draw).
+    """
+    rng = np.random.default_rng(seed)
+    out = {}
+    for form in COMPONENTS:
+        w = normalised_weights(weights, form)
+        pos = w > 0
+        d = np.zeros((draws, len(w)))
+        d[:, pos] = rng.dirichlet(concentration * w[pos], size=draws)
+        out[form] = d
+    return out
+
+
+def stability(
+    candidates: pd.DataFrame,
+    rows: Sequence[int],
+    weights: Mapping[str, Mapping[str, float]],
+    *,
+    draws: int = 200,
+    concentration: float = 50.0,
+    top: int = 10,
+    seed: int = 0,
+    chunk: int = 16,
+) -> pd.Series:
+    """Share of weight draws in which each of ``rows`` stays in the top ``top``.
+
+    Parameters
+    ----------
+    candidates
+        All candidates of one sector in rank order (output of ``score_candidates``).
+    rows
+        Positional rows to report on (e.g. the top N).
+
+    Returns
+    -------
+    Series
+        Shares in [0, 1] indexed by the positional ``rows``.
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    n = len(candidates)
+    if n == 0 or len(rows) == 0:
+        return pd.Series(np.zeros(len(rows)), index=rows, dtype=float)
+    ws = weight_draws(weights, draws=draws, concentration=concentration, seed=seed)
+    forms = candidates["form"].to_numpy()
+    comps = {f: component_matrix(candidates, f) for f in COMPONENTS}
+    where = {f: np.flatnonzero(forms == f) for f in COMPONENTS}
+    # Tie order independent of the weights: size ascending, then cluster_id.
+    tie = np.empty(n, dtype=np.int64)
+    tie[np.lexsort((candidates["cluster_id"].to_numpy(), candidates["size"].to_numpy()))] = (
+        np.arange(n)
+    )
+    hits = np.zeros(n)
+    k = min(top, n)
+    for lo in range(0, draws, chunk):
+        hi = min(lo + chunk, draws)
+        s = np.empty((n, hi - lo))
+        for f in COMPONENTS:
+            if len(where[f]):
+                s[where[f]] = comps[f] @ ws[f][lo:hi].T
+        s = np.round(s, 9)
+        for d in range(hi - lo):
+            col = s[:, d]
+            kth = -np.partition(-col, k - 1)[k - 1]
+            near = np.flatnonzero(col >= kth)
+            order = near[np.lexsort((tie[near], -col[near]))][:k]
+            hits[order] += 1
+    return pd.Series(hits[rows] / draws, index=rows, dtype=float)

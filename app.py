@@ -1,0 +1,408 @@
+"""kerjasama: the Streamlit app (``streamlit run app.py``).
+
+Thin wiring only: widgets -> ``analysis.pipeline`` / ``kerjasama.mapview`` / ``analysis.brief``
+/ ``analysis.export``. Heavy steps (reading, adjacency, enumeration, display geometry) are cached
+so moving a weight slider only re-scores. All text comes from ``kerjasama/ui_text.toml``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from analysis import pipeline
+from analysis.config import load_config
+from kerjasama import mapview, paths
+from kerjasama.errors import InputError, KerjasamaError, MissingDataError
+from kerjasama.i18n import component_label, form_label, translator
+from kerjasama.upload import MAX_UPLOAD_MB, Upload, read_uploads
+
+ALL = "__all__"
+LANG_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
+
+st.set_page_config(page_title="kerjasama", page_icon=":handshake:", layout="wide")
+
+
+# ---------------------------------------------------------------- cached heavy steps
+
+
+@st.cache_resource(show_spinner=False)
+def get_config():
+    return load_config()
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def folder_data(boundaries: str, indicators: str, stamp: tuple):
+    """Regions, joined table, report, problems and edges of the data folder (by file stamp)."""
+    config = get_config()
+    regions = pipeline.load_regions(boundaries)
+    table, report, problems = pipeline.load_table(indicators, regions, None, None, config)
+    edges = pipeline.build_adjacency(regions)
+    return regions, table, report, problems, edges
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def upload_data(digest: str, _boundaries: tuple, _indicators: Upload, bkey: str, ikey: str):
+    """Uploaded data read and joined (keyed by the content digest), plus its edges."""
+    data = read_uploads(
+        list(_boundaries), _indicators, config=get_config(), boundary_key=bkey, indicator_key=ikey
+    )
+    return data, pipeline.build_adjacency(data.regions)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def prepared_scope(data_key: str, _regions, _edges, province, cross: bool, maritime: bool):
+    return pipeline.prepare(
+        _regions, _edges, province=province, cross_province=cross, maritime=maritime
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def display_scope(data_key: str, _regions, codes: tuple):
+    return mapview.display_regions(_regions.loc[list(codes)])
+
+
+# ---------------------------------------------------------------- pieces of the page
+
+
+def no_data_screen(tr, folder: Path) -> None:
+    st.header(tr("nodata_title"))
+    st.write(tr("nodata_intro", path=str(folder)))
+    st.markdown(tr("how_to_get_data"))
+
+
+def folder_files(config) -> tuple[Path, Path] | None:
+    """The data folder's boundary and indicator files, or None when it lacks them."""
+    try:
+        return (
+            paths.default_boundaries(None, config.data.boundary_file),
+            paths.default_indicators(None, config.data.indicator_file),
+        )
+    except MissingDataError:
+        return None
+
+
+def upload_form(tr, where, expanded: bool) -> None:
+    """Upload widgets; "use" keeps the uploads in the session (bytes only, no file written)."""
+    with where.expander(tr("upload_heading"), expanded=expanded):
+        st.caption(tr("upload_limit", limit=MAX_UPLOAD_MB))
+        bfiles = st.file_uploader(
+            tr("upload_boundaries"),
+            type=["zip", "gpkg", "geojson", "json", "shp", "shx", "dbf", "prj", "cpg"],
+            accept_multiple_files=True,
+            key="up_boundaries",
+        )
+        ifile = st.file_uploader(tr("upload_indicators"), type=["csv", "xlsx"], key="up_ind")
+        bkey = st.text_input(tr("upload_boundary_key"), key="up_bkey")
+        ikey = st.text_input(tr("upload_indicator_key"), key="up_ikey")
+        if st.button(tr("upload_use"), key="up_use"):
+            boundaries = tuple(Upload(f.name, f.getvalue()) for f in bfiles or [])
+            indicators = Upload(ifile.name, ifile.getvalue()) if ifile else None
+            st.session_state["uploads"] = (boundaries, indicators, bkey.strip(), ikey.strip())
+        if "uploads" in st.session_state and st.button(tr("upload_clear"), key="up_clear"):
+            del st.session_state["uploads"]
+
+
+def load_data(tr, files: tuple[Path, Path] | None):
+    """(regions, table, report, problems, edges, data_key, source names) of the uploads (when
+    used) or of the data folder."""
+    if "uploads" in st.session_state:
+        boundaries, indicators, bkey, ikey = st.session_state["uploads"]
+        if indicators is None or not boundaries:
+            raise InputError(tr("upload_need_both"))
+        digest = hashlib.sha256()
+        for item in (*boundaries, indicators):
+            digest.update(item.name.encode() + b"\0" + item.data)
+        digest.update(f"{bkey}\0{ikey}".encode())
+        key = "upload:" + digest.hexdigest()
+        with st.spinner(tr("computing")):
+            data, edges = upload_data(key, boundaries, indicators, bkey, ikey)
+        st.sidebar.caption(
+            tr(
+                "data_uploaded_caption",
+                boundaries=data.boundary_name,
+                indicators=data.indicator_name,
+            )
+        )
+        names = (data.boundary_name, data.indicator_name)
+        return data.regions, data.table, data.report, data.problems, edges, key, names
+    bpath, ipath = files
+    stamp = tuple((p.stat().st_size, p.stat().st_mtime_ns) for p in (bpath, ipath))
+    with st.spinner(tr("computing")):
+        regions, table, report, problems, edges = folder_data(str(bpath), str(ipath), stamp)
+    st.sidebar.caption(tr("data_folder_caption", path=str(paths.data_dir())))
+    st.sidebar.caption(tr("data_files_caption", boundaries=bpath.name, indicators=ipath.name))
+    key = f"{bpath}|{ipath}|{stamp}"
+    return regions, table, report, problems, edges, key, (bpath.name, ipath.name)
+
+
+def controls(tr, lang: str, regions, config):
+    """Sidebar widgets; returns the chosen options as a dict."""
+    side = st.sidebar
+    side.subheader(tr("controls_heading"))
+    provinces = mapview.province_options(regions)
+    options = [ALL, *provinces]
+    default = config.data.province if config.data.province in provinces else ALL
+    scope = side.selectbox(
+        tr("scope_label"),
+        options,
+        index=options.index(default),
+        format_func=lambda c: tr("scope_all") if c == ALL else provinces[c],
+        key="scope",
+    )
+    sectors = list(config.sectors)
+    sector = side.selectbox(
+        tr("sector_label"),
+        sectors,
+        index=sectors.index("water") if "water" in sectors else 0,
+        format_func=lambda s: config.sectors[s].label(lang),
+        key="sector",
+    )
+    lo, hi = side.slider(tr("size_label"), 2, 5, (2, 5), key="sizes")
+    sec_forms = list(config.sectors[sector].forms)
+    forms = side.multiselect(
+        tr("forms_label"),
+        sec_forms,
+        default=sec_forms,
+        format_func=lambda f: form_label(f, lang),
+        key=f"forms_{sector}",
+    )
+    maritime = side.toggle(tr("maritime_label"), value=True, key="maritime")
+    cross = side.toggle(tr("cross_province_label"), value=False, key="cross", disabled=scope == ALL)
+    settings = pipeline.settings_of(config)
+    top = side.slider(tr("top_n_label"), 1, 100, int(settings.top), key="top")
+    weights: dict[str, dict[str, float]] = {}
+    with side.expander(tr("weights_heading")):
+        st.caption(tr("weights_help"))
+        for form in forms:
+            st.markdown(f"**{form_label(form, lang)}**")
+            weights[form] = {
+                comp: st.slider(
+                    component_label(comp, lang),
+                    0.0,
+                    1.0,
+                    float(value),
+                    0.05,
+                    key=f"w_{form}_{comp}",
+                )
+                for comp, value in settings.weights.get(form, {}).items()
+            }
+    show_edges = side.toggle(tr("edges_label"), value=True, key="edges")
+    presentation = side.toggle(tr("presentation_label"), value=False, key="presentation")
+    return {
+        "province": None if scope == ALL else scope,
+        "scope_label": tr("scope_all") if scope == ALL else provinces[scope],
+        "sector": sector,
+        "sizes": (lo, hi),
+        "forms": forms,
+        "maritime": maritime,
+        "cross": bool(cross and scope != ALL),
+        "top": top,
+        "weights": weights,
+        "show_edges": show_edges,
+        "presentation": presentation,
+    }
+
+
+def candidate_detail(tr, lang, row, table, config, sector, names) -> None:
+    heading = tr("candidate_heading", rank=int(row["rank"]), names=", ".join(row["member_names"]))
+    st.markdown(f"#### {heading}")
+    st.write(row.get("explanation") or "")
+    if bool(row.get("wajib_indication")):
+        st.caption(tr("wajib_note"))
+    sec = config.sectors[sector]
+    columns = [*sec.columns, config.data.population]
+    labels = {c: config.indicators[c].label(lang) for c in columns if c in config.indicators}
+    st.markdown(f"**{tr('candidate_indicators')}**")
+    st.dataframe(mapview.member_table(row["members"], table, columns, labels, names))
+
+
+def main() -> None:
+    lang = st.sidebar.radio(
+        "Bahasa / Language",
+        list(LANG_NAMES),
+        format_func=LANG_NAMES.get,
+        key="lang",
+        horizontal=True,
+    )
+    tr = translator(lang)
+    st.title(tr("app_title"))
+    st.caption(tr("app_subtitle"))
+    config = get_config()
+
+    files = folder_files(config)
+    if files is None and "uploads" not in st.session_state:
+        no_data_screen(tr, paths.data_dir())
+        upload_form(tr, st, expanded=True)
+        return
+    upload_form(tr, st.sidebar, expanded=False)
+    regions, table, report, problems, edges, data_key, sources = load_data(tr, files)
+    opts = controls(tr, lang, regions, config)
+
+    with st.spinner(tr("computing")):
+        prepared = prepared_scope(
+            data_key, regions, edges, opts["province"], opts["cross"], opts["maritime"]
+        )
+        prepared = pipeline.restrict_sizes(prepared, *opts["sizes"])
+        ranked = pipeline.score(
+            prepared,
+            table,
+            opts["sector"],
+            config=config,
+            weights=opts["weights"],
+            forms=opts["forms"],
+        )
+        shown, _ = pipeline.finalize(
+            prepared,
+            table,
+            ranked,
+            config=config,
+            sector=opts["sector"],
+            top=opts["top"],
+            weights=opts["weights"],
+            lang=lang,
+        )
+        display = display_scope(data_key, regions, prepared.ids)
+        gap = mapview.scope_gap(prepared, table, opts["sector"], config)
+
+    names = regions["name"].astype(str).to_dict()
+    ids = list(shown["cluster_id"])
+    selected = st.session_state.get("selected_cluster")
+    if selected not in ids:
+        selected = ids[0] if ids else None
+        st.session_state["selected_cluster"] = selected
+    if ids and st.session_state.get("pick") not in ids:
+        st.session_state["pick"] = selected
+
+    sector = config.sectors[opts["sector"]]
+    legend = tr(
+        "legend_gap", sector=sector.label(lang), detail=mapview.gap_legend_detail(sector, lang)
+    )
+    drawn_edges = edges if opts["maritime"] else edges[edges["kind"] == "land"]
+    outlines = mapview.candidate_outlines(shown, display) if ids else None
+    fmap = mapview.build_map(
+        display,
+        gap=gap,
+        edges=drawn_edges,
+        candidates=shown,
+        legend_title=legend,
+        selected=selected,
+        lang=lang,
+        show_edges=opts["show_edges"],
+        outlines=outlines,
+    )
+    if opts["presentation"]:
+        map_col, side_col = st.container(), st.container()
+    else:
+        map_col, side_col = st.columns([3, 2])
+    with map_col:
+        st.subheader(tr("map_heading"))
+        st.caption(tr("map_help"))
+        event = st_folium(
+            fmap,
+            height=780 if opts["presentation"] else 560,
+            use_container_width=True,
+            returned_objects=["last_active_drawing"],
+            key="map",
+        )
+    anchors = mapview.label_points(outlines) if ids else None
+    click = mapview.parse_click((event or {}).get("last_active_drawing"), anchors)
+    if click and click != st.session_state.get("last_click"):
+        st.session_state["last_click"] = click
+        if click[0] == "candidate" and click[1] in ids and click[1] != selected:
+            st.session_state["selected_cluster"] = st.session_state["pick"] = click[1]
+            st.rerun()
+        if click[0] == "region":
+            st.session_state["clicked_region"] = click[1]
+
+    with side_col:
+        region = st.session_state.get("clicked_region")
+        if region in names:
+            hits = mapview.candidates_with_region(shown, region)
+            st.markdown(f"**{tr('region_candidates', name=names[region])}**")
+            if len(hits):
+                st.dataframe(mapview.candidate_table(hits, lang), hide_index=True)
+            else:
+                st.caption(tr("region_no_candidates", name=names[region]))
+        if ids:
+            labels = {
+                c: mapview.candidate_label(r, lang)
+                for c, r in zip(ids, shown.to_dict("records"), strict=True)
+            }
+            pick = st.selectbox(tr("candidate_pick"), ids, format_func=labels.get, key="pick")
+            if pick != selected:
+                st.session_state["selected_cluster"] = pick
+                st.rerun()
+            row = shown.loc[shown["cluster_id"] == pick].iloc[0]
+            candidate_detail(tr, lang, row, table, config, opts["sector"], names)
+
+    st.subheader(tr("table_heading"))
+    if not ids:
+        st.info(tr("no_candidates"))
+        return
+    st.caption(tr("table_help"))
+    event = st.dataframe(
+        mapview.candidate_table(shown, lang),
+        hide_index=True,
+        on_select="rerun",
+        selection_mode="multi-row",
+        key="table",
+    )
+    rows = sorted(event.selection.rows) if event is not None else []
+    opened = shown["cluster_id"] == st.session_state.get("pick", ids[0])
+    chosen = shown.iloc[rows] if rows else shown.loc[opened.to_numpy()]
+    downloads(tr, lang, chosen, bool(rows), regions, table, config, opts, sources)
+
+
+def downloads(tr, lang, chosen, ticked, regions, table, config, opts, sources) -> None:
+    """Download buttons; files are made only when a button is clicked (deferred callables)."""
+    from analysis.brief import brief_html, brief_pdf, build_brief
+    from analysis.export import candidates_to_geojson, members_csv, shapefile_zip
+
+    st.subheader(tr("selection_heading"))
+    ranks = ", ".join(f"#{r}" for r in chosen["rank"])
+    st.caption(
+        tr("selection_count", n=len(chosen), ranks=ranks)
+        if ticked
+        else tr("selection_none", ranks=ranks)
+    )
+    stem = f"kerjasama_{opts['sector']}_{opts['province'] or 'idn'}"
+
+    def brief():
+        return build_brief(
+            chosen,
+            regions,
+            table,
+            config=config,
+            sector=opts["sector"],
+            lang=lang,
+            scope=opts["scope_label"],
+            boundary_source=sources[0],
+            indicator_source=sources[1],
+            date=dt.date.today(),
+        )
+
+    buttons = (
+        (
+            "download_geojson",
+            lambda: candidates_to_geojson(chosen, regions),
+            ".geojson",
+            "application/geo+json",
+        ),
+        ("download_csv", lambda: members_csv(chosen), "_members.csv", "text/csv"),
+        ("download_shp", lambda: shapefile_zip(chosen, regions), "_shp.zip", "application/zip"),
+        ("download_brief_html", lambda: brief_html(brief()), "_brief.html", "text/html"),
+        ("download_brief_pdf", lambda: brief_pdf(brief()), "_brief.pdf", "application/pdf"),
+    )
+    for column, (label, make, suffix, mime) in zip(st.columns(len(buttons)), buttons, strict=True):
+        column.download_button(tr(label), make, f"{stem}{suffix}", mime, key=label)
+
+
+try:
+    main()
+except KerjasamaError as err:
+    st.error(f"**{translator(st.session_state.get('lang'))('error_heading')}**\n\n{err}")

@@ -1,0 +1,249 @@
+"""Benchmarks of the cluster engine (``kerjasama suggest``).
+
+1. National kab/kota, one sector, ``suggest --all --members-csv`` end to end (process start to
+   exit, in-process ``kerjasama.cli.main``) vs libpysal ``Graph.build_contiguity(rook=False)``
+   alone on the same file (file read not timed for libpysal). Target: ours < libpysal;
+   peak memory <= 1.5 GB.
+2. Stress: national kecamatan (``idn_adm3_simplified.gpkg``) enumerated and scored (sector
+   water, kab/kota indicators given to each kecamatan through its kab/kota): time, memory,
+   candidate count (target <= 60 s).
+3. Portfolio vs spopt (SKATER, MaxP) on Kalimantan (provinces 61-65) with the same per-region
+   gap/capacity scores as attributes; spopt regions of 2-5 members are scored with our scoring
+   (best qualifying form, 0 if none qualifies); report our total / spopt's and how many spopt
+   regions break the 2-5 bound.
+
+Each measured step runs in a fresh subprocess (``python bench_suggest.py --child STEP``) that
+reports its wall time and its own peak RSS (``resource.getrusage(RUSAGE_SELF).ru_maxrss``).
+Run: ``KERJASAMA_DATA=/path/to/data .venv/bin/python benchmarks/bench_suggest.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+T0 = time.perf_counter()
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(os.environ.get("KERJASAMA_DATA", ROOT.parent / "shared" / "data"))
+ADM2 = DATA / "boundaries" / "idn_adm2.gpkg"
+ADM3 = DATA / "boundaries" / "idn_adm3_simplified.gpkg"
+IND = DATA / "indicators" / "idn_kabkota_indicators.csv"
+KEYS = ["--boundary-key", "code_dot", "--indicator-key", "kemendagri_code_2025"]
+
+
+def _peak_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child_suggest() -> dict:
+    sys.path.insert(0, str(ROOT))
+    from kerjasama.cli import main
+
+    with tempfile.TemporaryDirectory() as tmp:
+        csv = Path(tmp) / "members.csv"
+        argv = ["suggest", "--boundaries", str(ADM2), "--indicators", str(IND), *KEYS]
+        argv += ["--sector", "water", "--all", "--members-csv", str(csv)]
+        code = main(argv)
+        rows = sum(1 for _ in csv.open()) - 1
+    return {"seconds": time.perf_counter() - T0, "exit": code, "csv_rows": rows}
+
+
+def child_libpysal() -> dict:
+    import geopandas as gpd
+    from libpysal.graph import Graph
+
+    gdf = gpd.read_file(ADM2)
+    t = time.perf_counter()
+    g = Graph.build_contiguity(gdf, rook=False)
+    return {"seconds": time.perf_counter() - t, "pairs": int(g.n_edges // 2)}
+
+
+def _kecamatan_table(regions):
+    import pandas as pd
+
+    from analysis.indicators import read_indicators
+
+    raw, _ = read_indicators(IND)
+    raw["kab"] = raw["kemendagri_code_2025"].astype(str).str.replace(".", "", regex=False)
+    kab = regions["kab_code"].astype(str).str.replace(".", "", regex=False)
+    table = raw.drop_duplicates("kab").set_index("kab").reindex(kab.to_numpy())
+    table.index = regions.index
+    return table.drop(columns=["code", "name"], errors="ignore").apply(
+        pd.to_numeric, errors="coerce"
+    )
+
+
+def child_stress(maritime: str) -> dict:
+    sys.path.insert(0, str(ROOT))
+    from analysis import pipeline
+    from analysis.config import load_config
+
+    config = load_config()
+    t = time.perf_counter()
+    regions = pipeline.load_regions(ADM3)
+    edges = pipeline.build_adjacency(regions, maritime_km=None if maritime == "on" else 0)
+    t_adj = time.perf_counter() - t
+    prepared = pipeline.prepare(regions, edges, maritime=maritime == "on")
+    t_enum = time.perf_counter() - t - t_adj
+    table = _kecamatan_table(regions)
+    cands = pipeline.score(prepared, table, "water", config=config)
+    return {
+        "seconds": time.perf_counter() - t,
+        "adjacency_s": t_adj,
+        "prepare_s": t_enum,
+        "sets": prepared.n_sets,
+        "candidates": len(cands),
+        "units": len(regions),
+    }
+
+
+def child_spopt() -> dict:
+    sys.path.insert(0, str(ROOT))
+    import warnings
+
+    import numpy as np
+    from libpysal.weights import W
+    from spopt.region import MaxPHeuristic, Skater
+
+    from analysis import pipeline
+    from analysis.clusters import score_candidates, set_attributes
+    from analysis.config import load_config
+    from analysis.portfolio import best_portfolio
+    from analysis.scores import sector_scores
+
+    warnings.filterwarnings("ignore")
+    config = load_config()
+    settings = pipeline.settings_of(config)
+    regions = pipeline.load_regions(ADM2)
+    regions = regions[regions["province"].isin(["61", "62", "63", "64", "65"])]
+    table, _, _ = pipeline.load_table(IND, regions, "code_dot", "kemendagri_code_2025", config)
+    edges = pipeline.build_adjacency(regions)
+    prepared = pipeline.prepare(regions, edges)
+    ids = list(prepared.ids)
+    cands = pipeline.score(prepared, table, "water", config=config)
+    ours = best_portfolio(cands, time_limit=settings.portfolio_time_limit)
+
+    scope = table.loc[ids]
+    sc = sector_scores(scope, "water", config=config)
+    gdf = regions.loc[ids].copy()
+    gdf["gap"] = sc["gap"].fillna(sc["gap"].mean()).to_numpy()
+    gdf["capacity"] = sc["capacity"].fillna(sc["capacity"].mean()).to_numpy()
+    gdf["pop"] = scope[settings.population].to_numpy(float)
+    neigh = {i: [] for i in ids}
+    for s, t in zip(edges["source"], edges["target"], strict=True):
+        if s in neigh and t in neigh:
+            neigh[s].append(t)
+            neigh[t].append(s)
+    w = W(neigh, id_order=ids, silence_warnings=True)
+    gdf = gdf.reset_index(drop=True)
+    w_pos = W(
+        {
+            k: [ids.index(x) for x in v]
+            for k, v in zip(range(len(ids)), neigh.values(), strict=True)
+        },
+        silence_warnings=True,
+    )
+    del w
+    k = max(2, len(ids) // 3)
+    labels = {}
+    sk = Skater(gdf, w_pos, ["gap", "capacity"], n_clusters=k, floor=2, trace=False)
+    sk.solve()
+    labels["SKATER"] = np.asarray(sk.labels_)
+    threshold = float(np.sort(gdf["pop"])[-1])  # at least the largest region's population
+    mp = MaxPHeuristic(gdf, w_pos, ["gap", "capacity"], "pop", threshold, top_n=2)
+    np.random.seed(0)
+    mp.solve()
+    labels["MaxP"] = np.asarray(mp.labels_)
+
+    # score each spopt region with our scoring: best qualifying form of that member set
+    by_set = {}
+    for row in cands.itertuples():
+        key = tuple(row.members)
+        by_set[key] = max(by_set.get(key, 0.0), float(row.score))
+    out = {
+        "ours_total": ours.total_score,
+        "ours_clusters": len(ours.chosen),
+        "ours_optimal": ours.optimal,
+        "regions": len(ids),
+    }
+    for name, lab in labels.items():
+        groups = {}
+        for code, g in zip(ids, lab, strict=True):
+            groups.setdefault(g, []).append(code)
+        sets = [tuple(sorted(v)) for v in groups.values()]
+        bad = sum(1 for s in sets if not 2 <= len(s) <= 5)
+        total = sum(by_set.get(s, 0.0) for s in sets if 2 <= len(s) <= 5)
+        out[name] = {"regions": len(sets), "outside_2_5": bad, "total": total}
+    del set_attributes, score_candidates
+    return out
+
+
+def _run(step: str, *extra: str) -> dict:
+    proc = subprocess.run(
+        [sys.executable, __file__, "--child", step, *extra],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "KERJASAMA_DATA": str(DATA)},
+    )
+    if proc.returncode != 0:
+        return {"error": proc.stderr.strip().splitlines()[-1:] or ["failed"]}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    """Run every benchmark and print one line per result."""
+    ours = _run("suggest")
+    peer = _run("libpysal")
+    if "error" in ours or "error" in peer:
+        print(f"suggest national: failed: {ours.get('error')} {peer.get('error')}")
+    else:
+        print(
+            f"suggest national --all --members-csv: ours {ours['seconds']:.2f} s "
+            f"({ours['csv_rows']} member rows), libpysal queen {peer['seconds']:.2f} s, "
+            f"ratio {ours['seconds'] / peer['seconds']:.2f} (target < 1); "
+            f"peak memory {ours['peak_mb']:.0f} MB (target <= 1536; fresh subprocess, ru_maxrss)"
+        )
+    for mode in ("on", "off"):
+        s = _run("stress", mode)
+        label = "with maritime links" if mode == "on" else "land only"
+        if "error" in s:
+            print(f"stress kecamatan ({label}): failed: {s['error']}")
+            continue
+        print(
+            f"stress kecamatan {s['units']} units ({label}): {s['seconds']:.1f} s "
+            f"(adjacency {s['adjacency_s']:.1f} s, enumeration+attributes {s['prepare_s']:.1f} s), "
+            f"{s['sets']:,} sets, {s['candidates']:,} water candidates (target <= 60 s); "
+            f"peak memory {s['peak_mb']:.0f} MB"
+        )
+    p = _run("spopt")
+    if "error" in p:
+        print(f"portfolio vs spopt: failed: {p['error']}")
+        return
+    for name in ("SKATER", "MaxP"):
+        q = p[name]
+        ratio = p["ours_total"] / q["total"] if q["total"] > 0 else float("inf")
+        print(
+            f"portfolio vs spopt {name} (Kalimantan, {p['regions']} kab/kota, water): ours "
+            f"{p['ours_total']:.3f} ({p['ours_clusters']} clusters, optimal {p['ours_optimal']}) "
+            f"/ spopt {q['total']:.3f} = {ratio:.2f} (target >= 1); spopt regions {q['regions']}, "
+            f"{q['outside_2_5']} outside 2-5 members"
+        )
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 2 and sys.argv[1] == "--child":
+        step = sys.argv[2]
+        fn = {"suggest": child_suggest, "libpysal": child_libpysal, "spopt": child_spopt}.get(step)
+        result = fn() if fn else child_stress(sys.argv[3])
+        result["peak_mb"] = _peak_mb()
+        print(json.dumps(result))
+    else:
+        main()

@@ -1,0 +1,523 @@
+"""Read kabupaten/kota boundary files into one canonical GeoDataFrame.
+
+:func:`read_boundaries` accepts what planners receive: an ESRI Shapefile (or a ``.zip`` holding
+one), a GeoPackage or a GeoJSON file. It detects the region code and name fields, normalises the
+codes (:func:`geo.codes.normalize_code`), reprojects to EPSG:4326, repairs invalid geometries and
+refuses, with a message naming the file, the feature and the fix, whatever it cannot use. The
+user's files are only read, never written; a zip is extracted into a temporary folder.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+import tempfile
+import warnings
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+from pyproj import CRS
+
+from geo.codes import normalize_code, normalize_codes
+from geo.crs import WGS84
+from geo.safezip import safe_extract
+from kerjasama.errors import InputError, MissingDataError
+
+#: Region code fields tried in order (case-insensitive) when ``id_field`` is not given.
+ID_FIELDS = (
+    "code",
+    "code_dot",
+    "kode",
+    "kode_kab",
+    "kode_kabkota",
+    "kd_kab",
+    "kdpkab",
+    "kdbbps",
+    "kdcpum",
+    "kode_bps",
+    "bps_code",
+    "kemendagri_code",
+    "adm2_pcode",
+    "id_kab",
+    "kab_code",
+    "regency_code",
+    "pcode",
+    "id",
+)
+#: Region name fields tried in order (case-insensitive) when ``name_field`` is not given.
+NAME_FIELDS = (
+    "name",
+    "nama",
+    "nama_kab",
+    "nama_kabkota",
+    "namobj",
+    "wadmkk",
+    "adm2_en",
+    "adm2_id",
+    "kab_name",
+    "regency",
+    "kabupaten",
+    "nm_kab",
+)
+#: Province code fields tried in order (case-insensitive).
+PROVINCE_FIELDS = (
+    "province_code",
+    "prov_code",
+    "kode_prov",
+    "kd_prov",
+    "kdppum",
+    "kdpprov",
+    "adm1_pcode",
+    "prov_id",
+)
+FORMATS = {
+    ".shp": "ESRI Shapefile",
+    ".gpkg": "GeoPackage",
+    ".geojson": "GeoJSON",
+    ".json": "GeoJSON",
+}
+_POLYGONAL = ("Polygon", "MultiPolygon")
+_MAX_LISTED = 10
+
+
+def _listing(items: list[str]) -> str:
+    shown = ", ".join(items[:_MAX_LISTED])
+    more = len(items) - _MAX_LISTED
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def _sibling(path: Path, ext: str) -> Path | None:
+    """The file next to ``path`` with the same stem and extension ``ext`` (any letter case)."""
+    for candidate in (path.with_suffix(ext), path.with_suffix(ext.upper())):
+        if candidate.is_file():
+            return candidate
+    for candidate in path.parent.glob(path.stem + ".*"):
+        if candidate.suffix.lower() == ext and candidate.is_file():
+            return candidate
+    return None
+
+
+def _check_shapefile(path: Path, shown: str) -> bool:
+    """Refuse a Shapefile with missing parts or a truncated .shp; return whether it has a .prj."""
+    missing = [ext for ext in (".shx", ".dbf") if _sibling(path, ext) is None]
+    if missing:
+        raise InputError(
+            f"{shown}: the Shapefile is incomplete: {' and '.join(missing)} "
+            f"{'is' if len(missing) == 1 else 'are'} missing next to it. A Shapefile is several "
+            "files with the same name (.shp, .shx, .dbf, .prj); copy all of them, or send them "
+            "together in one .zip."
+        )
+    size = path.stat().st_size
+    with open(path, "rb") as fh:
+        header = fh.read(100)
+    if len(header) < 100 or struct.unpack(">i", header[:4])[0] != 9994:
+        raise InputError(
+            f"{shown}: not a valid .shp file (its header is missing or damaged). Copy the file "
+            "again from the data provider."
+        )
+    declared = struct.unpack(">i", header[24:28])[0] * 2
+    if size < declared:
+        raise InputError(
+            f"{shown}: the .shp file is truncated: its header declares {declared:,} bytes but the "
+            f"file has {size:,}. The copy or download was cut short: copy it again."
+        )
+    return _sibling(path, ".prj") is not None
+
+
+def _pick_layer(path: Path, shown: str, layer: str | None) -> str | None:
+    try:
+        layers = pyogrio.list_layers(path)
+    except Exception as err:  # GDAL raises several types for unreadable files
+        raise InputError(
+            f"{shown}: cannot be opened as a GeoPackage ({err}). Check that the file is complete "
+            "and opens in QGIS."
+        ) from None
+    names = [str(name) for name, _ in layers]
+    if layer is not None:
+        if layer not in names:
+            raise InputError(
+                f"{shown}: has no layer '{layer}'. Layers in the file: {_listing(names)}."
+            )
+        return layer
+    polygonal = [str(n) for n, kind in layers if kind and "polygon" in str(kind).lower()]
+    if len(polygonal) == 1:
+        return polygonal[0]
+    if not polygonal:
+        raise InputError(
+            f"{shown}: has no polygon layer (layers: {_listing(names) or 'none'}). Kab/kota "
+            "boundaries must be polygons."
+        )
+    raise InputError(
+        f"{shown}: has several polygon layers ({_listing(polygonal)}). Say which one to use "
+        "with --layer."
+    )
+
+
+def _read_file(path: Path, shown: str, layer: str | None) -> tuple[gpd.GeoDataFrame, str | None]:
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise InputError(
+            f"{shown}: unsupported boundary format '{path.suffix}'. Use a Shapefile (.shp, or a "
+            ".zip holding one), a GeoPackage (.gpkg) or GeoJSON (.geojson)."
+        )
+    has_prj = True
+    if suffix == ".shp":
+        has_prj = _check_shapefile(path, shown)
+    elif suffix == ".gpkg":
+        layer = _pick_layer(path, shown, layer)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            gdf = pyogrio.read_dataframe(path, layer=layer, on_invalid="warn")
+    except Exception as err:
+        raise InputError(
+            f"{shown}: cannot be read as {FORMATS[suffix]} ({err}). Check that the file is "
+            "complete and opens in QGIS; copy it again from the data provider."
+        ) from None
+    if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry.name not in gdf:
+        raise InputError(f"{shown}: has no geometry column; kab/kota boundaries must be polygons.")
+    if suffix == ".shp" and not has_prj:
+        gdf = gdf.set_crs(None, allow_override=True)
+    return gdf, layer
+
+
+def _find_in_extracted(folder: Path, source: Path) -> Path:
+    found = sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and p.suffix.lower() in FORMATS and not p.name.startswith("._")
+    )
+    shp = [p for p in found if p.suffix.lower() == ".shp"]
+    pick = shp or found
+    if len(pick) == 1:
+        return pick[0]
+    names = [str(p.relative_to(folder)) for p in pick]
+    if not pick:
+        raise InputError(
+            f"{source}: the zip holds no boundary file (.shp, .gpkg or .geojson). Check that it "
+            "is the right archive."
+        )
+    raise InputError(
+        f"{source}: the zip holds several boundary files ({_listing(names)}). Unzip it and give "
+        "the one to use."
+    )
+
+
+def _column(gdf: pd.DataFrame, wanted: str) -> str | None:
+    lower = {str(c).lower(): c for c in gdf.columns if c != gdf.geometry.name}
+    return lower.get(wanted.lower())
+
+
+def _code_text(value: object) -> str | None:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _describe(
+    gdf: pd.DataFrame, rows: np.ndarray, codes: pd.Series | None, names: pd.Series | None
+) -> list[str]:
+    out = []
+    for r in rows:
+        parts = [f"feature {int(r) + 1}"]
+        if codes is not None and codes.iloc[r] is not None:
+            parts.append(f"code {codes.iloc[r]}")
+        if names is not None and isinstance(names.iloc[r], str):
+            parts.append(names.iloc[r])
+        out.append(" ".join(parts[:2]) + (f" ({parts[2]})" if len(parts) > 2 else ""))
+    return out
+
+
+def _duplicates_message(shown: str, field: str, codes: pd.Series, names: pd.Series | None) -> str:
+    dup = codes[codes.duplicated(keep=False) & codes.notna()]
+    groups = []
+    for code in sorted(dup.unique()):
+        rows = np.flatnonzero((codes == code).to_numpy())
+        who = ", ".join(
+            f"feature {r + 1}" + (f" {names.iloc[r]}" if names is not None else "") for r in rows
+        )
+        groups.append(f"{code}: {who}")
+    return (
+        f"{shown}: duplicate region codes in field '{field}': {_listing(groups)}. Each kab/kota "
+        "must appear once: dissolve multi-part rows into one feature, or choose the right code "
+        "field with --id-field."
+    )
+
+
+def _choose_id(
+    gdf: pd.DataFrame, shown: str, id_field: str | None, names: pd.Series | None
+) -> tuple[str, pd.Series]:
+    if id_field is not None:
+        col = _column(gdf, id_field)
+        if col is None:
+            raise InputError(
+                f"{shown}: has no field '{id_field}'. Fields: {_listing(_fields(gdf))}."
+            )
+        candidates = [col]
+    else:
+        candidates = [c for c in (_column(gdf, f) for f in ID_FIELDS) if c is not None]
+        if not candidates:
+            raise InputError(
+                f"{shown}: no region code field found (looked for {', '.join(ID_FIELDS[:8])}, "
+                f"...). Fields: {_listing(_fields(gdf))}. Name the code field with --id-field."
+            )
+    first_problem = None
+    for col in candidates:
+        codes = normalize_codes(gdf[col])
+        missing = np.flatnonzero(codes.isna().to_numpy())
+        if len(missing):
+            problem = (
+                f"{shown}: field '{col}' has no usable code (digits) in "
+                f"{_listing(_describe(gdf, missing, None, names))}. Fill in the BPS/Kemendagri "
+                "code of these features, or name another field with --id-field."
+            )
+        elif codes.duplicated().any():
+            problem = _duplicates_message(shown, col, codes, names)
+        else:
+            return str(col), codes
+        first_problem = first_problem or problem
+    raise InputError(first_problem)
+
+
+def _fields(gdf: pd.DataFrame) -> list[str]:
+    return [str(c) for c in gdf.columns if c != gdf.geometry.name]
+
+
+def _choose_name(gdf: pd.DataFrame, shown: str, name_field: str | None) -> str | None:
+    if name_field is not None:
+        col = _column(gdf, name_field)
+        if col is None:
+            raise InputError(
+                f"{shown}: has no field '{name_field}'. Fields: {_listing(_fields(gdf))}."
+            )
+        return str(col)
+    for wanted in NAME_FIELDS:
+        col = _column(gdf, wanted)
+        if col is not None and not pd.api.types.is_numeric_dtype(gdf[col]):
+            return str(col)
+    return None
+
+
+def _fix_crs(gdf: gpd.GeoDataFrame, shown: str, repairs: list[str]) -> gpd.GeoDataFrame:
+    bounds = gdf.total_bounds
+    lonlat = bool(
+        np.all(np.isfinite(bounds))
+        and -180 <= bounds[0] <= bounds[2] <= 180
+        and -90 <= bounds[1] <= bounds[3] <= 90
+    )
+    first = shapely.get_coordinates(gdf.geometry.values[:1])
+    example = f"x={first[0, 0]:.6g}, y={first[0, 1]:.6g}" if len(first) else "none"
+    if gdf.crs is None:
+        if not lonlat:
+            raise InputError(
+                f"{shown} has no .prj and its coordinates (e.g. {example}) are not "
+                "longitude/latitude; add the .prj from the data provider or reproject to "
+                "EPSG:4326."
+            )
+        note = (
+            f"{shown}: no coordinate system (.prj) given; the coordinates are longitude/latitude "
+            f"(bounds {bounds[0]:.3f}..{bounds[2]:.3f} E, {bounds[1]:.3f}..{bounds[3]:.3f} N), "
+            "so EPSG:4326 (WGS 84) was assumed."
+        )
+        if not (bounds[0] >= 85 and bounds[2] <= 150 and bounds[1] >= -20 and bounds[3] <= 15):
+            note += " Note: they do not lie over Indonesia; check the file."
+        repairs.append(note)
+        return gdf.set_crs(WGS84)
+    if not CRS(gdf.crs).equals(CRS(WGS84), ignore_axis_order=True):
+        try:
+            gdf = gdf.to_crs(WGS84)
+        except Exception as err:
+            raise InputError(
+                f"{shown}: cannot reproject from {gdf.crs} to EPSG:4326 ({err}). Check the .prj "
+                "or reproject the file to EPSG:4326 in QGIS."
+            ) from None
+        bounds = gdf.total_bounds
+        lonlat = bool(
+            np.all(np.isfinite(bounds))
+            and -180 <= bounds[0] <= bounds[2] <= 180
+            and -90 <= bounds[1] <= bounds[3] <= 90
+        )
+    if not lonlat:
+        raise InputError(
+            f"{shown}: its coordinates (e.g. {example}) do not fit its declared coordinate system "
+            f"{gdf.crs.to_string()}. The .prj is probably wrong: get the right one from the data "
+            "provider, or reproject the file to EPSG:4326."
+        )
+    return gdf.set_crs(WGS84, allow_override=True)
+
+
+def _polygonal_part(geom: shapely.Geometry) -> shapely.Geometry:
+    if shapely.get_type_id(geom) in (3, 6):
+        return geom
+    parts = [p for p in shapely.get_parts(geom) if shapely.get_type_id(p) in (3, 6)]
+    polys = []
+    for p in parts:
+        polys.extend(shapely.get_parts(p))
+    if not polys:
+        return shapely.Polygon()
+    return polys[0] if len(polys) == 1 else shapely.MultiPolygon(polys)
+
+
+def _check_and_repair(
+    gdf: gpd.GeoDataFrame, shown: str, codes: pd.Series, names: pd.Series | None, repairs: list[str]
+) -> np.ndarray:
+    geoms = np.asarray(gdf.geometry.values, dtype=object)
+    missing = shapely.is_missing(geoms)
+    empty = missing | shapely.is_empty(np.where(missing, shapely.Point(), geoms))
+    if empty.any():
+        raise InputError(
+            f"{shown}: empty or missing geometry in "
+            f"{_listing(_describe(gdf, np.flatnonzero(empty), codes, names))}. Draw or restore "
+            "these polygons, or remove the rows if they are not kab/kota."
+        )
+    if shapely.has_z(geoms).any():
+        geoms = shapely.force_2d(geoms)
+    kinds = shapely.get_type_id(geoms)
+    bad = ~np.isin(kinds, (3, 6))
+    if bad.any():
+        rows = np.flatnonzero(bad)
+        described = [
+            f"{d}: {geoms[r].geom_type}"
+            for d, r in zip(_describe(gdf, rows, codes, names), rows, strict=True)
+        ]
+        raise InputError(
+            f"{shown}: non-polygon geometry in {_listing(described)}. Kab/kota boundaries must be "
+            "polygons: use the polygon (area) layer of the data, not points or lines."
+        )
+    invalid = np.flatnonzero(~shapely.is_valid(geoms))
+    if len(invalid):
+        reasons = shapely.is_valid_reason(geoms[invalid])
+        try:
+            fixed = shapely.make_valid(geoms[invalid], method="structure", keep_collapsed=False)
+        except (TypeError, ValueError, shapely.errors.GEOSException):  # GEOS < 3.10
+            fixed = shapely.make_valid(geoms[invalid])
+        for k, r in enumerate(invalid):
+            poly = _polygonal_part(fixed[k])
+            where = _describe(gdf, np.array([r]), codes, names)[0]
+            if shapely.is_empty(poly):
+                raise InputError(
+                    f"{shown}: {where}: invalid geometry ({reasons[k]}) that has no area left "
+                    "after repair. Redraw this polygon."
+                )
+            dropped = (
+                ""
+                if shapely.get_type_id(fixed[k]) in (3, 6)
+                else ("; non-polygon pieces (lines/points) left by the repair were dropped")
+            )
+            repairs.append(
+                f"{shown}: {where}: invalid geometry ({reasons[k]}) repaired with "
+                f"make_valid{dropped}."
+            )
+            geoms[r] = poly
+    return geoms
+
+
+def read_boundaries(
+    path: str | os.PathLike[str],
+    *,
+    layer: str | None = None,
+    id_field: str | None = None,
+    name_field: str | None = None,
+) -> gpd.GeoDataFrame:
+    """Read a kab/kota boundary file into a canonical GeoDataFrame.
+
+    Parameters
+    ----------
+    path
+        Shapefile (``.shp`` or a ``.zip`` holding one), GeoPackage or GeoJSON.
+    layer
+        GeoPackage layer; needed only when the file has several polygon layers.
+    id_field, name_field
+        Region code and name fields; detected when not given (see :data:`ID_FIELDS`,
+        :data:`NAME_FIELDS`; the first code field whose normalised values are all present and
+        unique is used).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        EPSG:4326, index ``code`` (canonical code, sorted), columns ``code_raw`` (original code
+        as text), ``name``, ``province`` (canonical province code), every original attribute,
+        ``geometry`` (valid Polygon/MultiPolygon). ``attrs["kerjasama"]`` holds ``source``,
+        ``layer``, ``id_field``, ``name_field``, ``crs_original`` and ``repairs``.
+
+    Raises
+    ------
+    MissingDataError
+        The file does not exist.
+    InputError
+        The file cannot be used; the message names the file, the feature or code and the fix.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise MissingDataError(
+            f"{path}: boundary file not found. Give the path of a .shp, .zip, .gpkg or .geojson "
+            "file with kab/kota polygons."
+        )
+    if path.suffix.lower() == ".zip":
+        with tempfile.TemporaryDirectory(prefix="kerjasama-zip-") as tmp:
+            folder = safe_extract(path, tmp)
+            inner = _find_in_extracted(folder, path)
+            shown = f"{path} (member {inner.relative_to(folder).as_posix()})"
+            gdf, layer = _read_file(inner, shown, layer)
+    else:
+        shown = str(path)
+        gdf, layer = _read_file(path, shown, layer)
+    if len(gdf) == 0:
+        raise InputError(f"{shown}: holds no features. Check that it is the right file or layer.")
+
+    repairs: list[str] = []
+    name_col = _choose_name(gdf, shown, name_field)
+    names = gdf[name_col].astype(object).where(gdf[name_col].notna(), None) if name_col else None
+    id_col, codes = _choose_id(gdf, shown, id_field, names)
+    crs_original = gdf.crs.to_string() if gdf.crs is not None else None
+    geoms = _check_and_repair(gdf, shown, codes, names, repairs)
+    gdf = gpd.GeoDataFrame(gdf.drop(columns=gdf.geometry.name), geometry=geoms, crs=gdf.crs)
+    gdf = _fix_crs(gdf, shown, repairs)
+
+    province = None
+    for wanted in PROVINCE_FIELDS:
+        col = _column(gdf, wanted)
+        if col is not None:
+            province = normalize_codes(gdf[col])
+            break
+    fallback = codes.str[:2]
+    province = fallback if province is None else province.where(province.notna(), fallback)
+
+    out = gdf.copy()
+    out.insert(0, "code_raw", [_code_text(v) for v in gdf[id_col]])
+    if name_col is None:
+        name_values = codes.to_numpy(dtype=object)
+        repairs.append(f"{shown}: no name field found; the region code is used as its name.")
+    else:
+        raw = gdf[name_col]
+        name_values = np.where(raw.notna(), raw.astype(str), codes).astype(object)
+    if name_col != "name":
+        if "name" in out.columns:
+            repairs.append(f"{shown}: column 'name' replaced by the values of '{name_col}'.")
+            out["name"] = name_values
+        else:
+            out.insert(1, "name", name_values)
+    if "province" in out.columns:
+        out["province"] = province.to_numpy()
+    else:
+        out.insert(2, "province", province.to_numpy())
+    out.index = pd.Index(codes.to_numpy(dtype=object), name="code")
+    out = out.sort_index(kind="stable")
+    out.attrs["kerjasama"] = {
+        "source": str(path),
+        "layer": layer,
+        "id_field": id_col,
+        "name_field": name_col,
+        "crs_original": crs_original,
+        "repairs": repairs,
+    }
+    return out
+
+
+__all__ = ["read_boundaries", "normalize_code", "ID_FIELDS", "NAME_FIELDS", "PROVINCE_FIELDS"]

@@ -1,0 +1,149 @@
+"""Extract a user's ``.zip`` without trusting it.
+
+A zip from e-mail or a portal is hostile until checked: member names can climb out of the target
+folder (``../``, absolute paths, drive letters), members can be symbolic links, and a few kilobytes
+can inflate to gigabytes (a zip bomb). :func:`safe_extract` checks every member before writing
+anything, then streams each member while counting the bytes actually produced, so a member whose
+header lies about its size is stopped too.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import zipfile
+from pathlib import Path, PurePosixPath
+
+from kerjasama.errors import InputError
+
+MAX_BYTES = 2 * 1024**3  # 2 GiB in total: far above any kab/kota boundary file
+MAX_MEMBERS = 1000
+MAX_RATIO = 200  # uncompressed / compressed per member; shapefiles compress ~2-10x
+_CHUNK = 1 << 20
+
+
+def _refuse(source: Path, member: str, why: str) -> InputError:
+    return InputError(
+        f"{source}: refusing to extract zip member '{member}': {why}. The archive was not "
+        "extracted. Unpack it yourself with a tool you trust and give the .shp (or .gpkg) path."
+    )
+
+
+def _check_member(source: Path, info: zipfile.ZipInfo) -> PurePosixPath:
+    name = info.filename
+    if "\x00" in name:
+        raise _refuse(source, name, "the name contains a NUL byte")
+    norm = name.replace("\\", "/")
+    path = PurePosixPath(norm)
+    if norm.startswith("/") or (len(norm) > 1 and norm[1] == ":"):
+        raise _refuse(source, name, "it has an absolute path")
+    if any(part == ".." for part in path.parts):
+        raise _refuse(source, name, "its path climbs out of the folder ('..')")
+    mode = info.external_attr >> 16
+    if stat.S_ISLNK(mode):
+        raise _refuse(source, name, "it is a symbolic link")
+    if stat.S_IFMT(mode) not in (0, stat.S_IFREG, stat.S_IFDIR):
+        raise _refuse(source, name, "it is not a regular file")
+    return path
+
+
+def safe_extract(
+    source: str | os.PathLike[str],
+    dest_dir: str | os.PathLike[str],
+    *,
+    max_bytes: int = MAX_BYTES,
+    max_members: int = MAX_MEMBERS,
+    max_ratio: float = MAX_RATIO,
+) -> Path:
+    """Extract the zip ``source`` into ``dest_dir`` after checking every member.
+
+    Parameters
+    ----------
+    source
+        The zip file (never modified).
+    dest_dir
+        An existing folder, normally a :class:`tempfile.TemporaryDirectory`.
+    max_bytes
+        Limit on the total uncompressed size, checked on the declared sizes and again on the
+        bytes actually written.
+    max_members
+        Limit on the number of members.
+    max_ratio
+        Limit on the uncompressed/compressed ratio of a member larger than 1 MiB.
+
+    Returns
+    -------
+    pathlib.Path
+        ``dest_dir`` (resolved).
+
+    Raises
+    ------
+    InputError
+        Unreadable archive, absolute or ``..`` member paths, links, too many members, size or
+        ratio over the limits. Nothing is written outside ``dest_dir``.
+    """
+    source = Path(source)
+    dest = Path(dest_dir).resolve()
+    try:
+        archive = zipfile.ZipFile(source)
+    except (zipfile.BadZipFile, OSError) as err:
+        raise InputError(
+            f"{source}: not a readable zip archive ({err}). Check the download, or give the "
+            ".shp/.gpkg/.geojson file directly."
+        ) from None
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > max_members:
+            raise InputError(
+                f"{source}: the zip holds {len(infos)} members, more than the limit of "
+                f"{max_members}. Give the boundary file itself, or a zip holding only it."
+            )
+        declared = 0
+        checked = []
+        for info in infos:
+            path = _check_member(source, info)
+            declared += info.file_size
+            if declared > max_bytes:
+                raise _refuse(
+                    source,
+                    info.filename,
+                    f"the declared uncompressed size passes {max_bytes:,} bytes",
+                )
+            if info.file_size > _CHUNK and info.file_size > max_ratio * max(info.compress_size, 1):
+                raise _refuse(
+                    source,
+                    info.filename,
+                    f"it would expand {info.file_size / max(info.compress_size, 1):,.0f} times "
+                    f"(limit {max_ratio:g}); this looks like a zip bomb",
+                )
+            checked.append((info, path))
+        written = 0
+        for info, path in checked:
+            target = dest.joinpath(*path.parts).resolve()
+            if target != dest and dest not in target.parents:
+                raise _refuse(source, info.filename, "it would be written outside the folder")
+            if info.is_dir():
+                target.mkdir(parents=True, exist_ok=True)
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            produced = 0
+            try:
+                with archive.open(info) as src, open(target, "xb") as out:
+                    while chunk := src.read(_CHUNK):
+                        produced += len(chunk)
+                        written += len(chunk)
+                        if produced > info.file_size or written > max_bytes:
+                            raise _refuse(
+                                source,
+                                info.filename,
+                                "it expands beyond its declared size or the size limit",
+                            )
+                        out.write(chunk)
+            except FileExistsError:
+                raise _refuse(source, info.filename, "the name occurs twice") from None
+            except (zipfile.BadZipFile, OSError, EOFError) as err:
+                raise InputError(
+                    f"{source}: zip member '{info.filename}' cannot be read ({err}). The archive "
+                    "is damaged: download it again."
+                ) from None
+    return dest

@@ -1,0 +1,149 @@
+"""The Streamlit app's widget logic (streamlit.testing AppTest, no browser)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kerjasama.upload import Upload
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+TIMEOUT = 180
+
+
+def run_app(**state) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in state.items():
+        at.session_state[key] = value
+    return at.run()
+
+
+def candidates_frame(at: AppTest):
+    """The ranked-candidates table (the last dataframe on the page)."""
+    return at.dataframe[-1].value
+
+
+@pytest.fixture()
+def folder_data(real_data, monkeypatch) -> Path:
+    monkeypatch.setenv("KERJASAMA_DATA", str(real_data))
+    return real_data
+
+
+def test_default_opens_on_kaltim_water(folder_data):
+    at = run_app()
+    assert not at.exception, at.exception
+    assert not at.error
+    assert at.title[0].value == "Peta Kerja Sama Daerah"
+    assert at.selectbox(key="scope").value == "64"
+    assert at.selectbox(key="sector").value == "water"
+    table = candidates_frame(at)
+    assert list(table["Peringkat"][:3]) == [1, 2, 3]
+    assert all(cid.startswith("water-") for cid in table["ID klaster"])
+    # every member of every candidate lies in Kalimantan Timur (province 64)
+    members = [cid.split("-")[2:] for cid in table["ID klaster"]]
+    assert all(code.startswith("64") for codes in members for code in codes)
+    assert table["Penjelasan"].str.len().min() > 50
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == [
+        "Unduh GeoJSON",
+        "Unduh CSV anggota",
+        "Unduh Shapefile (zip)",
+        "Unduh bahan briefing (HTML)",
+        "Unduh bahan briefing (PDF)",
+    ]
+
+
+def test_language_switch_changes_labels(folder_data):
+    at = run_app()
+    at.radio(key="lang").set_value("en").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Inter-regional Cooperation Map"
+    assert at.selectbox(key="scope").label == "Scope"
+    assert at.selectbox(key="sector").label == "Sector"
+    table = candidates_frame(at)
+    assert "Explanation" in table.columns and "Penjelasan" not in table.columns
+    assert table["Form"].isin(["Joint service", "Contract service"]).all()
+    assert table["Explanation"].iloc[0].startswith(("Joint service", "Contract service"))
+
+
+def test_sector_switch_and_weights_rescore(folder_data):
+    at = run_app()
+    at.selectbox(key="sector").set_value("sanitation").run()
+    assert not at.exception, at.exception
+    table = candidates_frame(at)
+    assert all(cid.startswith("sanitation-") for cid in table["ID klaster"])
+    before = dict(zip(table["ID klaster"], table["Skor"], strict=True))
+    at.slider(key="w_joint_need").set_value(0.0).run()
+    assert not at.exception, at.exception
+    after = candidates_frame(at)
+    joint = [cid for cid in after["ID klaster"] if "-joint-" in cid and cid in before]
+    changed = [
+        cid for cid in joint if after.set_index("ID klaster").loc[cid, "Skor"] != before[cid]
+    ]
+    assert joint and changed  # moving a weight re-scored the joint candidates
+
+
+def test_all_indonesia_scope(folder_data):
+    at = run_app()
+    at.selectbox(key="scope").set_value("__all__").run()
+    assert not at.exception, at.exception
+    table = candidates_frame(at)
+    assert len(table) == 20
+    provinces = {cid.split("-")[2][:2] for cid in table["ID klaster"]}
+    assert provinces != {"64"}
+
+
+def test_no_data_first_screen(tmp_path, monkeypatch):
+    monkeypatch.setenv("KERJASAMA_DATA", str(tmp_path))
+    at = run_app()
+    assert not at.exception, at.exception
+    assert at.header[0].value == "Belum ada data"
+    text = " ".join(m.value for m in at.markdown)
+    assert "tanahair.indonesia.go.id" in text and "www.bps.go.id" in text
+    assert "KERJASAMA_DATA" in text
+    assert len(at.get("file_uploader")) == 2
+    at.radio(key="lang").set_value("en").run()
+    assert at.header[0].value == "No data yet"
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_upload_error_is_shown_not_raised(tmp_path, monkeypatch, kaltim_indicators):
+    monkeypatch.setenv("KERJASAMA_DATA", str(tmp_path))
+    evil = Upload("batas.zip", _zip({"../../evil.shp": b"x"}))
+    indicators = Upload("ind.csv", kaltim_indicators.read_bytes())
+    at = run_app(uploads=((evil,), indicators, "", ""))
+    assert not at.exception, at.exception
+    assert len(at.error) == 1
+    message = at.error[0].value
+    assert "batas.zip" in message and "Data tidak dapat dipakai" in message
+    assert "Traceback" not in message
+    assert not (tmp_path.parent / "evil.shp").exists()
+
+
+def test_uploaded_kaltim_data_gives_candidates(
+    tmp_path, monkeypatch, kaltim_shp, kaltim_indicators
+):
+    monkeypatch.setenv("KERJASAMA_DATA", str(tmp_path))
+    parts = tuple(
+        Upload(f"kaltim_adm2{ext}", kaltim_shp.with_suffix(ext).read_bytes())
+        for ext in (".shp", ".shx", ".dbf", ".prj")
+    )
+    indicators = Upload("kaltim_indicators.csv", kaltim_indicators.read_bytes())
+    at = run_app(uploads=(parts, indicators, "", ""))
+    assert not at.exception, at.exception
+    assert not at.error
+    captions = " ".join(c.value for c in at.caption)
+    assert "Memakai data unggahan: kaltim_adm2.shp" in captions
+    table = candidates_frame(at)
+    assert len(table) > 3 and table["ID klaster"].str.startswith("water-").all()

@@ -1,0 +1,111 @@
+"""Uploads (kerjasama.upload): hostile files are refused, good ones read like the CLI."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from analysis.config import load_config
+from kerjasama.errors import InputError
+from kerjasama.upload import Upload, read_uploads, stage_boundaries, stage_indicators
+
+
+@pytest.fixture()
+def private_tmp(tmp_path, monkeypatch) -> Path:
+    """Point tempfile at an empty folder so leftovers would be visible."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def zip_bytes(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def shapefile_uploads(kaltim_shp: Path) -> list[Upload]:
+    return [
+        Upload(f"kaltim_adm2{ext}", kaltim_shp.with_suffix(ext).read_bytes())
+        for ext in (".shp", ".shx", ".dbf", ".prj", ".cpg")
+    ]
+
+
+@pytest.mark.parametrize("evil", ["../../evil.shp", "/etc/evil.shp"])
+def test_zip_with_escaping_path_is_refused(tmp_path, evil):
+    upload = Upload("batas.zip", zip_bytes({evil: b"x", "ok.dbf": b"y"}))
+    with pytest.raises(InputError) as err:
+        stage_boundaries([upload], tmp_path)
+    message = str(err.value)
+    assert "batas.zip" in message
+    assert str(tmp_path) not in message  # the temporary folder is not shown
+    assert not (tmp_path.parent / "evil.shp").exists()
+    assert not Path("/etc/evil.shp").exists()
+
+
+def test_size_limit_and_types(tmp_path):
+    big = Upload("besar.gpkg", b"0" * 2_000_001)
+    with pytest.raises(InputError, match=r"'besar.gpkg' berukuran 2.0 MB, melebihi batas 1 MB"):
+        stage_boundaries([big], tmp_path, limit_mb=1)
+    with pytest.raises(InputError, match=r"'peta.kml'.*not supported"):
+        stage_boundaries([Upload("peta.kml", b"<kml/>")], tmp_path, lang="en")
+    with pytest.raises(InputError, match=r"'data.ods'"):
+        stage_indicators(Upload("data.ods", b"x"), tmp_path)
+    with pytest.raises(InputError, match="one boundary dataset"):
+        stage_boundaries([Upload("a.gpkg", b"x"), Upload("b.geojson", b"{}")], tmp_path, lang="en")
+
+
+def test_incomplete_shapefile_names_missing_parts(tmp_path, kaltim_shp):
+    parts = [u for u in shapefile_uploads(kaltim_shp) if not u.name.endswith((".shx", ".dbf"))]
+    with pytest.raises(InputError, match=r"'kaltim_adm2.shp'.*\.shx, \.dbf"):
+        stage_boundaries(parts, tmp_path, lang="en")
+
+
+def test_fixed_names_inside_folder(tmp_path, kaltim_indicators):
+    upload = Upload("../../../outside.csv", kaltim_indicators.read_bytes())
+    path = stage_indicators(upload, tmp_path)
+    assert path == tmp_path / "indicators.csv"
+    assert not (tmp_path.parent.parent / "outside.csv").exists()
+
+
+def test_read_uploads_shapefile_parts_like_cli(private_tmp, kaltim_shp, kaltim_indicators):
+    data = read_uploads(
+        shapefile_uploads(kaltim_shp),
+        Upload("kaltim_indicators.csv", kaltim_indicators.read_bytes()),
+        config=load_config(),
+    )
+    assert len(data.regions) == 10 and data.regions.index.name == "code"
+    assert data.report.matched == 10
+    assert data.table.loc["6402", "name"] == "Kabupaten Kutai Kartanegara"
+    assert data.regions.attrs["kerjasama"]["source"] == "kaltim_adm2.shp"
+    assert list(private_tmp.iterdir()) == []  # nothing left on disk
+
+
+def test_read_uploads_zip_and_join_error(private_tmp, kaltim_shp, kaltim_indicators):
+    members = {u.name: u.data for u in shapefile_uploads(kaltim_shp)}
+    zipped = Upload("kaltim.zip", zip_bytes(members))
+    indicators = Upload("kaltim_indicators.csv", kaltim_indicators.read_bytes())
+    data = read_uploads([zipped], indicators, config=load_config())
+    assert data.report.matched == 10
+    # joining the Kemendagri boundary code to the BPS code pairs different regions: refused,
+    # with the same message as the command line, never naming the temporary folder
+    with pytest.raises(InputError) as err:
+        read_uploads(
+            [zipped], indicators, config=load_config(), boundary_key="code", indicator_key="code"
+        )
+    message = str(err.value)
+    assert "Kutai Barat" in message and "--boundary-key code_dot" in message
+    assert str(private_tmp) not in message
+    assert list(private_tmp.iterdir()) == []
+
+
+def test_read_uploads_needs_both(tmp_path):
+    with pytest.raises(InputError, match="Upload both"):
+        read_uploads([], None, config=load_config(), lang="en")

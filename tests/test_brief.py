@@ -1,0 +1,218 @@
+"""Briefing pack (analysis.brief) and its CLI twin ``kerjasama brief``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+from shapely.geometry import box
+
+from analysis import brief as briefing
+from analysis.config import load_config
+from kerjasama.cli import main as cli_main
+from kerjasama.errors import InputError
+
+EVIL = "<script>alert(1)</script>"
+DATE = dt.date(2026, 11, 27)
+
+
+def synthetic() -> tuple[gpd.GeoDataFrame, pd.DataFrame, pd.DataFrame]:
+    """Four square regions in a row; 6403 has a hostile name; 6401 provides water."""
+    codes = ["6401", "6402", "6403", "6404"]
+    regions = gpd.GeoDataFrame(
+        {"name": ["Kota Satu", "Kabupaten Dua", EVIL, "Kabupaten Empat"], "province": "64"},
+        geometry=[box(116 + 0.4 * i, -1, 116.4 + 0.4 * i, -0.6) for i in range(4)],
+        index=pd.Index(codes, name="code"),
+        crs="EPSG:4326",
+    )
+    table = pd.DataFrame(
+        {
+            "water_access_pct_2024": [99.5, 60.25, 52.5, np.nan],
+            "grdp_adhb_per_capita_million_idr_2024_derived": [300.0, 80.0, 70.0, 50.0],
+            "population_bps_2024": [250000, 120000, 80000, 50000],
+        },
+        index=regions.index,
+    )
+    candidates = pd.DataFrame(
+        {
+            "cluster_id": ["water-contract-6401-6402-6403", "water-joint-6402-6403"],
+            "rank": [1, 2],
+            "sector": "water",
+            "form": ["contract", "joint"],
+            "members": [("6401", "6402", "6403"), ("6402", "6403")],
+            "member_names": [("Kota Satu", "Kabupaten Dua", EVIL), ("Kabupaten Dua", EVIL)],
+            "provider": ["6401", None],
+            "size": [3, 2],
+            "score": [0.81, 0.66],
+            "score_components": [{"capacity": 1.0, "client_need": 0.7}, {"need": 0.8}],
+            "explanation": [f"Penyedia Kota Satu 99,5% (2024); klien {EVIL}.", "Bersama."],
+            "cross_province": [False, True],
+            "maritime_links": [0, 1],
+            "stability": [0.93, None],
+            "data_years": [{"water_access_pct_2024": 2024}] * 2,
+            "wajib_indication": [True, False],
+        }
+    )
+    return regions, table, candidates
+
+
+def make(lang: str = "id") -> briefing.Brief:
+    regions, table, candidates = synthetic()
+    return briefing.build_brief(
+        candidates,
+        regions,
+        table,
+        config=load_config(),
+        sector="water",
+        lang=lang,
+        scope="Kalimantan Timur (64)",
+        boundary_source="grid.gpkg",
+        indicator_source="grid.csv",
+        date=DATE,
+    )
+
+
+def pdf_text(data: bytes) -> tuple[int, str]:
+    reader = PdfReader(io.BytesIO(data))
+    return len(reader.pages), "\n".join(page.extract_text() for page in reader.pages)
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def test_brief_content_prefilled():
+    doc = make("id")
+    assert doc.draft == "DRAF untuk pembahasan TKKSD"
+    assert dict(doc.meta)["Tanggal"] == "2026-11-27"
+    assert dict(doc.meta)["Sektor"] == "Air minum (SPAM regional)"
+    first, second = doc.sections
+    assert first.heading == "Kandidat #1 — Kontrak pelayanan"
+    checklist = dict(first.checklist)
+    assert list(checklist) == [
+        "Subjek (para pihak)",
+        "Objek kerja sama",
+        "Ruang lingkup",
+        "Hak dan kewajiban",
+        "Jangka waktu",
+        "Pengakhiran",
+        "Keadaan kahar (force majeure)",
+        "Penyelesaian perselisihan",
+    ]
+    assert checklist["Subjek (para pihak)"] == f"Kepala daerah Kota Satu, Kabupaten Dua dan {EVIL}"
+    assert checklist["Ruang lingkup"].startswith("Kota Satu menyediakan layanan Air minum")
+    assert checklist["Jangka waktu"] == "[untuk disepakati]"
+    assert "Pelayanan bersama" in dict(second.checklist)["Objek kerja sama"]
+    # key indicators: one row per indicator, one column per member, provider marked
+    assert first.indicator_header[1] == "Kota Satu (penyedia)"
+    water = next(r for r in first.indicator_rows if r[0].startswith("Rumah tangga dengan akses"))
+    assert water[1:] == ("99,5", "60,2", "52,5")
+    assert "(%, 2024)" in water[0]
+    assert first.stability == "Stabilitas terhadap perubahan bobot: 93%"
+    assert "indikasi wajib" in first.notes and second.stability == ""
+    assert "lintas provinsi" in second.notes and "1 hubungan laut" in second.notes
+    assert any("BPS Susenas" in s and "2024" in s for s in doc.sources)
+    assert first.map_png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_brief_html_self_contained_and_escaped():
+    page = briefing.brief_html(make("id"))
+    assert EVIL not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert page.count("data:image/png;base64,") == 2
+    assert not re.search(r"(src|href)=\"https?://", page)
+    assert page.count("DRAF untuk pembahasan TKKSD") >= 3
+    assert "Keadaan kahar (force majeure)" in page
+    assert "bukan penetapan kewajiban hukum" in page
+
+
+def test_brief_pdf_real_document_id_and_en():
+    pages, text = pdf_text(briefing.brief_pdf(make("id")))
+    assert pages >= 3  # cover + one or more pages per candidate
+    flat = squash(text)
+    for expected in (
+        "DRAF untuk pembahasan TKKSD",
+        "Bahan Briefing Kerja Sama Daerah",
+        "Kandidat #1",
+        "Kota Satu",
+        "Hak dan kewajiban",
+        "Penyelesaian perselisihan",
+        "Keadaan kahar",
+        EVIL,  # printed as text, not interpreted as markup
+    ):
+        assert expected in flat, expected
+    pages_en, text_en = pdf_text(briefing.brief_pdf(make("en")))
+    flat_en = squash(text_en)
+    for expected in ("DRAFT for TKKSD discussion", "Force majeure", "Dispute settlement"):
+        assert expected in flat_en, expected
+    assert "Drinking water (regional water supply)" in flat_en
+
+
+def test_cluster_map_png_has_size_and_content():
+    regions, _, _ = synthetic()
+    png = briefing.cluster_map_png(regions, ["6401", "6402"], provider="6401", source_line="x")
+    image = Image.open(io.BytesIO(png))
+    assert image.format == "PNG" and image.size[0] > 600
+    colours = {c for _, c in image.convert("RGB").getcolors(1_000_000)}
+    # provider blue and member orange are drawn
+    assert (0x15, 0x65, 0xC0) in colours and (0xEF, 0x6C, 0x00) in colours
+    with pytest.raises(InputError, match="no member"):
+        briefing.cluster_map_png(regions, ["9999"])
+
+
+@pytest.mark.parametrize(
+    ("km", "expected"), [(0.7, 0.5), (3.3, 2.0), (9.9, 5.0), (10.0, 10.0), (260.0, 200.0)]
+)
+def test_nice_length(km, expected):
+    assert briefing.nice_length(km) == expected
+
+
+def test_write_brief_suffix_and_empty(tmp_path):
+    doc = make("en")
+    assert briefing.write_brief(doc, tmp_path / "b.pdf").read_bytes()[:5] == b"%PDF-"
+    assert "<!DOCTYPE html>" in briefing.write_brief(doc, tmp_path / "b.html").read_text()
+    with pytest.raises(InputError, match="FILE.pdf or FILE.html"):
+        briefing.write_brief(doc, tmp_path / "b.docx")
+    regions, table, candidates = synthetic()
+    with pytest.raises(InputError, match="No candidate selected"):
+        briefing.build_brief(
+            candidates.iloc[:0], regions, table, config=load_config(), sector="water"
+        )
+
+
+def test_cli_brief_kaltim_pdf_and_html(tmp_path, kaltim_shp, kaltim_indicators, capsys):
+    out = tmp_path / "brief.pdf"
+    args = ["--boundaries", str(kaltim_shp), "--indicators", str(kaltim_indicators)]
+    status = cli_main(["brief", *args, "--sector", "water", "--top", "2", "--out", str(out)])
+    assert status == 0
+    pages, text = pdf_text(out.read_bytes())
+    flat = squash(text)
+    assert pages >= 3
+    assert "DRAF untuk pembahasan TKKSD" in flat and "Kandidat #2" in flat
+    assert "Kota Bontang" in flat  # the Kaltim water provider
+    assert "kaltim_adm2.shp" in flat and "kaltim_indicators.csv" in flat
+    # one chosen cluster, English HTML
+    html_out = tmp_path / "brief.html"
+    cid = "water-contract-6408-6474"
+    status = cli_main(
+        ["brief", *args, "--sector", "water", "--cluster-id", cid, "--lang", "en"]
+        + ["--out", str(html_out)]
+    )
+    assert status == 0
+    page = html_out.read_text()
+    assert f'id="{cid}"' in page and "DRAFT for TKKSD discussion" in page
+    # bad input: exit 2 with a message, no traceback
+    capsys.readouterr()
+    status = cli_main(
+        ["brief", *args, "--sector", "water", "--cluster-id", "nope", "--out", str(out)]
+    )
+    assert status == 2
+    assert "Unknown cluster id(s) nope" in capsys.readouterr().err
+    assert cli_main(["brief", *args, "--sector", "water", "--out", str(tmp_path / "x.txt")]) == 2

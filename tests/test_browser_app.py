@@ -1,0 +1,156 @@
+"""End to end in real headless Chromium: `streamlit run app.py`, the map, a sector and language
+switch, a candidate picked on the map, the GeoJSON download, a screenshot."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_app(data: Path, port: int, log: Path) -> subprocess.Popen:
+    env = dict(os.environ, KERJASAMA_DATA=str(data))
+    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py")]
+    command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
+    command += ["--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    command += ["--server.fileWatcherType", "none"]
+    return subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
+    )
+
+
+def wait_healthy(port: int, proc: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError("streamlit did not start")
+
+
+@pytest.fixture()
+def app_url(real_data, tmp_path):
+    port = free_port()
+    proc = start_app(real_data, port, tmp_path / "streamlit.log")
+    try:
+        wait_healthy(port, proc)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def wait_map(page, timeout_ms: int = 60_000):
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator(".leaflet-container").wait_for(timeout=timeout_ms)
+    frame.locator(".kerjasama-rank").first.wait_for(timeout=timeout_ms)
+    return frame
+
+
+def choose(page, label: str, option: str) -> None:
+    page.get_by_role("combobox", name=label).click()
+    page.get_by_role("option", name=option).first.click()
+
+
+def test_browser_end_to_end(app_url):
+    from playwright.sync_api import expect, sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1500, "height": 1000}, accept_downloads=True)
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(app_url)
+            frame = wait_map(page)
+            expect(page.get_by_text("Peta Kerja Sama Daerah")).to_be_visible()
+            # the legend names the sector gap with unit and year
+            expect(frame.locator(".kerjasama-legend")).to_contain_text("(% rumah tangga, 2024)")
+
+            # sector switch: explanations now speak of sanitation
+            choose(page, "Sektor", "Air limbah / sanitasi")
+            expect(page.get_by_text("Air limbah / sanitasi", exact=False).nth(1)).to_be_visible(
+                timeout=30_000
+            )
+            frame = wait_map(page)
+            expect(frame.locator(".kerjasama-legend")).to_contain_text("sanitasi", timeout=30_000)
+
+            # language switch
+            page.get_by_text("English", exact=True).click()
+            expect(page.get_by_text("Inter-regional Cooperation Map")).to_be_visible(timeout=30_000)
+            frame = wait_map(page)
+            expect(frame.locator(".kerjasama-legend")).to_contain_text("gap", timeout=30_000)
+
+            # pick candidate #2 by clicking its number on the map
+            frame.locator(".kerjasama-rank", has_text="2").first.click(force=True)
+            shown = page.get_by_role("combobox", name="Candidate shown")
+            expect(shown).to_have_value(re.compile(r"^#2 "), timeout=30_000)
+            frame = wait_map(page)
+            expect(frame.locator(".kerjasama-rank.selected")).to_have_text("2", timeout=30_000)
+
+            # download the GeoJSON of the candidate shown and check it
+            with page.expect_download(timeout=30_000) as info:
+                page.get_by_role("button", name="Download GeoJSON").click()
+            download = info.value
+            assert download.suggested_filename == "kerjasama_sanitation_64.geojson"
+            data = json.loads(Path(download.path()).read_text(encoding="utf-8"))
+            assert data["type"] == "FeatureCollection"
+            assert len(data["features"]) == 1
+            feature = data["features"][0]
+            props = feature["properties"]
+            assert props["rank"] == 2 and props["sector"] == "sanitation"
+            assert props["form"] in ("joint", "contract")
+            assert 2 <= props["size"] == len(props["members"]) <= 5
+            assert all(code.startswith("64") for code in props["members"])
+            assert props["explanation"].startswith(("Joint service", "Contract service"))
+            assert feature["geometry"]["type"] in ("Polygon", "MultiPolygon")
+            lon, lat = (
+                feature["geometry"]["coordinates"][0][0][0][:2]
+                if feature["geometry"]["type"] == "MultiPolygon"
+                else feature["geometry"]["coordinates"][0][0][:2]
+            )
+            assert 113 < lon < 120 and -3 < lat < 3  # Kalimantan Timur, lon/lat order
+
+            page.wait_for_timeout(500)
+            page.screenshot(path=str(ARTIFACTS / "browser_app.png"))
+            assert not errors, errors
+        finally:
+            browser.close()

@@ -1,0 +1,285 @@
+"""Cluster scores: bounds, monotonicity, provider and reach rules, ranking, explanations."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_candidates import random_edges
+
+from analysis.candidates import enumerate_sets
+from analysis.clusters import (
+    CANDIDATE_COLUMNS,
+    ClusterSettings,
+    contract_components,
+    joint_components,
+    score_candidates,
+    set_attributes,
+)
+from analysis.config import load_config
+from analysis.explain import format_number
+from kerjasama.errors import InputError
+
+SETTINGS = ClusterSettings.from_mapping(load_config().clusters)
+
+
+def attrs_for(edges, ids, max_size=5):
+    sets = enumerate_sets(edges, ids, max_size=max_size)
+    n = len(ids)
+    return set_attributes(
+        sets,
+        edges,
+        ids,
+        perimeter_km=np.full(n, 40.0),
+        province=np.array(["64"] * (n - 1) + ["65"], dtype=object),
+    )
+
+
+graph_and_scores = st.integers(3, 8).flatmap(
+    lambda n: st.tuples(
+        st.just(n),
+        st.lists(
+            st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), min_size=n, max_size=3 * n
+        ),
+        st.lists(st.floats(0, 1), min_size=n, max_size=n),
+        st.lists(st.floats(0, 1), min_size=n, max_size=n),
+        st.integers(0, n - 1),
+        st.floats(0, 1),
+    )
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(graph_and_scores)
+def test_joint_monotone_in_each_gap(case):
+    n, pairs, gap, cap, who, bump = case
+    edges, ids = random_edges(n, pairs)
+    attrs = attrs_for(edges, ids)
+    pop = np.linspace(1e4, 1e6, n)
+    gap = np.array(gap)
+    before, ok_before = joint_components(attrs, gap, pop, SETTINGS)
+    higher = gap.copy()
+    higher[who] = min(1.0, gap[who] + bump)
+    after, ok_after = joint_components(attrs, higher, pop, SETTINGS)
+    w = np.array([0.6, 0.2, 0.2])
+    assert np.all(after.to_numpy() @ w >= before.to_numpy() @ w - 1e-12)
+    assert np.all(ok_after | ~ok_before)  # qualification is never lost
+    assert ((before.to_numpy() >= 0) & (before.to_numpy() <= 1)).all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(graph_and_scores)
+def test_contract_monotone_in_provider_capacity(case):
+    n, pairs, gap, cap, _, bump = case
+    edges, ids = random_edges(n, pairs)
+    attrs = attrs_for(edges, ids)
+    gap, cap = np.array(gap), np.array(cap)
+    comps, ok, prov = contract_components(attrs, gap, cap, SETTINGS)
+    w = np.array([0.3, 0.3, 0.2, 0.1, 0.1])
+    base = comps.to_numpy() @ w
+    rows = np.arange(len(prov))
+    provider = attrs.sets[rows, prov]
+    for s in range(len(provider)):
+        higher = cap.copy()
+        higher[provider[s]] = min(1.0, cap[provider[s]] + bump)
+        c2, ok2, prov2 = contract_components(attrs, gap, higher, SETTINGS)
+        assert attrs.sets[s, prov2[s]] == provider[s]
+        assert c2.to_numpy()[s] @ w >= base[s] - 1e-12
+        assert ok2[s] or not ok[s]
+    assert ((comps.to_numpy() >= 0) & (comps.to_numpy() <= 1)).all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(graph_and_scores)
+def test_scores_bounded_ranked_unique(case):
+    n, pairs, gap, cap, _, _ = case
+    edges, ids = random_edges(n, pairs)
+    attrs = attrs_for(edges, ids)
+    df = score_candidates(
+        attrs,
+        ids,
+        sector="water",
+        gap=np.array(gap),
+        capacity=np.array(cap),
+        population=np.linspace(1e4, 1e6, n),
+        settings=SETTINGS,
+    )
+    assert list(df.columns[: len(CANDIDATE_COLUMNS)]) == list(CANDIDATE_COLUMNS)
+    assert df["cluster_id"].is_unique
+    assert ((df["score"] >= 0) & (df["score"] <= 1)).all()
+    assert list(df["rank"]) == list(range(1, len(df) + 1))
+    key = list(zip(-df["score"], df["size"], df["cluster_id"], strict=True))
+    assert key == sorted(key)
+    for row in df.itertuples():
+        assert row.cluster_id == f"water-{row.form}-" + "-".join(row.members)
+        assert (row.provider is None) == (row.form == "joint")
+
+
+def test_contract_reach_rule_on_a_path():
+    # path 7000 - 7001 - 7002 - 7003; provider capacity highest at 7000
+    edges, ids = random_edges(4, [(0, 1), (1, 2), (2, 3)])
+    edges["kind"] = "land"
+    attrs = attrs_for(edges, ids, max_size=4)
+    gap = np.array([0.0, 0.9, 0.9, 0.9])
+    cap = np.array([1.0, 0.1, 0.1, 0.1])
+    comps, ok, prov = contract_components(attrs, gap, cap, SETTINGS)
+    by_members = {
+        tuple(ids[p] for p in row if p >= 0): (bool(q), comps.iloc[k]["reach"])
+        for k, (row, q) in enumerate(zip(attrs.sets, ok, strict=True))
+    }
+    assert by_members[("7000", "7001")] == (True, 1.0)
+    assert by_members[("7000", "7001", "7002")] == (True, 0.5)  # 7002 via 7001
+    assert by_members[("7000", "7001", "7002", "7003")][0] is False  # 7003 is 3 hops away
+    # a provider in the middle reaches everyone within two hops
+    cap2 = np.array([0.1, 1.0, 0.1, 0.1])
+    _, ok2, _ = contract_components(attrs, np.array([0.9, 0.0, 0.9, 0.9]), cap2, SETTINGS)
+    full = [k for k, row in enumerate(attrs.sets) if (row >= 0).sum() == 4][0]
+    assert ok2[full]
+
+
+def test_provider_tie_goes_to_smallest_code():
+    edges, ids = random_edges(3, [(0, 1), (1, 2), (0, 2)])
+    attrs = attrs_for(edges, ids, max_size=3)
+    df = score_candidates(
+        attrs,
+        ids,
+        sector="water",
+        gap=np.array([0.9, 0.9, 0.9]),
+        capacity=np.array([0.8, 0.8, 0.8]),
+        population=np.ones(3) * 1e5,
+        settings=SETTINGS,
+        forms=("contract",),
+    )
+    for row in df.itertuples():
+        assert row.provider == row.members[0]
+
+
+def test_weights_override_and_validation():
+    edges, ids = random_edges(3, [(0, 1), (1, 2)])
+    attrs = attrs_for(edges, ids, max_size=3)
+    kw = dict(
+        gap=np.array([0.9, 0.8, 0.7]),
+        capacity=np.array([0.9, 0.2, 0.1]),
+        population=np.ones(3) * 1e5,
+        settings=SETTINGS,
+    )
+    only_need = score_candidates(
+        attrs,
+        ids,
+        sector="water",
+        forms=("joint",),
+        weights={"joint": {"need": 1, "scale": 0, "cohesion": 0}},
+        **kw,
+    )
+    need = np.array([d["need"] for d in only_need["score_components"]])
+    assert np.allclose(only_need["score"], need, atol=1e-6)
+    with pytest.raises(InputError, match="unknown joint weight"):
+        score_candidates(attrs, ids, sector="water", weights={"joint": {"bogus": 1}}, **kw)
+    with pytest.raises(InputError, match="not all 0"):
+        score_candidates(
+            attrs,
+            ids,
+            sector="water",
+            weights={"joint": {"need": 0, "scale": 0, "cohesion": 0}},
+            **kw,
+        )
+
+
+def test_settings_missing_key_names_it():
+    table = dict(load_config().clusters)
+    del table["joint_min_need"]
+    with pytest.raises(InputError, match="joint_min_need"):
+        ClusterSettings.from_mapping(table)
+
+
+def test_format_number():
+    assert format_number(1234567, "id") == "1.234.567"
+    assert format_number(99.5, "id") == "99,5"
+    assert format_number(1234567, "en") == "1,234,567"
+    assert format_number(float("nan"), "id") == "t.a."
+
+
+# ------------------------------------------------------------------ real data: Kalimantan Timur
+
+
+@pytest.fixture(scope="module")
+def kaltim(kaltim_shp, kaltim_indicators):
+    from analysis import pipeline
+
+    config = load_config()
+    regions = pipeline.load_regions(kaltim_shp)
+    table, _, _ = pipeline.load_table(
+        kaltim_indicators, regions, "code_dot", "kemendagri_code_2025", config
+    )
+    edges = pipeline.build_adjacency(regions)
+    prepared = pipeline.prepare(regions, edges, province="64")
+    return config, regions, table, edges, prepared
+
+
+def test_kaltim_water_contract_with_high_access_city(kaltim):
+    from analysis import pipeline
+
+    config, regions, table, _, prepared = kaltim
+    cands = pipeline.score(prepared, table, "water", config=config)
+    water = pd.to_numeric(table["water_access_pct_2024"])
+    best_city = water[regions["name"].str.startswith("Kota")].idxmax()
+    contract = cands[(cands["form"] == "contract") & (cands["provider"] == best_city)]
+    assert len(contract) > 0
+    row = contract.iloc[[0]]
+    out, _ = pipeline.finalize(
+        prepared, table, row, config=config, sector="water", top=1, stability_draws=0
+    )
+    text = out["explanation"].iloc[0]
+    assert regions.at[best_city, "name"] in text
+    assert f"{format_number(water[best_city], 'id')}% (2024)" in text
+    client = [m for m in row["members"].iloc[0] if m != best_city][0]
+    assert f"{format_number(water[client], 'id')}% (2024)" in text
+    assert "jiwa (2024)" in text and "km" in text
+    assert out["data_years"].iloc[0]["water_access_pct_2024"] == 2024
+    en, _ = pipeline.finalize(
+        prepared, table, row, config=config, sector="water", top=1, stability_draws=0, lang="en"
+    )
+    assert "Provider" in en["explanation"].iloc[0]
+    assert f"{water[best_city]:.1f}%" in en["explanation"].iloc[0]
+
+
+def test_kaltim_every_region_scored_and_stability(kaltim):
+    from analysis import pipeline
+
+    config, _, table, _, prepared = kaltim
+    cands = pipeline.score(prepared, table, "water", config=config)
+    assert set(cands["form"]) == {"joint", "contract"}
+    assert cands["wajib_indication"].any()  # water has the externality flag
+    out, _ = pipeline.finalize(
+        prepared, table, cands, config=config, sector="water", top=12, stability_rows=10
+    )
+    stab = out["stability"].tolist()
+    assert all(0 <= s <= 1 for s in stab[:10]) and stab[10:] == [None, None]
+    again, _ = pipeline.finalize(
+        prepared, table, cands, config=config, sector="water", top=12, stability_rows=10
+    )
+    assert stab == again["stability"].tolist()
+    assert stab[0] > 0.5  # the best candidate survives most re-weightings
+
+
+def test_kaltim_cross_province_flag(national_adm2, national_indicators):
+    pytest.importorskip("pyogrio")
+    from analysis import pipeline
+
+    config = load_config()
+    regions = pipeline.load_regions(national_adm2)
+    regions = regions[regions["province"].isin(["64", "65", "62", "63"])]
+    table, _, _ = pipeline.load_table(
+        national_indicators, regions, "code_dot", "kemendagri_code_2025", config
+    )
+    edges = pipeline.build_adjacency(regions)
+    inside = pipeline.prepare(regions, edges, province="64")
+    across = pipeline.prepare(regions, edges, province="64", cross_province=True, max_size=3)
+    assert not inside.attrs.cross_province.any()
+    assert across.attrs.cross_province.any()
+    cands = pipeline.score(across, table, "water", config=config)
+    assert cands["cross_province"].any()
+    for members in cands["members"]:
+        assert any(m.startswith("64") for m in members)

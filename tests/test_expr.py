@@ -1,0 +1,103 @@
+"""analysis.expr: safe arithmetic over columns, hostile input refused."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.expr import MAX_LENGTH, columns_of, evaluate, parse
+from kerjasama.errors import InputError
+
+
+@pytest.fixture
+def table() -> pd.DataFrame:
+    return pd.DataFrame(
+        {"a": [1.0, 2.0, np.nan, 4.0], "b": [10.0, 0.0, 5.0, 2.0]},
+        index=pd.Index(["6401", "6402", "6403", "6404"], name="code"),
+    )
+
+
+def test_arithmetic_and_columns(table):
+    expr = parse("100 - (a * 2 + b) / 2")
+    assert expr.columns == ("a", "b")
+    out = evaluate(expr, table)
+    assert out.index.equals(table.index)
+    assert out.tolist()[:2] == [100 - (2 + 10) / 2, 100 - (4 + 0) / 2]
+    assert np.isnan(out.iloc[2])  # missing input stays missing, never 0
+
+
+def test_functions_and_small_powers(table):
+    out = evaluate("max(a, b) + min(a, b) - abs(-a) + a ** 2", table)
+    expected = np.maximum(table.a, table.b) + np.minimum(table.a, table.b) - table.a + table.a**2
+    pd.testing.assert_series_equal(out, expected.astype(float), check_names=False)
+    assert columns_of("-a ** -2") == ("a",)
+
+
+def test_division_by_zero_is_missing(table):
+    out = evaluate("a / b", table)
+    assert np.isnan(out["6402"])
+    assert out["6401"] == pytest.approx(0.1)
+
+
+def test_constant_expression_broadcasts(table):
+    assert evaluate("2 * 3", table).tolist() == [6.0] * 4
+
+
+def test_unknown_column_named(table):
+    with pytest.raises(InputError, match="water_access"):
+        evaluate("100 - water_access", table)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("__import__('os')", "calling"),
+        ("__import__", "underscore"),
+        ("().__class__", "attribute"),
+        ("a.b", "attribute"),
+        ("x[0]", "subscript"),
+        ("9**9**9", "exponent"),
+        ("a ** 10", "larger than"),
+        ("a ** b", "exponent"),
+        ("lambda: 1", "lambda"),
+        ("[a for a in b]", "comprehension"),
+        ("'text'", "not a number"),
+        ("a if b else 1", "IfExp"),
+        ("a < b", "Compare"),
+        ("a and b", "BoolOp"),
+        ("open('x')", "calling"),
+        ("max", "must be called"),
+        ("abs(a, b)", "arguments"),
+        ("max(a, key=b)", "keyword"),
+        ("a // b", "FloorDiv"),
+        ("a; b", "not valid"),
+        ("import os", "not valid"),
+        ("1e999", "not finite"),
+        ("", "empty"),
+        ("{}", "Dict"),
+        ("True + a", "not a number"),
+    ],
+)
+def test_hostile_input_refused(text, reason):
+    with pytest.raises(InputError) as err:
+        parse(text)
+    message = str(err.value)
+    assert "not allowed" in message
+    assert reason.lower() in message.lower()
+
+
+def test_long_and_deep_input_refused():
+    with pytest.raises(InputError, match="characters long"):
+        parse("a + " * (MAX_LENGTH // 4 + 1) + "a")
+    with pytest.raises(InputError, match="nested"):
+        parse("(" * 100 + "a" + ")" * 100)
+    with pytest.raises(InputError, match="nested|parts"):
+        parse("-" * 200 + "a")
+    with pytest.raises(InputError):
+        parse("(" * 10000)
+
+
+def test_not_text_refused():
+    with pytest.raises(InputError, match="not text"):
+        parse(42)  # type: ignore[arg-type]

@@ -1,0 +1,103 @@
+"""Portfolio: disjoint, exactly optimal (brute force), stability shares."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_candidates import random_edges
+
+from analysis.candidates import enumerate_sets
+from analysis.clusters import ClusterSettings, score_candidates, set_attributes
+from analysis.config import load_config
+from analysis.portfolio import best_portfolio
+from analysis.stability import stability, weight_draws
+
+SETTINGS = ClusterSettings.from_mapping(load_config().clusters)
+
+
+def brute_best(members: list[tuple], score: np.ndarray) -> float:
+    best = 0.0
+    n = len(members)
+    for k in range(1, n + 1):
+        for combo in itertools.combinations(range(n), k):
+            used = [c for i in combo for c in members[i]]
+            if len(used) == len(set(used)):
+                best = max(best, float(score[list(combo)].sum()))
+    return best
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.integers(1, 11).flatmap(
+        lambda n: st.tuples(
+            st.lists(st.sets(st.integers(0, 6), min_size=1, max_size=4), min_size=n, max_size=n),
+            st.lists(st.floats(0.01, 1), min_size=n, max_size=n),
+        )
+    )
+)
+def test_portfolio_matches_brute_force(case):
+    sets, scores = case
+    members = [tuple(sorted(f"{7000 + i}" for i in s)) for s in sets]
+    cands = pd.DataFrame({"members": members, "score": scores})
+    res = best_portfolio(cands)
+    assert res.optimal and res.status == 0
+    chosen = [members[i] for i in res.chosen]
+    flat = [c for m in chosen for c in m]
+    assert len(flat) == len(set(flat))  # disjoint
+    assert abs(res.total_score - brute_best(members, np.array(scores))) < 1e-6
+
+
+def test_portfolio_on_scored_candidates_and_empty():
+    edges, ids = random_edges(7, [(0, 1), (1, 2), (2, 3), (3, 4), (4, 5), (5, 6), (0, 6), (1, 5)])
+    sets = enumerate_sets(edges, ids, max_size=4)
+    attrs = set_attributes(
+        sets, edges, ids, perimeter_km=np.full(7, 30.0), province=np.array(["64"] * 7, dtype=object)
+    )
+    rng = np.random.default_rng(1)
+    df = score_candidates(
+        attrs,
+        ids,
+        sector="water",
+        gap=rng.random(7),
+        capacity=rng.random(7),
+        population=np.full(7, 1e5),
+        settings=SETTINGS,
+    )
+    res = best_portfolio(df)
+    assert res.optimal
+    assert abs(res.total_score - brute_best(df["members"].tolist(), df["score"].to_numpy())) < 1e-6
+    assert "optimal" in res.summary("en")
+    empty = best_portfolio(df.iloc[:0])
+    assert empty.optimal and len(empty.chosen) == 0
+
+
+def test_weight_draws_seeded_and_normalised():
+    w = SETTINGS.weights
+    a = weight_draws(w, draws=50, seed=3)
+    b = weight_draws(w, draws=50, seed=3)
+    for form in a:
+        assert np.array_equal(a[form], b[form])
+        assert np.allclose(a[form].sum(axis=1), 1.0)
+
+
+def test_stability_extremes():
+    # a candidate far ahead in every component always stays; one far behind never enters
+    n = 30
+    comps = [{"need": 0.05, "scale": 0.05, "cohesion": 0.05} for _ in range(n)]
+    comps[0] = {"need": 1.0, "scale": 1.0, "cohesion": 1.0}
+    cands = pd.DataFrame(
+        {
+            "cluster_id": [f"water-joint-{i:04d}" for i in range(n)],
+            "form": "joint",
+            "size": 2,
+            "score_components": comps,
+        }
+    )
+    for i in range(1, 12):
+        cands.at[i, "score_components"] = {"need": 0.5, "scale": 0.5, "cohesion": 0.5}
+    share = stability(cands, [0, 20], SETTINGS.weights, draws=40, top=10)
+    assert share.loc[0] == 1.0 and share.loc[20] == 0.0
