@@ -140,6 +140,21 @@ def load_data(tr, files: tuple[Path, Path] | None):
     return regions, table, report, problems, edges, key, (bpath.name, ipath.name)
 
 
+def remember(name: str, default):
+    """The language-independent value of a widget (see :func:`keep`)."""
+    return st.session_state.get(f"keep:{name}", default)
+
+
+def keep(name: str, value):
+    """Store a widget's value under a language-independent name and return it.
+
+    Streamlit resets a widget whose label or option labels change, so every translated widget
+    has a per-language key and is seeded from this store: a language switch keeps the choices.
+    """
+    st.session_state[f"keep:{name}"] = value
+    return value
+
+
 def controls(tr, lang: str, regions, config):
     """Sidebar widgets; returns the chosen options as a dict."""
     side = st.sidebar
@@ -147,52 +162,95 @@ def controls(tr, lang: str, regions, config):
     provinces = mapview.province_options(regions)
     options = [ALL, *provinces]
     default = config.data.province if config.data.province in provinces else ALL
-    scope = side.selectbox(
-        tr("scope_label"),
-        options,
-        index=options.index(default),
-        format_func=lambda c: tr("scope_all") if c == ALL else provinces[c],
-        key="scope",
+    scope = remember("scope", default)
+    scope = keep(
+        "scope",
+        side.selectbox(
+            tr("scope_label"),
+            options,
+            index=options.index(scope if scope in options else default),
+            format_func=lambda c: tr("scope_all") if c == ALL else provinces[c],
+            key=f"scope:{lang}",
+        ),
     )
     sectors = list(config.sectors)
-    sector = side.selectbox(
-        tr("sector_label"),
-        sectors,
-        index=sectors.index("water") if "water" in sectors else 0,
-        format_func=lambda s: config.sectors[s].label(lang),
-        key="sector",
+    sector = remember("sector", "water" if "water" in sectors else sectors[0])
+    sector = keep(
+        "sector",
+        side.selectbox(
+            tr("sector_label"),
+            sectors,
+            index=sectors.index(sector if sector in sectors else sectors[0]),
+            format_func=lambda s: config.sectors[s].label(lang),
+            key=f"sector:{lang}",
+        ),
     )
-    lo, hi = side.slider(tr("size_label"), 2, 5, (2, 5), key="sizes")
+    lo, hi = keep(
+        "sizes",
+        side.slider(tr("size_label"), 2, 5, remember("sizes", (2, 5)), key=f"sizes:{lang}"),
+    )
     sec_forms = list(config.sectors[sector].forms)
-    forms = side.multiselect(
-        tr("forms_label"),
-        sec_forms,
-        default=sec_forms,
-        format_func=lambda f: form_label(f, lang),
-        key=f"forms_{sector}",
+    forms = keep(
+        f"forms_{sector}",
+        side.multiselect(
+            tr("forms_label"),
+            sec_forms,
+            default=[f for f in remember(f"forms_{sector}", sec_forms) if f in sec_forms],
+            format_func=lambda f: form_label(f, lang),
+            key=f"forms_{sector}:{lang}",
+        ),
     )
-    maritime = side.toggle(tr("maritime_label"), value=True, key="maritime")
-    cross = side.toggle(tr("cross_province_label"), value=False, key="cross", disabled=scope == ALL)
+    maritime = keep(
+        "maritime",
+        side.toggle(tr("maritime_label"), value=remember("maritime", True), key=f"mar:{lang}"),
+    )
+    cross = keep(
+        "cross",
+        side.toggle(
+            tr("cross_province_label"),
+            value=remember("cross", False),
+            key=f"cross:{lang}",
+            disabled=scope == ALL,
+        ),
+    )
     settings = pipeline.settings_of(config)
-    top = side.slider(tr("top_n_label"), 1, 100, int(settings.top), key="top")
+    top = keep(
+        "top",
+        side.slider(
+            tr("top_n_label"), 1, 100, remember("top", int(settings.top)), key=f"top:{lang}"
+        ),
+    )
     weights: dict[str, dict[str, float]] = {}
     with side.expander(tr("weights_heading")):
         st.caption(tr("weights_help"))
         for form in forms:
             st.markdown(f"**{form_label(form, lang)}**")
             weights[form] = {
-                comp: st.slider(
-                    component_label(comp, lang),
-                    0.0,
-                    1.0,
-                    float(value),
-                    0.05,
-                    key=f"w_{form}_{comp}",
+                comp: keep(
+                    f"w_{form}_{comp}",
+                    st.slider(
+                        component_label(comp, lang),
+                        0.0,
+                        1.0,
+                        float(remember(f"w_{form}_{comp}", value)),
+                        0.05,
+                        key=f"w_{form}_{comp}:{lang}",
+                    ),
                 )
                 for comp, value in settings.weights.get(form, {}).items()
             }
-    show_edges = side.toggle(tr("edges_label"), value=True, key="edges")
-    presentation = side.toggle(tr("presentation_label"), value=False, key="presentation")
+    show_edges = keep(
+        "edges",
+        side.toggle(tr("edges_label"), value=remember("edges", True), key=f"edges:{lang}"),
+    )
+    presentation = keep(
+        "presentation",
+        side.toggle(
+            tr("presentation_label"),
+            value=remember("presentation", False),
+            key=f"presentation:{lang}",
+        ),
+    )
     return {
         "province": None if scope == ALL else scope,
         "scope_label": tr("scope_all") if scope == ALL else provinces[scope],
@@ -275,8 +333,9 @@ def main() -> None:
     if selected not in ids:
         selected = ids[0] if ids else None
         st.session_state["selected_cluster"] = selected
-    if ids and st.session_state.get("pick") not in ids:
-        st.session_state["pick"] = selected
+    pick_key = f"pick:{lang}"
+    if ids and st.session_state.get(pick_key) not in ids:
+        st.session_state[pick_key] = selected
 
     sector = config.sectors[opts["sector"]]
     legend = tr(
@@ -314,7 +373,7 @@ def main() -> None:
     if click and click != st.session_state.get("last_click"):
         st.session_state["last_click"] = click
         if click[0] == "candidate" and click[1] in ids and click[1] != selected:
-            st.session_state["selected_cluster"] = st.session_state["pick"] = click[1]
+            st.session_state["selected_cluster"] = st.session_state[pick_key] = click[1]
             st.rerun()
         if click[0] == "region":
             st.session_state["clicked_region"] = click[1]
@@ -333,7 +392,7 @@ def main() -> None:
                 c: mapview.candidate_label(r, lang)
                 for c, r in zip(ids, shown.to_dict("records"), strict=True)
             }
-            pick = st.selectbox(tr("candidate_pick"), ids, format_func=labels.get, key="pick")
+            pick = st.selectbox(tr("candidate_pick"), ids, format_func=labels.get, key=pick_key)
             if pick != selected:
                 st.session_state["selected_cluster"] = pick
                 st.rerun()
@@ -353,7 +412,7 @@ def main() -> None:
         key="table",
     )
     rows = sorted(event.selection.rows) if event is not None else []
-    opened = shown["cluster_id"] == st.session_state.get("pick", ids[0])
+    opened = shown["cluster_id"] == st.session_state.get("selected_cluster", ids[0])
     chosen = shown.iloc[rows] if rows else shown.loc[opened.to_numpy()]
     downloads(tr, lang, chosen, bool(rows), regions, table, config, opts, sources)
 

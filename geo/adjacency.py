@@ -63,10 +63,11 @@ DEFAULT_TOLERANCE_M = 25.0
 #: Maritime link distance (km). See docs/geo.md for the measured table behind this choice.
 DEFAULT_MARITIME_KM = 15.0
 #: A pair within the maritime distance is linked by sea only if at least this share of the
-#: shortest line between them runs outside every region (over water or unmapped area); pairs
-#: separated by a third region's land (e.g. Kota Blitar and Kab. Kediri, 8 km apart across
-#: Kab. Blitar) are not maritime neighbours.
-MIN_SEA_FRACTION = 0.5
+#: shortest line between them runs outside every region (over water or unmapped area). Pairs
+#: separated by a third region's land are not maritime neighbours: inland ones (Kota Blitar and
+#: Kab. Tulungagung, 2.4 km apart across Kab. Blitar) and bay-side ones (Kep. Seribu and
+#: Jakarta Pusat across Jakarta Utara). On idn_adm2 any share from 0.8 to 1.0 gives the same links.
+MIN_SEA_FRACTION = 0.9
 COLUMNS = ["source", "target", "kind", "shared_border_km", "distance_km"]
 
 

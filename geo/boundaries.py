@@ -223,14 +223,15 @@ def _code_text(value: object) -> str | None:
 def _describe(
     gdf: pd.DataFrame, rows: np.ndarray, codes: pd.Series | None, names: pd.Series | None
 ) -> list[str]:
+    """``feature N code C (name)`` for each row position (1-based feature numbers)."""
     out = []
     for r in rows:
-        parts = [f"feature {int(r) + 1}"]
+        text = f"feature {int(r) + 1}"
         if codes is not None and codes.iloc[r] is not None:
-            parts.append(f"code {codes.iloc[r]}")
+            text += f" code {codes.iloc[r]}"
         if names is not None and isinstance(names.iloc[r], str):
-            parts.append(names.iloc[r])
-        out.append(" ".join(parts[:2]) + (f" ({parts[2]})" if len(parts) > 2 else ""))
+            text += f" ({names.iloc[r]})"
+        out.append(text)
     return out
 
 
@@ -364,9 +365,10 @@ def _polygonal_part(geom: shapely.Geometry) -> shapely.Geometry:
     return polys[0] if len(polys) == 1 else shapely.MultiPolygon(polys)
 
 
-def _check_and_repair(
-    gdf: gpd.GeoDataFrame, shown: str, codes: pd.Series, names: pd.Series | None, repairs: list[str]
+def _check_geometries(
+    gdf: gpd.GeoDataFrame, shown: str, codes: pd.Series, names: pd.Series | None
 ) -> np.ndarray:
+    """Refuse missing, empty and non-polygon geometries; return them in 2D."""
     geoms = np.asarray(gdf.geometry.values, dtype=object)
     missing = shapely.is_missing(geoms)
     empty = missing | shapely.is_empty(np.where(missing, shapely.Point(), geoms))
@@ -390,6 +392,18 @@ def _check_and_repair(
             f"{shown}: non-polygon geometry in {_listing(described)}. Kab/kota boundaries must be "
             "polygons: use the polygon (area) layer of the data, not points or lines."
         )
+    return geoms
+
+
+def _repair(
+    geoms: np.ndarray,
+    gdf: pd.DataFrame,
+    shown: str,
+    codes: pd.Series,
+    names: pd.Series | None,
+    repairs: list[str],
+) -> np.ndarray:
+    geoms = geoms.copy()
     invalid = np.flatnonzero(~shapely.is_valid(geoms))
     if len(invalid):
         reasons = shapely.is_valid_reason(geoms[invalid])
@@ -476,9 +490,13 @@ def read_boundaries(
     names = gdf[name_col].astype(object).where(gdf[name_col].notna(), None) if name_col else None
     id_col, codes = _choose_id(gdf, shown, id_field, names)
     crs_original = gdf.crs.to_string() if gdf.crs is not None else None
-    geoms = _check_and_repair(gdf, shown, codes, names, repairs)
+    geoms = _check_geometries(gdf, shown, codes, names)
     gdf = gpd.GeoDataFrame(gdf.drop(columns=gdf.geometry.name), geometry=geoms, crs=gdf.crs)
-    gdf = _fix_crs(gdf, shown, repairs)
+    gdf = _fix_crs(gdf, shown, repairs)  # reproject first: reprojection can break validity
+    gdf = gdf.set_geometry(
+        _repair(np.asarray(gdf.geometry.values, dtype=object), gdf, shown, codes, names, repairs),
+        crs=gdf.crs,
+    )
 
     province = None
     for wanted in PROVINCE_FIELDS:
@@ -497,16 +515,24 @@ def read_boundaries(
     else:
         raw = gdf[name_col]
         name_values = np.where(raw.notna(), raw.astype(str), codes).astype(object)
-    if name_col != "name":
-        if "name" in out.columns:
-            repairs.append(f"{shown}: column 'name' replaced by the values of '{name_col}'.")
-            out["name"] = name_values
+        if raw.isna().any():
+            rows = np.flatnonzero(raw.isna().to_numpy())
+            repairs.append(
+                f"{shown}: no name in {_listing(_describe(gdf, rows, codes, None))}; the code "
+                "is used as the name."
+            )
+    for column, values, where in (("name", name_values, 1), ("province", province, 2)):
+        values = np.asarray(values, dtype=object)
+        if column in out.columns and not (column == "name" and name_col == "name"):
+            # keep the user's own column under another name, never silently lose it
+            out.insert(where, f"{column}_original", out.pop(column))
+            repairs.append(
+                f"{shown}: the file's own '{column}' column is kept as '{column}_original'."
+            )
+        if column in out.columns:
+            out[column] = values
         else:
-            out.insert(1, "name", name_values)
-    if "province" in out.columns:
-        out["province"] = province.to_numpy()
-    else:
-        out.insert(2, "province", province.to_numpy())
+            out.insert(where, column, values)
     out.index = pd.Index(codes.to_numpy(dtype=object), name="code")
     out = out.sort_index(kind="stable")
     out.attrs["kerjasama"] = {

@@ -422,7 +422,7 @@ def _legend_html(title: str, lang: str) -> str:
     colours = gap_colours(pd.Series(stops))
     gradient = ", ".join(colours)
     return (
-        f'<div style="font-weight:600;max-width:260px;margin-bottom:4px">{_esc(title)}</div>'
+        f'<div style="font-weight:600;max-width:220px;margin-bottom:4px">{_esc(title)}</div>'
         f'<div style="height:12px;width:220px;background:linear-gradient(to right, {gradient})">'
         "</div>"
         '<div style="display:flex;justify-content:space-between;width:220px">'
@@ -442,7 +442,7 @@ def _legend_html(title: str, lang: str) -> str:
 _CSS = (
     "<style>"
     ".kerjasama-legend {background: rgba(255,255,255,0.92); padding: 6px 8px;"
-    " font: 12px/1.4 sans-serif; border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.3);}"
+    " font: 11px/1.35 sans-serif; border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.3);}"
     f".kerjasama-rank {{background: #fff; border: 2px solid {CANDIDATE_COLOUR};"
     " border-radius: 50%; width: 22px; height: 22px; line-height: 18px; text-align: center;"
     f" font: bold 12px sans-serif; color: {CANDIDATE_COLOUR}; cursor: pointer;}}"
@@ -450,6 +450,8 @@ _CSS = (
     " border-color: #004d55;}"
     ".leaflet-container {background: #eef3f7;}"
     ".kerjasama-fullscreen a {cursor: pointer;}"
+    ".leaflet-control-layers {font-size: 12px; line-height: 1.3;}"
+    ".leaflet-control-layers-expanded {padding: 4px 8px;}"
     "</style>"
 )
 
@@ -563,6 +565,8 @@ def build_map(
         if outlines is None:
             outlines = candidate_outlines(candidates, display)
         shapes = candidate_features(candidates, display, lang=lang, outlines=outlines)
+        # the selected outline last, so it is drawn on top of the others
+        shapes["features"].sort(key=lambda f: f["properties"]["cluster_id"] == _esc(selected))
         chosen = _esc(selected) if selected is not None else None
         group = folium.FeatureGroup(name=tr("layer_candidates"))
         folium.GeoJson(
@@ -572,8 +576,8 @@ def build_map(
                 "color": SELECTED_COLOUR
                 if f["properties"]["cluster_id"] == chosen
                 else CANDIDATE_COLOUR,
-                "weight": 5 if f["properties"]["cluster_id"] == chosen else 3,
-                "opacity": 0.95,
+                "weight": 5 if f["properties"]["cluster_id"] == chosen else 2,
+                "opacity": 0.95 if f["properties"]["cluster_id"] == chosen else 0.6,
             },
             tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
         ).add_to(group)
@@ -590,6 +594,8 @@ def build_map(
                     icon_anchor=(11, 11),
                 ),
                 tooltip=_esc(candidate_label(label, lang)),
+                # better ranks (and the selected candidate) drawn on top where numbers overlap
+                z_index_offset=10_000 if cluster_id == selected else 1_000 - rank,
             ).add_to(group)
         group.add_to(m)
 

@@ -38,8 +38,8 @@ def test_default_opens_on_kaltim_water(folder_data):
     assert not at.exception, at.exception
     assert not at.error
     assert at.title[0].value == "Peta Kerja Sama Daerah"
-    assert at.selectbox(key="scope").value == "64"
-    assert at.selectbox(key="sector").value == "water"
+    assert at.selectbox(key="scope:id").value == "64"
+    assert at.selectbox(key="sector:id").value == "water"
     table = candidates_frame(at)
     assert list(table["Peringkat"][:3]) == [1, 2, 3]
     assert all(cid.startswith("water-") for cid in table["ID klaster"])
@@ -57,27 +57,31 @@ def test_default_opens_on_kaltim_water(folder_data):
     ]
 
 
-def test_language_switch_changes_labels(folder_data):
+def test_language_switch_changes_labels_keeps_choices(folder_data):
     at = run_app()
+    at.selectbox(key="sector:id").set_value("sanitation").run()
     at.radio(key="lang").set_value("en").run()
     assert not at.exception, at.exception
     assert at.title[0].value == "Inter-regional Cooperation Map"
-    assert at.selectbox(key="scope").label == "Scope"
-    assert at.selectbox(key="sector").label == "Sector"
+    assert at.selectbox(key="scope:en").label == "Scope"
+    assert at.selectbox(key="scope:en").value == "64"
+    assert at.selectbox(key="sector:en").label == "Sector"
+    assert at.selectbox(key="sector:en").value == "sanitation"  # the choice survives
     table = candidates_frame(at)
     assert "Explanation" in table.columns and "Penjelasan" not in table.columns
     assert table["Form"].isin(["Joint service", "Contract service"]).all()
     assert table["Explanation"].iloc[0].startswith(("Joint service", "Contract service"))
+    assert table["Cluster id"].str.startswith("sanitation-").all()
 
 
 def test_sector_switch_and_weights_rescore(folder_data):
     at = run_app()
-    at.selectbox(key="sector").set_value("sanitation").run()
+    at.selectbox(key="sector:id").set_value("sanitation").run()
     assert not at.exception, at.exception
     table = candidates_frame(at)
     assert all(cid.startswith("sanitation-") for cid in table["ID klaster"])
     before = dict(zip(table["ID klaster"], table["Skor"], strict=True))
-    at.slider(key="w_joint_need").set_value(0.0).run()
+    at.slider(key="w_joint_need:id").set_value(0.0).run()
     assert not at.exception, at.exception
     after = candidates_frame(at)
     joint = [cid for cid in after["ID klaster"] if "-joint-" in cid and cid in before]
@@ -89,7 +93,7 @@ def test_sector_switch_and_weights_rescore(folder_data):
 
 def test_all_indonesia_scope(folder_data):
     at = run_app()
-    at.selectbox(key="scope").set_value("__all__").run()
+    at.selectbox(key="scope:id").set_value("__all__").run()
     assert not at.exception, at.exception
     table = candidates_frame(at)
     assert len(table) == 20

@@ -78,7 +78,11 @@ def app_url(real_data, tmp_path):
 
 
 def wait_map(page, timeout_ms: int = 60_000):
-    frame = page.frame_locator(MAP_FRAME)
+    """The newest map frame, once Leaflet drew it with its numbered candidates.
+
+    A re-render briefly shows the old and the new map; ``last`` is the new one.
+    """
+    frame = page.frame_locator(MAP_FRAME).last
     frame.locator(".leaflet-container").wait_for(timeout=timeout_ms)
     frame.locator(".kerjasama-rank").first.wait_for(timeout=timeout_ms)
     return frame
@@ -107,9 +111,8 @@ def test_browser_end_to_end(app_url):
 
             # sector switch: explanations now speak of sanitation
             choose(page, "Sektor", "Air limbah / sanitasi")
-            expect(page.get_by_text("Air limbah / sanitasi", exact=False).nth(1)).to_be_visible(
-                timeout=30_000
-            )
+            main = page.locator('[data-testid="stMain"]')
+            expect(main).to_contain_text("Air limbah / sanitasi", timeout=30_000)
             frame = wait_map(page)
             expect(frame.locator(".kerjasama-legend")).to_contain_text("sanitasi", timeout=30_000)
 
@@ -119,8 +122,9 @@ def test_browser_end_to_end(app_url):
             frame = wait_map(page)
             expect(frame.locator(".kerjasama-legend")).to_contain_text("gap", timeout=30_000)
 
-            # pick candidate #2 by clicking its number on the map
-            frame.locator(".kerjasama-rank", has_text="2").first.click(force=True)
+            # pick candidate #2 by clicking its number on the map (numbers may overlap in a
+            # small province, so the click is sent to the marker element itself)
+            frame.locator(".kerjasama-rank", has_text=re.compile(r"^2$")).dispatch_event("click")
             shown = page.get_by_role("combobox", name="Candidate shown")
             expect(shown).to_have_value(re.compile(r"^#2 "), timeout=30_000)
             frame = wait_map(page)
@@ -149,6 +153,8 @@ def test_browser_end_to_end(app_url):
             )
             assert 113 < lon < 120 and -3 < lat < 3  # Kalimantan Timur, lon/lat order
 
+            page.screenshot(path=str(ARTIFACTS / "browser_app_downloads.png"))
+            page.get_by_text("Inter-regional Cooperation Map").scroll_into_view_if_needed()
             page.wait_for_timeout(500)
             page.screenshot(path=str(ARTIFACTS / "browser_app.png"))
             assert not errors, errors

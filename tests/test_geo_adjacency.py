@@ -317,3 +317,42 @@ def test_deterministic(national, national_edges):
     shuffled = national.sample(frac=1, random_state=7)
     again = adjacency_edges(shuffled)
     pd.testing.assert_frame_equal(again, national_edges)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_random_coverage_matches_libpysal(seed):
+    """Voronoi cells (a clean coverage with shared vertices): pairs equal libpysal's, and border
+    lengths equal the length of the geometric intersection of the two boundaries."""
+    rng = np.random.default_rng(seed)
+    points = shapely.multipoints(rng.uniform([120, -5], [120.5, -4.5], size=(60, 2)))
+    frame = box(120, -5, 120.5, -4.5)
+    cells = shapely.get_parts(shapely.voronoi_polygons(points, extend_to=frame))
+    cells = shapely.intersection(cells, frame)
+    regions = _regions(cells, [f"{k:03d}" for k in range(len(cells))])
+    for rook in (False, True):
+        edges = adjacency_edges(regions, rook=rook, tolerance_m=0, maritime_km=None)
+        reference = Graph.build_contiguity(regions, rook=rook).adjacency
+        assert _pairs(edges) == {tuple(sorted(p)) for p in reference[reference > 0].index}
+    geoms = regions.geometry
+    common = shapely.intersection(
+        shapely.boundary(geoms.loc[edges["source"]].values),
+        shapely.boundary(geoms.loc[edges["target"]].values),
+    )
+    np.testing.assert_allclose(
+        edges["shared_border_km"] * 1000, line_lengths_m(common), rtol=1e-6, atol=0.01
+    )
+
+
+def test_shared_border_without_matching_vertices():
+    """Agency data: the common border has a vertex on one side only (no identical segment)."""
+    west = shapely.Polygon(
+        [(110, -1), (110.01, -1), (110.01, -0.995), (110.01, -0.99), (110, -0.99)]
+    )
+    east = box(110.01, -1.0, 110.02, -0.99)
+    side = _geod_length(110.01, -1.0, 110.01, -0.99)
+    for tolerance in (0, DEFAULT_TOLERANCE_M):
+        edges = adjacency_edges(
+            _regions([west, east]), rook=True, tolerance_m=tolerance, maritime_km=None
+        )
+        assert _pairs(edges) == {("01", "02")}
+        assert edges["shared_border_km"].iloc[0] * 1000 == pytest.approx(side, rel=0.01)

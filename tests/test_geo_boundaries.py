@@ -306,3 +306,18 @@ def test_zip_too_many_members_and_not_a_zip(tmp_path):
     (tmp_path / "fake.zip").write_bytes(b"PK not really")
     with pytest.raises(InputError, match="not a readable zip"):
         read_boundaries(tmp_path / "fake.zip")
+
+
+def test_own_name_and_province_columns_kept(tmp_path):
+    gdf = _frame(["6471", "6472"], names=["Balikpapan", None])
+    gdf["province"] = ["Kalimantan Timur", "Kalimantan Timur"]
+    gdf["name"] = ["x", "y"]
+    path = tmp_path / "cols.gpkg"
+    gdf.to_file(path, layer="kab")
+    out = read_boundaries(path, name_field="nama")
+    assert list(out["name"]) == ["Balikpapan", "6472"]  # missing name -> code
+    assert list(out["name_original"]) == ["x", "y"]
+    assert list(out["province"]) == ["64", "64"]
+    assert list(out["province_original"]) == ["Kalimantan Timur"] * 2
+    repairs = " ".join(out.attrs["kerjasama"]["repairs"])
+    assert "feature 2 code 6472" in repairs and "province_original" in repairs
