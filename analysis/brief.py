@@ -192,6 +192,9 @@ def cluster_map_png(
             parse_math=False,
             bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.8},
         )
+    if provider is not None and provider in members:
+        spot = shapely.point_on_surface(own.geometry.loc[provider])
+        ax.scatter([spot.x], [spot.y], marker="*", s=160, c=PROVIDER_COLOUR, edgecolors="white")
     mid_lat = (box[1] + box[3]) / 2
     ax.set_xlim(box[0], box[2])
     ax.set_ylim(box[1], box[3])

@@ -26,23 +26,11 @@ import numpy as np
 import pandas as pd
 import shapely
 
-PROPERTIES = (
-    "cluster_id",
-    "rank",
-    "sector",
-    "form",
-    "members",
-    "member_names",
-    "provider",
-    "size",
-    "score",
-    "score_components",
-    "explanation",
-    "cross_province",
-    "maritime_links",
-    "stability",
-    "data_years",
-)
+from analysis.clusters import CANDIDATE_COLUMNS
+
+# The GeoJSON properties are the candidate columns, less the internal wajib flag (its wording
+# is in the explanation).
+PROPERTIES = tuple(c for c in CANDIDATE_COLUMNS if c != "wajib_indication")
 CSV_HEADER = (
     "cluster_id",
     "rank",

@@ -117,10 +117,8 @@ def browser_times(data: Path) -> dict[str, float]:
                 frame.locator(".kerjasama-rank").first.wait_for(timeout=timeout)
 
             def mark_old() -> None:
-                page.evaluate(
-                    "s => document.querySelectorAll(s).forEach(e => e.setAttribute('data-old','1'))",
-                    MAP_FRAME,
-                )
+                script = "s => document.querySelectorAll(s).forEach(e => e.dataset.old = '1')"
+                page.evaluate(script, MAP_FRAME)
 
             def timed(name: str, action) -> None:
                 start = time.perf_counter()

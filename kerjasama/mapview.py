@@ -510,7 +510,7 @@ def build_map(
         zoom_start=6,
         tiles=None,
         control_scale=False,
-        prefer_canvas=False,
+        prefer_canvas=len(display) > 150,  # canvas draws hundreds of polygons much faster
         height=height,
     )
     m.get_root().header.add_child(folium.Element(_CSS))

@@ -109,6 +109,17 @@ def test_browser_end_to_end(app_url):
             # the legend names the sector gap with unit and year
             expect(frame.locator(".kerjasama-legend")).to_contain_text("(% rumah tangga, 2024)")
 
+            # full-screen presentation view: the button puts the map itself in full screen
+            frame.locator(".kerjasama-fullscreen a").click()
+            frame.locator("body").evaluate("() => 0")  # the frame is alive
+            frames = [f for f in page.frames if "streamlit_folium" in f.url]
+            assert frames[-1].wait_for_function(
+                "() => document.fullscreenElement !== null && "
+                "document.fullscreenElement.classList.contains('leaflet-container')",
+                timeout=10_000,
+            )
+            frames[-1].evaluate("() => document.exitFullscreen()")
+
             # sector switch: explanations now speak of sanitation
             choose(page, "Sektor", "Air limbah / sanitasi")
             main = page.locator('[data-testid="stMain"]')
@@ -121,6 +132,13 @@ def test_browser_end_to_end(app_url):
             expect(page.get_by_text("Inter-regional Cooperation Map")).to_be_visible(timeout=30_000)
             frame = wait_map(page)
             expect(frame.locator(".kerjasama-legend")).to_contain_text("gap", timeout=30_000)
+
+            # clicking a region lists the candidates that include it
+            frame.locator("path.leaflet-interactive").first.dispatch_event("click")
+            expect(page.locator('[data-testid="stMain"]')).to_contain_text(
+                "Candidates that include", timeout=30_000
+            )
+            frame = wait_map(page)
 
             # pick candidate #2 by clicking its number on the map (numbers may overlap in a
             # small province, so the click is sent to the marker element itself)

@@ -112,7 +112,7 @@ def test_display_tolerance_scales_with_extent():
     regions = grid_regions()
     small = mapview.display_tolerance(regions)
     minx, miny, maxx, maxy = regions.total_bounds
-    assert small == pytest.approx(max(maxx - minx, maxy - miny) / 4000)
+    assert small == pytest.approx(max(maxx - minx, maxy - miny) / 2500)
     wide = regions.copy()
     wide.geometry = wide.geometry.translate(xoff=0)
     wide.loc["6409", "geometry"] = box(116, -1, 140, 0)
