@@ -92,15 +92,16 @@ def load_table(
     (table, report, problems)
         ``table`` indexed like ``regions`` (index ``code``), the ``JoinReport`` and the reading
         problems of :func:`analysis.indicators.read_indicators`. Join keys default to the
-        config's ``[data]`` keys.
+        config's ``[data]`` keys when both files have them, else the join proposes keys.
     """
     from analysis.indicators import read_indicators
-    from analysis.join import join_indicators
+    from analysis.join import default_keys, join_indicators
 
     raw, problems = read_indicators(path, sheet=sheet)
     if config is not None:
-        boundary_key = boundary_key or config.data.boundary_key
-        indicator_key = indicator_key or config.data.indicator_key
+        boundary_key, indicator_key = default_keys(
+            regions, raw, config, boundary_key, indicator_key
+        )
     table, report = join_indicators(
         regions, raw, boundary_key=boundary_key, indicator_key=indicator_key, config=config
     )

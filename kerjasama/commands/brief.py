@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from pathlib import Path
 
 import numpy as np
 
+from kerjasama.commands._common import add_input_args, add_scope_args, load_scope, output_path
 from kerjasama.errors import InputError
 
 
@@ -24,25 +24,8 @@ def register(subparsers) -> None:
             "Boundaries and indicators default to the data folder (KERJASAMA_DATA or --data)."
         ),
     )
-    p.add_argument("--boundaries", help="boundary file (.shp/.zip/.gpkg/.geojson)")
-    p.add_argument("--layer", help="GeoPackage layer of the boundary file")
-    p.add_argument("--indicators", help="indicator table (.csv/.xlsx)")
-    p.add_argument("--boundary-key", help="code field of the boundary file to join on")
-    p.add_argument("--indicator-key", help="code column of the indicator table to join on")
-    p.add_argument("--data", help="data folder (default: KERJASAMA_DATA, then data/)")
-    p.add_argument("--config", help="sector config TOML (default: the packaged sectors.toml)")
-    p.add_argument(
-        "--sector", required=True, help="sector id, e.g. water (see `kerjasama sectors`)"
-    )
-    p.add_argument("--province", help="province code of the scope (default: every region)")
-    p.add_argument(
-        "--cross-province",
-        action="store_true",
-        help="also use neighbours across the provincial line",
-    )
-    p.add_argument("--no-maritime", action="store_true", help="use land borders only")
-    p.add_argument("--min-size", type=int, default=2, help="smallest cluster (2-5, default 2)")
-    p.add_argument("--max-size", type=int, default=5, help="largest cluster (2-5, default 5)")
+    add_input_args(p)
+    add_scope_args(p)
     group = p.add_mutually_exclusive_group()
     group.add_argument("--top", type=int, default=None, help="the best N candidates (default 3)")
     group.add_argument(
@@ -56,68 +39,18 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
-def _inputs(args, config) -> tuple[Path, Path]:
-    from kerjasama import paths
-
-    boundaries = (
-        Path(args.boundaries)
-        if args.boundaries
-        else paths.default_boundaries(args.data, config.data.boundary_file)
-    )
-    indicators = (
-        Path(args.indicators)
-        if args.indicators
-        else paths.default_indicators(args.data, config.data.indicator_file)
-    )
-    return boundaries, indicators
-
-
-def _output(path: str, inputs: list[Path]) -> Path:
-    out = Path(path)
-    if out.suffix.lower() not in (".pdf", ".html", ".htm"):
-        raise InputError(f"--out {out}: name the briefing pack FILE.pdf or FILE.html.")
-    if any(out.resolve() == p.resolve() for p in inputs):
-        raise InputError(f"--out {out} is one of the input files; choose another output path.")
-    if not out.parent.exists():
-        raise InputError(f"--out {out}: folder {out.parent} does not exist; create it first.")
-    return out
-
-
 def run(args: argparse.Namespace) -> int:
     """Run ``kerjasama brief``; return the exit status."""
     from analysis import pipeline
     from analysis.brief import build_brief, write_brief
-    from analysis.config import load_config
     from kerjasama.i18n import text
     from kerjasama.mapview import province_options
 
-    if args.cross_province and not args.province:
-        raise InputError("--cross-province needs --province (the scope to extend).")
-    if args.top is not None and args.top < 1:
-        raise InputError(f"--top must be at least 1, got {args.top}.")
-    config = load_config(args.config)
-    if args.sector not in config.sectors:
-        raise InputError(
-            f"Unknown sector {args.sector!r}; sectors in {config.source}: "
-            f"{', '.join(config.sectors)}."
-        )
-    boundaries, indicators = _inputs(args, config)
-    out = _output(args.out, [boundaries, indicators])
-
-    regions = pipeline.load_regions(boundaries, layer=args.layer)
-    table, _report, _problems = pipeline.load_table(
-        indicators, regions, args.boundary_key, args.indicator_key, config
-    )
-    edges = pipeline.build_adjacency(regions, maritime_km=0 if args.no_maritime else None)
-    prepared = pipeline.prepare(
-        regions,
-        edges,
-        province=args.province,
-        cross_province=args.cross_province,
-        maritime=not args.no_maritime,
-        min_size=args.min_size,
-        max_size=args.max_size,
-    )
+    scope_data = load_scope(args, outputs={"--out": (args.out, (".pdf", ".html", ".htm"))})
+    config, regions, table = scope_data.config, scope_data.regions, scope_data.table
+    prepared = scope_data.prepared
+    boundaries, indicators = scope_data.boundaries, scope_data.indicators
+    out = output_path(args.out, [boundaries, indicators], "--out")
     ranked = pipeline.score(prepared, table, args.sector, config=config)
     if args.cluster_id:
         wanted = list(dict.fromkeys(args.cluster_id))

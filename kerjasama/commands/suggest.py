@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
+from kerjasama.commands._common import add_input_args, add_scope_args, load_scope, output_path
 from kerjasama.errors import InputError
 
 
@@ -20,25 +20,8 @@ def register(subparsers) -> None:
             "Boundaries and indicators default to the data folder (KERJASAMA_DATA or --data)."
         ),
     )
-    p.add_argument("--boundaries", help="boundary file (.shp/.zip/.gpkg/.geojson)")
-    p.add_argument("--layer", help="GeoPackage layer of the boundary file")
-    p.add_argument("--indicators", help="indicator table (.csv/.xlsx)")
-    p.add_argument("--boundary-key", help="code field of the boundary file to join on")
-    p.add_argument("--indicator-key", help="code column of the indicator table to join on")
-    p.add_argument("--data", help="data folder (default: KERJASAMA_DATA, then data/)")
-    p.add_argument("--config", help="sector config TOML (default: the packaged sectors.toml)")
-    p.add_argument(
-        "--sector", required=True, help="sector id, e.g. water (see `kerjasama sectors`)"
-    )
-    p.add_argument("--province", help="province code of the scope (default: every region)")
-    p.add_argument(
-        "--cross-province",
-        action="store_true",
-        help="also use neighbours across the provincial line (needs --province)",
-    )
-    p.add_argument("--no-maritime", action="store_true", help="use land borders only")
-    p.add_argument("--min-size", type=int, default=2, help="smallest cluster (2-5, default 2)")
-    p.add_argument("--max-size", type=int, default=5, help="largest cluster (2-5, default 5)")
+    add_input_args(p)
+    add_scope_args(p)
     group = p.add_mutually_exclusive_group()
     group.add_argument("--top", type=int, default=None, help="output the best N (default 20)")
     group.add_argument("--all", action="store_true", help="output every candidate")
@@ -61,70 +44,25 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
-def _paths(args, config) -> tuple[Path, Path]:
-    from kerjasama import paths
-
-    b = (
-        Path(args.boundaries)
-        if args.boundaries
-        else paths.default_boundaries(args.data, config.data.boundary_file)
-    )
-    i = (
-        Path(args.indicators)
-        if args.indicators
-        else paths.default_indicators(args.data, config.data.indicator_file)
-    )
-    return b, i
-
-
-def _check_out(path: str | None, inputs: list[Path], what: str) -> Path | None:
-    if not path:
-        return None
-    out = Path(path)
-    if any(out.resolve() == p.resolve() for p in inputs):
-        raise InputError(f"{what} {out} is one of the input files; choose another output path.")
-    if not out.parent.exists():
-        raise InputError(f"{what} {out}: folder {out.parent} does not exist; create it first.")
-    return out
-
-
 def run(args: argparse.Namespace) -> int:
     """Run ``kerjasama suggest``; return the exit status."""
     from analysis import pipeline
-    from analysis.config import load_config
     from analysis.export import candidates_to_geojson, members_csv
 
     if not args.out and not args.members_csv:
         raise InputError("Nothing to write: give --out FILE.geojson and/or --members-csv FILE.csv.")
-    if args.cross_province and not args.province:
-        raise InputError("--cross-province needs --province (the scope to extend).")
-    if args.top is not None and args.top < 1:
-        raise InputError(f"--top must be at least 1, got {args.top}.")
-    config = load_config(args.config)
-    if args.sector not in config.sectors:
-        raise InputError(
-            f"Unknown sector {args.sector!r}; sectors in {config.source}: "
-            f"{', '.join(config.sectors)}."
-        )
+    scope = load_scope(
+        args,
+        outputs={
+            "--out": (args.out, (".geojson", ".json")),
+            "--members-csv": (args.members_csv, (".csv",)),
+        },
+    )
+    config, regions, table, prepared = scope.config, scope.regions, scope.table, scope.prepared
+    inputs = [scope.boundaries, scope.indicators]
+    out = output_path(args.out, inputs, "--out")
+    csv_out = output_path(args.members_csv, inputs, "--members-csv")
     settings = pipeline.settings_of(config)
-    boundaries, indicators = _paths(args, config)
-    out = _check_out(args.out, [boundaries, indicators], "--out")
-    csv_out = _check_out(args.members_csv, [boundaries, indicators], "--members-csv")
-
-    regions = pipeline.load_regions(boundaries, layer=args.layer)
-    table, _report, problems = pipeline.load_table(
-        indicators, regions, args.boundary_key, args.indicator_key, config
-    )
-    edges = pipeline.build_adjacency(regions, maritime_km=0 if args.no_maritime else None)
-    prepared = pipeline.prepare(
-        regions,
-        edges,
-        province=args.province,
-        cross_province=args.cross_province,
-        maritime=not args.no_maritime,
-        min_size=args.min_size,
-        max_size=args.max_size,
-    )
     candidates = pipeline.score(prepared, table, args.sector, config=config)
     top = None if args.all else (args.top if args.top is not None else settings.top)
     output, portfolio = pipeline.finalize(
@@ -155,10 +93,10 @@ def run(args: argparse.Namespace) -> int:
     )
     if portfolio is not None:
         print(portfolio.summary("en"), file=sys.stderr)
-    if problems:
+    if scope.problems:
         print(
-            f"{len(problems)} problem(s) while reading {indicators}; run `kerjasama validate` "
-            "for details.",
+            f"{len(scope.problems)} problem(s) while reading {scope.indicators}; "
+            "run `kerjasama validate` for details.",
             file=sys.stderr,
         )
     if len(candidates) == 0:

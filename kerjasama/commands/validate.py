@@ -8,7 +8,8 @@ of different regions).
 from __future__ import annotations
 
 import sys
-from pathlib import Path
+
+from kerjasama.commands._common import add_input_args, input_paths
 
 
 def register(subparsers) -> None:
@@ -23,19 +24,12 @@ def register(subparsers) -> None:
             "to the data folder (KERJASAMA_DATA or --data) and the names in the config's [data]."
         ),
     )
-    p.add_argument("--boundaries", help="boundary file (.shp/.zip/.gpkg/.geojson)")
-    p.add_argument("--layer", help="GeoPackage layer of the boundary file")
-    p.add_argument("--indicators", help="indicator table (.csv/.xlsx)")
-    p.add_argument("--sheet", help="sheet of an .xlsx indicator table (default: the first)")
-    p.add_argument("--boundary-key", help="code field of the boundary file to join on")
-    p.add_argument("--indicator-key", help="code column of the indicator table to join on")
+    add_input_args(p, sheet=True)
     p.add_argument(
         "--no-name-check",
         action="store_true",
         help="do not refuse a join whose matched codes carry different names",
     )
-    p.add_argument("--data", help="data folder (default: KERJASAMA_DATA, then data/)")
-    p.add_argument("--config", help="sector config TOML (default: the packaged sectors.toml)")
     p.add_argument("--lang", choices=("id", "en"), default="id", help="report language")
     p.set_defaults(func=run)
 
@@ -46,19 +40,9 @@ def run(args) -> int:
     from analysis.indicators import read_indicators
     from analysis.join import default_keys, join_indicators
     from geo.boundaries import read_boundaries
-    from kerjasama import paths
 
     config = load_config(args.config)
-    boundaries = (
-        Path(args.boundaries)
-        if args.boundaries
-        else paths.default_boundaries(args.data, config.data.boundary_file)
-    )
-    indicators = (
-        Path(args.indicators)
-        if args.indicators
-        else paths.default_indicators(args.data, config.data.indicator_file)
-    )
+    boundaries, indicators = input_paths(args, config)
     regions = read_boundaries(boundaries, layer=args.layer)
     table, problems = read_indicators(indicators, sheet=args.sheet)
     bkey, ikey = default_keys(regions, table, config, args.boundary_key, args.indicator_key)
