@@ -16,34 +16,25 @@ Prints:
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+from browser_support import (  # noqa: E402  (after the path set-up)
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    MAP_FRAME,
+    free_port,
+    start_app,
+    stop_app,
+    wait_healthy,
+)
+
 PAYLOAD_TARGET = 3_000_000
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _peak_rss_mb(pid: int) -> float:
@@ -87,24 +78,12 @@ def payloads(data: Path) -> dict[str, tuple[int, int]]:
 def browser_times(data: Path) -> dict[str, float]:
     from playwright.sync_api import expect, sync_playwright
 
-    port = _free_port()
-    env = dict(os.environ, KERJASAMA_DATA=str(data))
-    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py")]
-    command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
-    command += ["--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    command += ["--server.fileWatcherType", "none"]
-    proc = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    port = free_port()
+    proc = start_app(data, port)
     times: dict[str, float] = {}
     try:
         url = f"http://127.0.0.1:{port}"
-        for _ in range(300):
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                time.sleep(0.2)
+        wait_healthy(port, proc, timeout=120)
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1500, "height": 1000})
@@ -152,11 +131,7 @@ def browser_times(data: Path) -> dict[str, float]:
             browser.close()
         times["server peak memory MB"] = _peak_rss_mb(proc.pid)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_app(proc)
     return times
 
 
