@@ -259,7 +259,8 @@ def _label(config: object, column: str, lang: str) -> str:
     meta = _meta(config, column)
     if meta is None:
         return column
-    extra = ", ".join(str(v) for v in (meta.unit, meta.year) if v not in (None, ""))
+    unit = meta.unit_label(lang)
+    extra = ", ".join(str(v) for v in (unit, meta.year) if v not in (None, ""))
     return f"{meta.label(lang)} ({extra})" if extra else meta.label(lang)
 
 

@@ -42,9 +42,14 @@ class IndicatorMeta:
     source: str = ""
     min: float | None = None
     max: float | None = None
+    unit_en: str = ""
 
     def label(self, lang: str = "id") -> str:
         return self.label_en if lang == "en" else self.label_id
+
+    def unit_label(self, lang: str = "id") -> str:
+        """The unit in the language (``unit_en`` when given, else ``unit``)."""
+        return (self.unit_en or self.unit) if lang == "en" else self.unit
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,7 @@ class Term:
     columns: tuple[str, ...]
     label_id: str
     label_en: str
+    unit_en: str = ""
 
     @property
     def key(self) -> str:
@@ -71,6 +77,10 @@ class Term:
 
     def label(self, lang: str = "id") -> str:
         return self.label_en if lang == "en" else self.label_id
+
+    def unit_label(self, lang: str = "id") -> str:
+        """The unit in the language (``unit_en`` when given, else ``unit``)."""
+        return (self.unit_en or self.unit) if lang == "en" else self.unit
 
 
 @dataclass(frozen=True)
@@ -187,7 +197,7 @@ def _indicator(column: str, table: Any, path: Path) -> IndicatorMeta:
     where = f"[indicators.{column}]"
     if not isinstance(table, Mapping):
         raise _err(path, where, "must be a table")
-    allowed = {"label_id", "label_en", "unit", "year", "source", "min", "max"}
+    allowed = {"label_id", "label_en", "unit", "unit_en", "year", "source", "min", "max"}
     _check_keys(table, allowed, path, where)
     lo, hi = _number(table, "min", path, where), _number(table, "max", path, where)
     if lo is not None and hi is not None and lo > hi:
@@ -198,6 +208,7 @@ def _indicator(column: str, table: Any, path: Path) -> IndicatorMeta:
         label_id=label_id,
         label_en=_text(table, "label_en", path, where, required=False) or label_id,
         unit=_text(table, "unit", path, where),
+        unit_en=_text(table, "unit_en", path, where, required=False),
         year=_year(table, path, where),
         source=_text(table, "source", path, where, required=False),
         min=lo,
@@ -205,7 +216,17 @@ def _indicator(column: str, table: Any, path: Path) -> IndicatorMeta:
     )
 
 
-_TERM_KEYS = {"id", "expr", "direction", "unit", "year", "weight", "label_id", "label_en"}
+_TERM_KEYS = {
+    "id",
+    "expr",
+    "direction",
+    "unit",
+    "unit_en",
+    "year",
+    "weight",
+    "label_id",
+    "label_en",
+}
 
 
 def _term(
@@ -235,9 +256,13 @@ def _term(
         raise _err(path, where, f"id {term_id!r} must be lower-case letters, digits and _")
     metas = [indicators[c] for c in parsed.columns if c in indicators]
     single = metas[0] if len(parsed.columns) == 1 and metas else None
-    unit = _text(table, "unit", path, where, required=False) or (single.unit if single else "")
+    own_unit = _text(table, "unit", path, where, required=False)
+    unit = own_unit or (single.unit if single else "")
     if not unit:
         raise _err(path, where, "'unit' is missing and cannot be taken from [indicators]")
+    unit_en = _text(table, "unit_en", path, where, required=False) or (
+        single.unit_en if single and not own_unit else ""
+    )
     year = _year(table, path, where)
     if year is None:
         years = {m.year for m in metas if m.year is not None}
@@ -254,6 +279,7 @@ def _term(
         expr=text,
         direction=direction,
         unit=unit,
+        unit_en=unit_en,
         year=year,
         weight=weight,
         columns=parsed.columns,

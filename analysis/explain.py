@@ -67,7 +67,7 @@ def _term_values(term, raw: pd.DataFrame, codes, names, lang) -> str:
     parts = []
     for code, name in zip(codes, names, strict=True):
         value = raw.at[code, term.key] if term.key in raw.columns else float("nan")
-        parts.append(f"{name} {with_unit(value, term.unit, lang)}{_year(term.year)}")
+        parts.append(f"{name} {with_unit(value, term.unit_label(lang), lang)}{_year(term.year)}")
     return f"{term.label(lang)}: " + "; ".join(parts)
 
 

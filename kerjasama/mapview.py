@@ -145,7 +145,8 @@ def gap_legend_detail(sector: object, lang: str) -> str:
     parts = []
     for term in getattr(sector, "gap", ()):
         label = term.label(lang) if hasattr(term, "label") else str(term)
-        extra = ", ".join(str(v) for v in (term.unit, term.year) if v not in (None, ""))
+        unit = term.unit_label(lang) if hasattr(term, "unit_label") else term.unit
+        extra = ", ".join(str(v) for v in (unit, term.year) if v not in (None, ""))
         parts.append(f"{label} ({extra})" if extra else label)
     return "; ".join(parts)
 

@@ -139,3 +139,13 @@ def test_check_columns_names_sector_term_and_suggestion():
     assert "did you mean water_acess_pct_2024" in message
     with pytest.raises(InputError, match="Unknown sector 'air'"):
         check_columns(config, table, "air")
+
+
+def test_units_have_an_english_form_that_falls_back_to_the_indonesian_one():
+    config = load_config()
+    water_gap = config.sectors["water"].gap[0]
+    assert water_gap.unit_label("id") == "% rumah tangga"
+    assert water_gap.unit_label("en") == "% of households"
+    percent = config.indicators["poverty_pct_2024"]
+    assert percent.unit_en == ""
+    assert percent.unit_label("en") == percent.unit_label("id") == "%"

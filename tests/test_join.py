@@ -214,6 +214,8 @@ def test_sectors_cli(capsys):
     out = capsys.readouterr().out
     for sector_id in ("water", "sanitation", "waste", "health", "economy"):
         assert f"{sector_id}: " in out
-    assert "100 - water_access_pct_2024 [% rumah tangga, 2024]" in out
+    assert "100 - water_access_pct_2024 [% of households, 2024]" in out
     assert main(["sectors"]) == 0
-    assert "Kesenjangan" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Kesenjangan" in out
+    assert "100 - water_access_pct_2024 [% rumah tangga, 2024]" in out

@@ -62,7 +62,7 @@ def format_sectors(config, lang: str = "id") -> str:
             for term in getattr(sector, role):
                 year = f", {term.year}" if term.year else ""
                 lines.append(
-                    f"    - {term.label(lang)}: {term.expr} [{term.unit}{year}] "
+                    f"    - {term.label(lang)}: {term.expr} [{term.unit_label(lang)}{year}] "
                     f"({w[term.direction]}, {w['weight']} {term.weight:g})"
                 )
         if sector.note(lang):
