@@ -30,8 +30,25 @@ REQUIRED_SECTORS = ("water", "sanitation", "waste", "health", "economy")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
+class _Labelled:
+    """Label and unit in the output language (fields ``label_id``/``label_en``, ``unit``/
+    ``unit_en`` of the dataclasses below)."""
+
+    label_id: str
+    label_en: str
+    unit: str
+    unit_en: str
+
+    def label(self, lang: str = "id") -> str:
+        return self.label_en if lang == "en" else self.label_id
+
+    def unit_label(self, lang: str = "id") -> str:
+        """The unit in the language (``unit_en`` when given, else ``unit``)."""
+        return (self.unit_en or self.unit) if lang == "en" else self.unit
+
+
 @dataclass(frozen=True)
-class IndicatorMeta:
+class IndicatorMeta(_Labelled):
     """Metadata of one indicator column."""
 
     column: str
@@ -44,16 +61,9 @@ class IndicatorMeta:
     max: float | None = None
     unit_en: str = ""
 
-    def label(self, lang: str = "id") -> str:
-        return self.label_en if lang == "en" else self.label_id
-
-    def unit_label(self, lang: str = "id") -> str:
-        """The unit in the language (``unit_en`` when given, else ``unit``)."""
-        return (self.unit_en or self.unit) if lang == "en" else self.unit
-
 
 @dataclass(frozen=True)
-class Term:
+class Term(_Labelled):
     """One gap or capacity term of a sector.
 
     ``key`` (``"<role>_<id>"``) names the term's column in :func:`analysis.scores.sector_scores`.
@@ -74,13 +84,6 @@ class Term:
     @property
     def key(self) -> str:
         return f"{self.role}_{self.id}"
-
-    def label(self, lang: str = "id") -> str:
-        return self.label_en if lang == "en" else self.label_id
-
-    def unit_label(self, lang: str = "id") -> str:
-        """The unit in the language (``unit_en`` when given, else ``unit``)."""
-        return (self.unit_en or self.unit) if lang == "en" else self.unit
 
 
 @dataclass(frozen=True)
