@@ -155,6 +155,11 @@ def keep(name: str, value):
     return value
 
 
+def kept_toggle(where, label: str, name: str, default: bool, key: str, **kw) -> bool:
+    """A translated toggle whose value survives a language switch (see :func:`keep`)."""
+    return keep(name, where.toggle(label, value=remember(name, default), key=key, **kw))
+
+
 def controls(tr, lang: str, regions, config):
     """Sidebar widgets; returns the chosen options as a dict."""
     side = st.sidebar
@@ -200,18 +205,9 @@ def controls(tr, lang: str, regions, config):
             key=f"forms_{sector}:{lang}",
         ),
     )
-    maritime = keep(
-        "maritime",
-        side.toggle(tr("maritime_label"), value=remember("maritime", True), key=f"mar:{lang}"),
-    )
-    cross = keep(
-        "cross",
-        side.toggle(
-            tr("cross_province_label"),
-            value=remember("cross", False),
-            key=f"cross:{lang}",
-            disabled=scope == ALL,
-        ),
+    maritime = kept_toggle(side, tr("maritime_label"), "maritime", True, f"mar:{lang}")
+    cross = kept_toggle(
+        side, tr("cross_province_label"), "cross", False, f"cross:{lang}", disabled=scope == ALL
     )
     settings = pipeline.settings_of(config)
     top = keep(
@@ -239,17 +235,9 @@ def controls(tr, lang: str, regions, config):
                 )
                 for comp, value in settings.weights.get(form, {}).items()
             }
-    show_edges = keep(
-        "edges",
-        side.toggle(tr("edges_label"), value=remember("edges", True), key=f"edges:{lang}"),
-    )
-    presentation = keep(
-        "presentation",
-        side.toggle(
-            tr("presentation_label"),
-            value=remember("presentation", False),
-            key=f"presentation:{lang}",
-        ),
+    show_edges = kept_toggle(side, tr("edges_label"), "edges", True, f"edges:{lang}")
+    presentation = kept_toggle(
+        side, tr("presentation_label"), "presentation", False, f"presentation:{lang}"
     )
     return {
         "province": None if scope == ALL else scope,

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from test_app_upload import zip_bytes
 
 from kerjasama.upload import Upload
 
@@ -114,17 +113,9 @@ def test_no_data_first_screen(tmp_path, monkeypatch):
     assert at.header[0].value == "No data yet"
 
 
-def _zip(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
 def test_upload_error_is_shown_not_raised(tmp_path, monkeypatch, kaltim_indicators):
     monkeypatch.setenv("KERJASAMA_DATA", str(tmp_path))
-    evil = Upload("batas.zip", _zip({"../../evil.shp": b"x"}))
+    evil = Upload("batas.zip", zip_bytes({"../../evil.shp": b"x"}))
     indicators = Upload("ind.csv", kaltim_indicators.read_bytes())
     at = run_app(uploads=((evil,), indicators, "", ""))
     assert not at.exception, at.exception
