@@ -1,8 +1,9 @@
 """kerjasama: the Streamlit app (``streamlit run app.py``).
 
-Thin wiring only: widgets -> ``analysis.pipeline`` / ``kerjasama.mapview`` / ``analysis.brief``
-/ ``analysis.export``. Heavy steps (reading, adjacency, enumeration, display geometry) are cached
-so moving a weight slider only re-scores. All text comes from ``kerjasama/ui_text.toml``.
+Thin wiring only: widgets -> ``analysis.pipeline`` / ``kerjasama.mapview`` /
+``kerjasama.present.brief`` / ``analysis.export``. Heavy steps (reading, adjacency, enumeration,
+display geometry) are cached so moving a weight slider only re-scores. All text comes from the
+catalogue (``common/catalogue``).
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from streamlit_folium import st_folium
 
 from analysis import pipeline
 from analysis.config import load_config
+from common.errors import InputError, KerjasamaError, MissingDataError
+from common.text import t, translator
 from kerjasama import mapview, paths
-from kerjasama.errors import InputError, KerjasamaError, MissingDataError
-from kerjasama.i18n import component_label, form_label, translator
+from kerjasama.present.labels import component_label, form_label
 from kerjasama.upload import MAX_UPLOAD_MB, Upload, read_uploads
 
 ALL = "__all__"
@@ -70,9 +72,9 @@ def display_scope(data_key: str, _regions, codes: tuple):
 
 
 def no_data_screen(tr, folder: Path) -> None:
-    st.header(tr("nodata_title"))
-    st.write(tr("nodata_intro", path=str(folder)))
-    st.markdown(tr("how_to_get_data"))
+    st.header(tr("ui.nodata_title"))
+    st.write(tr("ui.nodata_intro", path=str(folder)))
+    st.markdown(tr("ui.how_to_get_data"))
 
 
 def folder_files(config) -> tuple[Path, Path] | None:
@@ -88,22 +90,22 @@ def folder_files(config) -> tuple[Path, Path] | None:
 
 def upload_form(tr, where, expanded: bool) -> None:
     """Upload widgets; "use" keeps the uploads in the session (bytes only, no file written)."""
-    with where.expander(tr("upload_heading"), expanded=expanded):
-        st.caption(tr("upload_limit", limit=MAX_UPLOAD_MB))
+    with where.expander(tr("ui.upload_heading"), expanded=expanded):
+        st.caption(tr("ui.upload_limit", limit=MAX_UPLOAD_MB))
         bfiles = st.file_uploader(
-            tr("upload_boundaries"),
+            tr("ui.upload_boundaries"),
             type=["zip", "gpkg", "geojson", "json", "shp", "shx", "dbf", "prj", "cpg"],
             accept_multiple_files=True,
             key="up_boundaries",
         )
-        ifile = st.file_uploader(tr("upload_indicators"), type=["csv", "xlsx"], key="up_ind")
-        bkey = st.text_input(tr("upload_boundary_key"), key="up_bkey")
-        ikey = st.text_input(tr("upload_indicator_key"), key="up_ikey")
-        if st.button(tr("upload_use"), key="up_use"):
+        ifile = st.file_uploader(tr("ui.upload_indicators"), type=["csv", "xlsx"], key="up_ind")
+        bkey = st.text_input(tr("ui.upload_boundary_key"), key="up_bkey")
+        ikey = st.text_input(tr("ui.upload_indicator_key"), key="up_ikey")
+        if st.button(tr("ui.upload_use"), key="up_use"):
             boundaries = tuple(Upload(f.name, f.getvalue()) for f in bfiles or [])
             indicators = Upload(ifile.name, ifile.getvalue()) if ifile else None
             st.session_state["uploads"] = (boundaries, indicators, bkey.strip(), ikey.strip())
-        if "uploads" in st.session_state and st.button(tr("upload_clear"), key="up_clear"):
+        if "uploads" in st.session_state and st.button(tr("ui.upload_clear"), key="up_clear"):
             del st.session_state["uploads"]
 
 
@@ -113,17 +115,17 @@ def load_data(tr, files: tuple[Path, Path] | None):
     if "uploads" in st.session_state:
         boundaries, indicators, bkey, ikey = st.session_state["uploads"]
         if indicators is None or not boundaries:
-            raise InputError(tr("upload_need_both"))
+            raise InputError("errors.upload.need_both")
         digest = hashlib.sha256()
         for item in (*boundaries, indicators):
             digest.update(item.name.encode() + b"\0" + item.data)
         digest.update(f"{bkey}\0{ikey}".encode())
         key = "upload:" + digest.hexdigest()
-        with st.spinner(tr("computing")):
+        with st.spinner(tr("ui.computing")):
             data, edges = upload_data(key, boundaries, indicators, bkey, ikey)
         st.sidebar.caption(
             tr(
-                "data_uploaded_caption",
+                "ui.data_uploaded_caption",
                 boundaries=data.boundary_name,
                 indicators=data.indicator_name,
             )
@@ -132,10 +134,10 @@ def load_data(tr, files: tuple[Path, Path] | None):
         return data.regions, data.table, data.report, data.problems, edges, key, names
     bpath, ipath = files
     stamp = tuple((p.stat().st_size, p.stat().st_mtime_ns) for p in (bpath, ipath))
-    with st.spinner(tr("computing")):
+    with st.spinner(tr("ui.computing")):
         regions, table, report, problems, edges = folder_data(str(bpath), str(ipath), stamp)
-    st.sidebar.caption(tr("data_folder_caption", path=str(paths.data_dir())))
-    st.sidebar.caption(tr("data_files_caption", boundaries=bpath.name, indicators=ipath.name))
+    st.sidebar.caption(tr("ui.data_folder_caption", path=str(paths.data_dir())))
+    st.sidebar.caption(tr("ui.data_files_caption", boundaries=bpath.name, indicators=ipath.name))
     key = f"{bpath}|{ipath}|{stamp}"
     return regions, table, report, problems, edges, key, (bpath.name, ipath.name)
 
@@ -163,7 +165,7 @@ def kept_toggle(where, label: str, name: str, default: bool, key: str, **kw) -> 
 def controls(tr, lang: str, regions, config):
     """Sidebar widgets; returns the chosen options as a dict."""
     side = st.sidebar
-    side.subheader(tr("controls_heading"))
+    side.subheader(tr("ui.controls_heading"))
     provinces = mapview.province_options(regions)
     options = [ALL, *provinces]
     default = config.data.province if config.data.province in provinces else ALL
@@ -171,10 +173,10 @@ def controls(tr, lang: str, regions, config):
     scope = keep(
         "scope",
         side.selectbox(
-            tr("scope_label"),
+            tr("ui.scope_label"),
             options,
             index=options.index(scope if scope in options else default),
-            format_func=lambda c: tr("scope_all") if c == ALL else provinces[c],
+            format_func=lambda c: tr("ui.scope_all") if c == ALL else provinces[c],
             key=f"scope:{lang}",
         ),
     )
@@ -183,7 +185,7 @@ def controls(tr, lang: str, regions, config):
     sector = keep(
         "sector",
         side.selectbox(
-            tr("sector_label"),
+            tr("ui.sector_label"),
             sectors,
             index=sectors.index(sector if sector in sectors else sectors[0]),
             format_func=lambda s: config.sectors[s].label(lang),
@@ -192,33 +194,33 @@ def controls(tr, lang: str, regions, config):
     )
     lo, hi = keep(
         "sizes",
-        side.slider(tr("size_label"), 2, 5, remember("sizes", (2, 5)), key=f"sizes:{lang}"),
+        side.slider(tr("ui.size_label"), 2, 5, remember("sizes", (2, 5)), key=f"sizes:{lang}"),
     )
     sec_forms = list(config.sectors[sector].forms)
     forms = keep(
         f"forms_{sector}",
         side.multiselect(
-            tr("forms_label"),
+            tr("ui.forms_label"),
             sec_forms,
             default=[f for f in remember(f"forms_{sector}", sec_forms) if f in sec_forms],
             format_func=lambda f: form_label(f, lang),
             key=f"forms_{sector}:{lang}",
         ),
     )
-    maritime = kept_toggle(side, tr("maritime_label"), "maritime", True, f"mar:{lang}")
+    maritime = kept_toggle(side, tr("ui.maritime_label"), "maritime", True, f"mar:{lang}")
     cross = kept_toggle(
-        side, tr("cross_province_label"), "cross", False, f"cross:{lang}", disabled=scope == ALL
+        side, tr("ui.cross_province_label"), "cross", False, f"cross:{lang}", disabled=scope == ALL
     )
     settings = pipeline.settings_of(config)
     top = keep(
         "top",
         side.slider(
-            tr("top_n_label"), 1, 100, remember("top", int(settings.top)), key=f"top:{lang}"
+            tr("ui.top_n_label"), 1, 100, remember("top", int(settings.top)), key=f"top:{lang}"
         ),
     )
     weights: dict[str, dict[str, float]] = {}
-    with side.expander(tr("weights_heading")):
-        st.caption(tr("weights_help"))
+    with side.expander(tr("ui.weights_heading")):
+        st.caption(tr("ui.weights_help"))
         for form in forms:
             st.markdown(f"**{form_label(form, lang)}**")
             weights[form] = {
@@ -235,13 +237,13 @@ def controls(tr, lang: str, regions, config):
                 )
                 for comp, value in settings.weights.get(form, {}).items()
             }
-    show_edges = kept_toggle(side, tr("edges_label"), "edges", True, f"edges:{lang}")
+    show_edges = kept_toggle(side, tr("ui.edges_label"), "edges", True, f"edges:{lang}")
     presentation = kept_toggle(
-        side, tr("presentation_label"), "presentation", False, f"presentation:{lang}"
+        side, tr("ui.presentation_label"), "presentation", False, f"presentation:{lang}"
     )
     return {
         "province": None if scope == ALL else scope,
-        "scope_label": tr("scope_all") if scope == ALL else provinces[scope],
+        "scope_label": tr("ui.scope_all") if scope == ALL else provinces[scope],
         "sector": sector,
         "sizes": (lo, hi),
         "forms": forms,
@@ -255,29 +257,31 @@ def controls(tr, lang: str, regions, config):
 
 
 def candidate_detail(tr, lang, row, table, config, sector, names) -> None:
-    heading = tr("candidate_heading", rank=int(row["rank"]), names=", ".join(row["member_names"]))
+    heading = tr(
+        "ui.candidate_heading", rank=int(row["rank"]), names=", ".join(row["member_names"])
+    )
     st.markdown(f"#### {heading}")
     st.write(row.get("explanation") or "")
     if bool(row.get("wajib_indication")):
-        st.caption(tr("wajib_note"))
+        st.caption(tr("ui.wajib_note"))
     sec = config.sectors[sector]
     columns = [*sec.columns, config.data.population]
     labels = {c: config.indicators[c].label(lang) for c in columns if c in config.indicators}
-    st.markdown(f"**{tr('candidate_indicators')}**")
+    st.markdown(f"**{tr('ui.candidate_indicators')}**")
     st.dataframe(mapview.member_table(row["members"], table, columns, labels, names))
 
 
 def main() -> None:
     lang = st.sidebar.radio(
-        "Bahasa / Language",
+        t("ui.lang_switch"),
         list(LANG_NAMES),
         format_func=LANG_NAMES.get,
         key="lang",
         horizontal=True,
     )
     tr = translator(lang)
-    st.title(tr("app_title"))
-    st.caption(tr("app_subtitle"))
+    st.title(tr("ui.app_title"))
+    st.caption(tr("ui.app_subtitle"))
     config = get_config()
 
     files = folder_files(config)
@@ -289,7 +293,7 @@ def main() -> None:
     regions, table, report, problems, edges, data_key, sources = load_data(tr, files)
     opts = controls(tr, lang, regions, config)
 
-    with st.spinner(tr("computing")):
+    with st.spinner(tr("ui.computing")):
         prepared = prepared_scope(
             data_key, regions, edges, opts["province"], opts["cross"], opts["maritime"]
         )
@@ -327,7 +331,7 @@ def main() -> None:
 
     sector = config.sectors[opts["sector"]]
     legend = tr(
-        "legend_gap", sector=sector.label(lang), detail=mapview.gap_legend_detail(sector, lang)
+        "ui.legend_gap", sector=sector.label(lang), detail=mapview.gap_legend_detail(sector, lang)
     )
     drawn_edges = edges if opts["maritime"] else edges[edges["kind"] == "land"]
     outlines = mapview.candidate_outlines(shown, display) if ids else None
@@ -347,8 +351,8 @@ def main() -> None:
     else:
         map_col, side_col = st.columns([3, 2])
     with map_col:
-        st.subheader(tr("map_heading"))
-        st.caption(tr("map_help"))
+        st.subheader(tr("ui.map_heading"))
+        st.caption(tr("ui.map_help"))
         event = st_folium(
             fmap,
             height=780 if opts["presentation"] else 560,
@@ -370,28 +374,28 @@ def main() -> None:
         region = st.session_state.get("clicked_region")
         if region in names:
             hits = mapview.candidates_with_region(shown, region)
-            st.markdown(f"**{tr('region_candidates', name=names[region])}**")
+            st.markdown(f"**{tr('ui.region_candidates', name=names[region])}**")
             if len(hits):
                 st.dataframe(mapview.candidate_table(hits, lang), hide_index=True)
             else:
-                st.caption(tr("region_no_candidates", name=names[region]))
+                st.caption(tr("ui.region_no_candidates", name=names[region]))
         if ids:
             labels = {
                 c: mapview.candidate_label(r, lang)
                 for c, r in zip(ids, shown.to_dict("records"), strict=True)
             }
-            pick = st.selectbox(tr("candidate_pick"), ids, format_func=labels.get, key=pick_key)
+            pick = st.selectbox(tr("ui.candidate_pick"), ids, format_func=labels.get, key=pick_key)
             if pick != selected:
                 st.session_state["selected_cluster"] = pick
                 st.rerun()
             row = shown.loc[shown["cluster_id"] == pick].iloc[0]
             candidate_detail(tr, lang, row, table, config, opts["sector"], names)
 
-    st.subheader(tr("table_heading"))
+    st.subheader(tr("ui.table_heading"))
     if not ids:
-        st.info(tr("no_candidates"))
+        st.info(tr("ui.no_candidates"))
         return
-    st.caption(tr("table_help"))
+    st.caption(tr("ui.table_help"))
     event = st.dataframe(
         mapview.candidate_table(shown, lang),
         hide_index=True,
@@ -407,15 +411,15 @@ def main() -> None:
 
 def downloads(tr, lang, chosen, ticked, regions, table, config, opts, sources) -> None:
     """Download buttons; files are made only when a button is clicked (deferred callables)."""
-    from analysis.brief import brief_html, brief_pdf, build_brief
     from analysis.export import candidates_to_geojson, members_csv, shapefile_zip
+    from kerjasama.present.brief import brief_html, brief_pdf, build_brief
 
-    st.subheader(tr("selection_heading"))
+    st.subheader(tr("ui.selection_heading"))
     ranks = ", ".join(f"#{r}" for r in chosen["rank"])
     st.caption(
-        tr("selection_count", n=len(chosen), ranks=ranks)
+        tr("ui.selection_count", n=len(chosen), ranks=ranks)
         if ticked
-        else tr("selection_none", ranks=ranks)
+        else tr("ui.selection_none", ranks=ranks)
     )
     stem = f"kerjasama_{opts['sector']}_{opts['province'] or 'idn'}"
 
@@ -435,15 +439,15 @@ def downloads(tr, lang, chosen, ticked, regions, table, config, opts, sources) -
 
     buttons = (
         (
-            "download_geojson",
+            "ui.download_geojson",
             lambda: candidates_to_geojson(chosen, regions),
             ".geojson",
             "application/geo+json",
         ),
-        ("download_csv", lambda: members_csv(chosen), "_members.csv", "text/csv"),
-        ("download_shp", lambda: shapefile_zip(chosen, regions), "_shp.zip", "application/zip"),
-        ("download_brief_html", lambda: brief_html(brief()), "_brief.html", "text/html"),
-        ("download_brief_pdf", lambda: brief_pdf(brief()), "_brief.pdf", "application/pdf"),
+        ("ui.download_csv", lambda: members_csv(chosen), "_members.csv", "text/csv"),
+        ("ui.download_shp", lambda: shapefile_zip(chosen, regions), "_shp.zip", "application/zip"),
+        ("ui.download_brief_html", lambda: brief_html(brief()), "_brief.html", "text/html"),
+        ("ui.download_brief_pdf", lambda: brief_pdf(brief()), "_brief.pdf", "application/pdf"),
     )
     for column, (label, make, suffix, mime) in zip(st.columns(len(buttons)), buttons, strict=True):
         column.download_button(tr(label), make, f"{stem}{suffix}", mime, key=label)
@@ -452,4 +456,5 @@ def downloads(tr, lang, chosen, ticked, regions, table, config, opts, sources) -
 try:
     main()
 except KerjasamaError as err:
-    st.error(f"**{translator(st.session_state.get('lang'))('error_heading')}**\n\n{err}")
+    _lang = st.session_state.get("lang")
+    st.error(f"**{translator(_lang)('ui.error_heading')}**\n\n{err.render(_lang)}")

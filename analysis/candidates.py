@@ -16,7 +16,7 @@ from math import comb
 import numpy as np
 import pandas as pd
 
-from kerjasama.errors import InputError
+from common.errors import InputError
 
 MIN_SIZE = 2
 MAX_SIZE = 5
@@ -38,10 +38,7 @@ def edge_positions(
     """
     missing = [c for c in EDGE_COLUMNS if c not in edges.columns]
     if missing:
-        raise InputError(
-            f"Edge table lacks column(s) {', '.join(missing)}; expected the output of "
-            "geo.adjacency.adjacency_edges (source, target, kind, shared_border_km, distance_km)."
-        )
+        raise InputError("errors.adjacency.edge_columns", columns=", ".join(missing))
     sorted_ids = np.asarray(sorted(map(str, ids)), dtype=object)
     src = edges["source"].astype(str).to_numpy(dtype=object)
     tgt = edges["target"].astype(str).to_numpy(dtype=object)
@@ -163,12 +160,11 @@ def enumerate_sets(
     """
     if not (MIN_SIZE <= min_size <= max_size <= MAX_SIZE):
         raise InputError(
-            f"Cluster sizes must satisfy {MIN_SIZE} <= min size <= max size <= {MAX_SIZE}; "
-            f"got min size {min_size}, max size {max_size}. Fix --min-size/--max-size."
+            "errors.clusters.sizes", lo=MIN_SIZE, hi=MAX_SIZE, min=min_size, max=max_size
         )
     n = len(set(map(str, ids)))
     if n != len(ids):
-        raise InputError("Region ids passed to enumerate_sets contain duplicates.")
+        raise InputError("errors.clusters.duplicate_ids")
     u, v, _ = edge_positions(edges, ids, kinds=kinds)
     indptr, indices = csr_adjacency(u, v, n)
     table = None
@@ -182,9 +178,7 @@ def enumerate_sets(
             level = _grow(level, indptr, indices, table)
         if max_sets is not None and len(level) > max_sets:
             raise InputError(
-                f"Too many connected sets: {len(level):,} of size {size} among {n:,} regions "
-                f"(limit {max_sets:,}). Narrow the scope (--province), lower --max-size, or use "
-                "land borders only (--no-maritime)."
+                "errors.clusters.too_many_sets", n=len(level), size=size, regions=n, limit=max_sets
             )
         if size >= min_size:
             found.append(level)

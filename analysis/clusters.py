@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.candidates import edge_positions
-from kerjasama.errors import InputError
+from common.errors import InputError
 
 FORMS = ("joint", "contract")
 COMPONENTS = {
@@ -89,17 +89,14 @@ class ClusterSettings:
         values = {}
         for f in fields(cls):
             if f.name not in table:
-                raise InputError(
-                    f"{source}: [clusters] lacks the key '{f.name}'. Add it (see the packaged "
-                    "analysis/sectors.toml for the documented default)."
-                )
+                raise InputError("errors.clusters.missing_key", file=source, key=f.name)
             values[f.name] = table[f.name]
         for name in ("need_mean_share", "border_weight", "maritime_base_penalty"):
             if not 0 <= float(values[name]) <= 1:
-                raise InputError(f"{source}: [clusters] {name} must lie in [0, 1].")
+                raise InputError("errors.clusters.not_share", file=source, key=name)
         for name in ("border_ref", "maritime_ref_km", "stability_concentration"):
             if not float(values[name]) > 0:
-                raise InputError(f"{source}: [clusters] {name} must be positive.")
+                raise InputError("errors.clusters.not_positive", file=source, key=name)
         values["weights"] = check_weights(values["weights"], source=source)
         return cls(**values)
 
@@ -117,15 +114,21 @@ def check_weights(weights: Mapping, *, source: str = "weights", base=None) -> di
         unknown = sorted(set(given) - set(comps))
         if unknown:
             raise InputError(
-                f"{source}: unknown {form} weight(s) {', '.join(unknown)}; use {', '.join(comps)}."
+                "errors.clusters.unknown_weights",
+                file=source,
+                form=form,
+                names=", ".join(unknown),
+                allowed=", ".join(comps),
             )
         missing = [c for c in comps if c not in given]
         if missing:
-            raise InputError(f"{source}: [clusters.weights.{form}] lacks {', '.join(missing)}.")
+            raise InputError(
+                "errors.clusters.missing_weights", file=source, form=form, names=", ".join(missing)
+            )
         vals = {c: float(given[c]) for c in comps}
         if any(not np.isfinite(v) or v < 0 for v in vals.values()) or sum(vals.values()) <= 0:
             raise InputError(
-                f"{source}: {form} weights must be finite, >= 0 and not all 0; got {vals}."
+                "errors.clusters.bad_weights", file=source, form=form, values=str(vals)
             )
         out[form] = vals
     return out
@@ -414,7 +417,7 @@ def score_candidates(
     """
     unknown = [f for f in forms if f not in FORMS]
     if unknown:
-        raise InputError(f"Unknown cluster form(s) {unknown}; use {', '.join(FORMS)}.")
+        raise InputError("errors.clusters.forms", forms=str(unknown), allowed=", ".join(FORMS))
     w = check_weights(weights or {}, base=settings.weights)
     codes = np.asarray(sorted(map(str, ids)), dtype=object)
     names_arr = np.asarray(names if names is not None else codes, dtype=object)

@@ -20,12 +20,15 @@ from typing import Any
 import pandas as pd
 
 from analysis import expr
-from kerjasama.errors import InputError
+from common.errors import InputError
+from common.text import Listing, Msg
 
 DEFAULT_CONFIG = Path(__file__).with_name("sectors.toml")
 DIRECTIONS = ("higher_is_more", "lower_is_more")
 FORMS = ("joint", "contract")
 ROLES = ("gap", "capacity")
+#: catalogue words for the roles, as written inside messages ("gap term", "suku kesenjangan")
+ROLE_KEYS = {"gap": "common.role_gap", "capacity": "common.role_capacity"}
 REQUIRED_SECTORS = ("water", "sanitation", "waste", "health", "economy")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -151,60 +154,64 @@ class Config:
             return self.sectors[sector_id]
         except KeyError:
             raise InputError(
-                f"Unknown sector {sector_id!r} in {self.source}. Known sectors: "
-                f"{', '.join(self.sectors)}."
+                "errors.config.unknown_sector",
+                sector=repr(sector_id),
+                file=self.source,
+                sectors=", ".join(self.sectors),
             ) from None
 
 
-def _err(path: Path, where: str, problem: str) -> InputError:
-    return InputError(f"Sector config {path}: {where}: {problem}")
+def _err(path: Path, where: object, problem: object) -> InputError:
+    return InputError("errors.config.invalid", file=path, where=where, problem=problem)
 
 
-def _text(table: Mapping, key: str, path: Path, where: str, *, required: bool = True) -> str:
+def _text(table: Mapping, key: str, path: Path, where: object, *, required: bool = True) -> str:
     value = table.get(key)
     if value is None:
         if required:
-            raise _err(path, where, f"'{key}' is missing (add {key} = \"...\")")
+            raise _err(path, where, Msg("errors.config.missing_key", key=key))
         return ""
     if not isinstance(value, str):
-        raise _err(path, where, f"'{key}' must be text, got {value!r}")
+        raise _err(path, where, Msg("errors.config.not_text", key=key, value=repr(value)))
     return value.strip()
 
 
-def _number(table: Mapping, key: str, path: Path, where: str) -> float | None:
+def _number(table: Mapping, key: str, path: Path, where: object) -> float | None:
     value = table.get(key)
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise _err(path, where, f"'{key}' must be a number, got {value!r}")
+        raise _err(path, where, Msg("errors.config.not_number", key=key, value=repr(value)))
     return float(value)
 
 
-def _year(table: Mapping, path: Path, where: str) -> int | None:
+def _year(table: Mapping, path: Path, where: object) -> int | None:
     value = table.get("year")
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= 2100:
-        raise _err(path, where, f"'year' must be a year such as 2024, got {value!r}")
+        raise _err(path, where, Msg("errors.config.not_year", value=repr(value)))
     return int(value)
 
 
-def _check_keys(table: Mapping, allowed: set[str], path: Path, where: str) -> None:
+def _check_keys(table: Mapping, allowed: set[str], path: Path, where: object) -> None:
     unknown = sorted(set(table) - allowed)
     if unknown:
         known = ", ".join(sorted(allowed))
-        raise _err(path, where, f"unknown key(s) {', '.join(unknown)} (allowed: {known})")
+        raise _err(
+            path, where, Msg("errors.config.unknown_keys", keys=", ".join(unknown), allowed=known)
+        )
 
 
 def _indicator(column: str, table: Any, path: Path) -> IndicatorMeta:
     where = f"[indicators.{column}]"
     if not isinstance(table, Mapping):
-        raise _err(path, where, "must be a table")
+        raise _err(path, where, Msg("errors.config.not_table"))
     allowed = {"label_id", "label_en", "unit", "unit_en", "year", "source", "min", "max"}
     _check_keys(table, allowed, path, where)
     lo, hi = _number(table, "min", path, where), _number(table, "max", path, where)
     if lo is not None and hi is not None and lo > hi:
-        raise _err(path, where, f"min {lo:g} is larger than max {hi:g}")
+        raise _err(path, where, Msg("errors.config.min_max", min=lo, max=hi))
     label_id = _text(table, "label_id", path, where)
     return IndicatorMeta(
         column=column,
@@ -235,34 +242,40 @@ _TERM_KEYS = {
 def _term(
     table: Any, role: str, sector_id: str, index: int, indicators: Mapping, path: Path
 ) -> Term:
-    where = f"[[sectors.{sector_id}.{role}]] term {index + 1}"
+    where: object = Msg(
+        "errors.config.where_term", table=f"[[sectors.{sector_id}.{role}]]", n=index + 1
+    )
     if not isinstance(table, Mapping):
-        raise _err(path, where, "must be a table")
+        raise _err(path, where, Msg("errors.config.not_table"))
     _check_keys(table, _TERM_KEYS, path, where)
     text = _text(table, "expr", path, where)
-    where = f"{where} ({text!r})"
+    where = Msg("errors.config.where_expr", where=where, expr=repr(text))
     try:
         parsed = expr.parse(text)
     except InputError as err:
-        raise _err(path, where, str(err)) from None
+        raise _err(path, where, err) from None
     if not parsed.columns:
-        raise _err(path, where, "the expression reads no column")
+        raise _err(path, where, Msg("errors.config.no_column"))
     direction = _text(table, "direction", path, where)
     if direction not in DIRECTIONS:
-        raise _err(path, where, f"direction {direction!r} must be one of {', '.join(DIRECTIONS)}")
+        raise _err(
+            path,
+            where,
+            Msg("errors.config.direction", value=repr(direction), allowed=", ".join(DIRECTIONS)),
+        )
     weight = _number(table, "weight", path, where)
     weight = 1.0 if weight is None else weight
     if not weight > 0 or weight > 1e6:
-        raise _err(path, where, f"weight {weight:g} must be a positive number")
+        raise _err(path, where, Msg("errors.config.weight", value=weight))
     term_id = _text(table, "id", path, where, required=False) or "_".join(parsed.columns)
     if not _ID.match(term_id):
-        raise _err(path, where, f"id {term_id!r} must be lower-case letters, digits and _")
+        raise _err(path, where, Msg("errors.config.term_id", value=repr(term_id)))
     metas = [indicators[c] for c in parsed.columns if c in indicators]
     single = metas[0] if len(parsed.columns) == 1 and metas else None
     own_unit = _text(table, "unit", path, where, required=False)
     unit = own_unit or (single.unit if single else "")
     if not unit:
-        raise _err(path, where, "'unit' is missing and cannot be taken from [indicators]")
+        raise _err(path, where, Msg("errors.config.no_unit"))
     unit_en = _text(table, "unit_en", path, where, required=False) or (
         single.unit_en if single and not own_unit else ""
     )
@@ -308,16 +321,18 @@ _SECTOR_KEYS = {
 def _sector(sector_id: str, table: Any, indicators: Mapping, path: Path) -> Sector:
     where = f"[sectors.{sector_id}]"
     if not _ID.match(sector_id):
-        raise _err(path, where, "sector ids must be lower-case letters, digits and _")
+        raise _err(path, where, Msg("errors.config.sector_id"))
     if not isinstance(table, Mapping):
-        raise _err(path, where, "must be a table")
+        raise _err(path, where, Msg("errors.config.not_table"))
     _check_keys(table, _SECTOR_KEYS, path, where)
     terms: dict[str, tuple[Term, ...]] = {}
     for role in ROLES:
         raw = table.get(role)
         if not isinstance(raw, list) or not raw:
             raise _err(
-                path, where, f"needs at least one [[sectors.{sector_id}.{role}]] term (a list)"
+                path,
+                where,
+                Msg("errors.config.no_terms", table=f"[[sectors.{sector_id}.{role}]]"),
             )
         terms[role] = tuple(
             _term(t, role, sector_id, i, indicators, path) for i, t in enumerate(raw)
@@ -325,7 +340,11 @@ def _sector(sector_id: str, table: Any, indicators: Mapping, path: Path) -> Sect
         ids = [t.id for t in terms[role]]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
-            raise _err(path, where, f"{role} term id(s) {', '.join(dupes)} used twice")
+            raise _err(
+                path,
+                where,
+                Msg("errors.config.term_twice", role=Msg(ROLE_KEYS[role]), ids=", ".join(dupes)),
+            )
     forms = table.get("forms", list(FORMS))
     if (
         not isinstance(forms, list)
@@ -333,10 +352,12 @@ def _sector(sector_id: str, table: Any, indicators: Mapping, path: Path) -> Sect
         or any(f not in FORMS for f in forms)
         or len(set(forms)) != len(forms)
     ):
-        raise _err(path, where, f"forms {forms!r} must be a list drawn from {', '.join(FORMS)}")
+        raise _err(
+            path, where, Msg("errors.config.forms", value=repr(forms), allowed=", ".join(FORMS))
+        )
     externality = table.get("externality", False)
     if not isinstance(externality, bool):
-        raise _err(path, where, f"externality must be true or false, got {externality!r}")
+        raise _err(path, where, Msg("errors.config.externality", value=repr(externality)))
     label_id = _text(table, "label_id", path, where)
     return Sector(
         id=sector_id,
@@ -358,7 +379,7 @@ def _data(table: Any, path: Path) -> DataDefaults:
     if table is None:
         return DataDefaults()
     if not isinstance(table, Mapping):
-        raise _err(path, where, "must be a table")
+        raise _err(path, where, Msg("errors.config.not_table"))
     defaults = DataDefaults()
     names = set(DataDefaults.__dataclass_fields__)
     _check_keys(table, names, path, where)
@@ -367,7 +388,9 @@ def _data(table: Any, path: Path) -> DataDefaults:
         if name in table:
             value = table[name]
             if not isinstance(value, str) or not value.strip():
-                raise _err(path, where, f"'{name}' must be non-empty text, got {value!r}")
+                raise _err(
+                    path, where, Msg("errors.config.empty_text", key=name, value=repr(value))
+                )
             values[name] = value.strip()
         else:
             values[name] = getattr(defaults, name)
@@ -397,25 +420,24 @@ def load_config(path: str | Path | None = None) -> Config:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise InputError(f"Sector config {path} does not exist. Check the --config path.") from None
+        raise InputError("errors.config.not_found", file=path) from None
     except (OSError, UnicodeDecodeError) as err:
-        raise InputError(f"Sector config {path} cannot be read: {err}") from None
+        raise InputError("errors.config.unreadable", file=path, error=err) from None
     except tomllib.TOMLDecodeError as err:
-        raise InputError(
-            f"Sector config {path} is not valid TOML: {err}. Fix the line named."
-        ) from None
-    _check_keys(raw, {"data", "indicators", "sectors", "clusters"}, path, "top level")
+        raise InputError("errors.config.toml", file=path, error=err) from None
+    top = Msg("errors.config.where_top")
+    _check_keys(raw, {"data", "indicators", "sectors", "clusters"}, path, top)
     raw_indicators = raw.get("indicators", {})
     if not isinstance(raw_indicators, Mapping):
-        raise _err(path, "[indicators]", "must be a table of tables")
+        raise _err(path, "[indicators]", Msg("errors.config.not_table_of_tables"))
     indicators = {c: _indicator(c, t, path) for c, t in raw_indicators.items()}
     raw_sectors = raw.get("sectors")
     if not isinstance(raw_sectors, Mapping) or not raw_sectors:
-        raise _err(path, "[sectors]", "no sector defined (add [sectors.<id>] tables)")
+        raise _err(path, "[sectors]", Msg("errors.config.no_sectors"))
     sectors = {s: _sector(s, t, indicators, path) for s, t in raw_sectors.items()}
     clusters = raw.get("clusters", {})
     if not isinstance(clusters, Mapping):
-        raise _err(path, "[clusters]", "must be a table")
+        raise _err(path, "[clusters]", Msg("errors.config.not_table"))
     return Config(
         sectors=MappingProxyType(sectors),
         indicators=MappingProxyType(indicators),
@@ -445,17 +467,22 @@ def check_columns(
             for column in term.columns:
                 if column not in table.columns:
                     close = difflib.get_close_matches(column, available, n=2, cutoff=0.6)
-                    hint = f" (did you mean {' or '.join(close)}?)" if close else ""
                     lines.append(
-                        f"  sector {sector.id}, {term.role} term {term.id!r} ({term.expr}): "
-                        f"no column {column!r}{hint}"
+                        Msg(
+                            "errors.config.missing_column_hint"
+                            if close
+                            else "errors.config.missing_column",
+                            sector=sector.id,
+                            role=Msg(ROLE_KEYS[term.role]),
+                            term=repr(term.id),
+                            expr=term.expr,
+                            column=repr(column),
+                            close=Listing(close, last="or"),
+                        )
                     )
     if lines:
         raise InputError(
-            f"The indicator table lacks columns that the sector config {config.source} uses:\n"
-            + "\n".join(lines)
-            + "\nRename the columns in the table or edit the expressions (pass your own file "
-            "with --config)."
+            "errors.config.missing_columns", file=config.source, lines=Listing(lines, sep="\n")
         )
 
 

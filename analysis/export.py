@@ -101,11 +101,9 @@ def member_geometries(
     geoms = regions.geometry.reindex(used).to_numpy()
     if any(g is None for g in geoms):
         missing = [c for c, g in zip(used, geoms, strict=True) if g is None]
-        from kerjasama.errors import InputError
+        from common.errors import InputError
 
-        raise InputError(
-            f"Candidates name regions missing from the boundary file: {', '.join(missing[:10])}."
-        )
+        raise InputError("errors.clusters.regions_missing", codes=", ".join(missing[:10]))
     simple = (
         shapely.coverage_simplify(geoms, tolerance, simplify_boundary=True) if len(geoms) else geoms
     )

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from kerjasama.errors import InputError
+from common.errors import InputError
+from common.text import Msg
 
 MAX_LENGTH = 500
 MAX_DEPTH = 20
@@ -59,12 +60,14 @@ class Expression:
         return evaluate(self, table)
 
 
-def _fail(text: str, problem: str) -> InputError:
+def _fail(text: str, problem: Msg) -> InputError:
     shown = text if len(text) <= 80 else text[:77] + "..."
     return InputError(
-        f"Expression {shown!r} is not allowed: {problem}. Use only numbers, column names, "
-        f"+ - * /, parentheses, {', '.join(f + '()' for f in FUNCTIONS)} and ** with a constant "
-        f"exponent up to {MAX_EXPONENT}."
+        "errors.expr.not_allowed",
+        expr=repr(shown),
+        problem=problem,
+        functions=", ".join(f + "()" for f in FUNCTIONS),
+        max_exponent=MAX_EXPONENT,
     )
 
 
@@ -93,58 +96,62 @@ def _constant_value(node: ast.AST) -> float | None:
 
 def _check(node: ast.AST, text: str, depth: int, names: set[str]) -> None:
     if depth > MAX_DEPTH:
-        raise _fail(text, f"nested more than {MAX_DEPTH} levels deep")
+        raise _fail(text, Msg("errors.expr.nested", n=MAX_DEPTH))
     if isinstance(node, ast.Expression):
         _check(node.body, text, depth + 1, names)
     elif isinstance(node, ast.Constant):
         if type(node.value) not in (int, float):
-            raise _fail(text, f"the constant {node.value!r} is not a number")
+            raise _fail(text, Msg("errors.expr.constant", value=repr(node.value)))
         if not math.isfinite(float(node.value)):
-            raise _fail(text, f"the number {node.value!r} is not finite")
+            raise _fail(text, Msg("errors.expr.not_finite", value=repr(node.value)))
     elif isinstance(node, ast.Name):
         if node.id.startswith("_"):
-            raise _fail(text, f"the name {node.id!r} starts with an underscore")
+            raise _fail(text, Msg("errors.expr.underscore", name=repr(node.id)))
         if node.id in FUNCTIONS:
-            raise _fail(text, f"{node.id!r} is a function and must be called, e.g. {node.id}(a, b)")
+            raise _fail(text, Msg("errors.expr.uncalled", name=node.id))
         names.add(node.id)
     elif isinstance(node, ast.BinOp):
         if type(node.op) not in _BINOPS:
-            raise _fail(text, f"the operator {type(node.op).__name__} is not supported")
+            raise _fail(text, Msg("errors.expr.operator", op=type(node.op).__name__))
         if isinstance(node.op, ast.Pow):
             exponent = _constant_value(node.right)
             if exponent is None:
-                raise _fail(text, "the exponent of ** must be a constant number")
+                raise _fail(text, Msg("errors.expr.exponent_constant"))
             if abs(exponent) > MAX_EXPONENT:
-                raise _fail(text, f"the exponent {exponent:g} is larger than {MAX_EXPONENT}")
+                raise _fail(
+                    text, Msg("errors.expr.exponent_large", value=exponent, max=MAX_EXPONENT)
+                )
         _check(node.left, text, depth + 1, names)
         _check(node.right, text, depth + 1, names)
     elif isinstance(node, ast.UnaryOp):
         if not isinstance(node.op, ast.USub | ast.UAdd):
-            raise _fail(text, f"the operator {type(node.op).__name__} is not supported")
+            raise _fail(text, Msg("errors.expr.operator", op=type(node.op).__name__))
         _check(node.operand, text, depth + 1, names)
     elif isinstance(node, ast.Call):
         if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
             what = node.func.id if isinstance(node.func, ast.Name) else "an expression"
-            raise _fail(text, f"calling {what!r} (only {', '.join(FUNCTIONS)} may be called)")
+            raise _fail(
+                text, Msg("errors.expr.call", what=repr(what), functions=", ".join(FUNCTIONS))
+            )
         if node.keywords:
-            raise _fail(text, "keyword arguments are not allowed")
+            raise _fail(text, Msg("errors.expr.keywords"))
         if any(isinstance(arg, ast.Starred) for arg in node.args):
-            raise _fail(text, "* arguments are not allowed")
+            raise _fail(text, Msg("errors.expr.starred"))
         want = (1, 1) if node.func.id == "abs" else (2, 10)
         if not want[0] <= len(node.args) <= want[1]:
-            raise _fail(text, f"{node.func.id}() takes {want[0]} to {want[1]} arguments")
+            raise _fail(text, Msg("errors.expr.arity", name=node.func.id, lo=want[0], hi=want[1]))
         for arg in node.args:
             _check(arg, text, depth + 1, names)
     elif isinstance(node, ast.Attribute):
-        raise _fail(text, "attribute access (a.b) is not allowed")
+        raise _fail(text, Msg("errors.expr.attribute"))
     elif isinstance(node, ast.Subscript):
-        raise _fail(text, "subscripts (x[0]) are not allowed")
+        raise _fail(text, Msg("errors.expr.subscript"))
     elif isinstance(node, ast.Lambda):
-        raise _fail(text, "lambda is not allowed")
+        raise _fail(text, Msg("errors.expr.lambda"))
     elif isinstance(node, ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp):
-        raise _fail(text, "comprehensions are not allowed")
+        raise _fail(text, Msg("errors.expr.comprehension"))
     else:
-        raise _fail(text, f"{type(node).__name__} is not allowed")
+        raise _fail(text, Msg("errors.expr.node", node=type(node).__name__))
 
 
 def parse(text: str) -> Expression:
@@ -171,20 +178,20 @@ def parse(text: str) -> Expression:
     ('water_access_pct_2024',)
     """
     if not isinstance(text, str):
-        raise InputError(f'Expression {text!r} is not text; write it as a string, e.g. "a - b".')
+        raise InputError("errors.expr.not_text", expr=repr(text))
     if not text.strip():
-        raise _fail(text, "it is empty")
+        raise _fail(text, Msg("errors.expr.empty"))
     if len(text) > MAX_LENGTH:
-        raise _fail(text, f"it is {len(text)} characters long (at most {MAX_LENGTH})")
+        raise _fail(text, Msg("errors.expr.too_long", n=len(text), max=MAX_LENGTH))
     if _paren_depth(text) > MAX_DEPTH:
-        raise _fail(text, f"parentheses are nested more than {MAX_DEPTH} levels deep")
+        raise _fail(text, Msg("errors.expr.parentheses", n=MAX_DEPTH))
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except (SyntaxError, ValueError, RecursionError, MemoryError) as err:
         detail = getattr(err, "msg", None) or str(err) or type(err).__name__
-        raise _fail(text, f"it is not valid arithmetic ({detail})") from None
+        raise _fail(text, Msg("errors.expr.syntax", detail=detail)) from None
     if sum(1 for _ in ast.walk(tree)) > MAX_NODES:
-        raise _fail(text, f"it has more than {MAX_NODES} parts")
+        raise _fail(text, Msg("errors.expr.too_big", n=MAX_NODES))
     names: set[str] = set()
     _check(tree, text, 0, names)
     return Expression(text=text, columns=tuple(sorted(names)), tree=tree)
@@ -237,8 +244,7 @@ def evaluate(expression: Expression | str, table: pd.DataFrame) -> pd.Series:
     missing = [c for c in expression.columns if c not in table.columns]
     if missing:
         raise InputError(
-            f"Expression {expression.text!r} reads column(s) {', '.join(missing)} that the "
-            "indicator table does not have. Fix the expression or add the column."
+            "errors.expr.missing_columns", expr=repr(expression.text), columns=", ".join(missing)
         )
     with np.errstate(all="ignore"):
         value = _eval(expression.tree, table)

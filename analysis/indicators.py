@@ -23,7 +23,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kerjasama.errors import InputError
+from common.errors import InputError
+from common.text import Msg
 
 MISSING_TOKENS = frozenset(
     {"", "-", "--", "---", "–", "—", "..", "...", "…", "n/a", "na", "n.a.", "n.a", "nan", "null",
@@ -76,7 +77,8 @@ class Problem:
         ``"warning"`` (the data can still be used, the CLI exits 1) or ``"info"`` (a note, e.g.
         the detected encoding or a skipped title row).
     message
-        Human-readable, naming the file, row, column and value.
+        Catalogue message (:class:`common.text.Msg`) naming the file, row, column and value;
+        render it with ``message.render(lang)``.
     row
         Row number as shown in the file or spreadsheet (1-based, header counted), or None.
     column
@@ -86,7 +88,7 @@ class Problem:
     """
 
     severity: str
-    message: str
+    message: Msg
     row: int | None = None
     column: str | None = None
     value: str | None = None
@@ -136,10 +138,7 @@ def _decode(raw: bytes, path: Path) -> tuple[str, str]:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return raw.decode("utf-16"), "utf-16"
     if b"\x00" in raw[:4096]:
-        raise InputError(
-            f"{path} looks like a binary file, not a CSV text table. Export the table as CSV "
-            "(UTF-8) or .xlsx."
-        )
+        raise InputError("errors.indicators.binary", file=path)
     try:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -173,17 +172,17 @@ def _csv_rows(path: Path) -> tuple[list[list[str]], list[Problem], dict]:
     try:
         raw = path.read_bytes()
     except OSError as err:
-        raise InputError(f"Indicator table {path} cannot be read: {err.strerror}.") from None
+        raise InputError("errors.indicators.unreadable", file=path, error=err.strerror) from None
     text, encoding = _decode(raw, path)
     delim = _sniff(text)
     try:
         rows = [[c.strip() for c in r] for r in csv.reader(io.StringIO(text), delimiter=delim)]
     except csv.Error as err:
-        raise InputError(f"Indicator table {path} is not a readable CSV file: {err}.") from None
+        raise InputError("errors.indicators.bad_csv", file=path, error=err) from None
     problems = []
     if encoding not in ("utf-8", "utf-8-sig"):
         problems.append(
-            Problem("info", f"{path.name}: not UTF-8, read as {encoding} (Windows/Latin-1).")
+            Problem("info", Msg("problems.indicators.encoding", file=path.name, encoding=encoding))
         )
     names = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
     return rows, problems, {"encoding": encoding, "delimiter": names[delim]}
@@ -207,11 +206,10 @@ def _excel_rows(path: Path, sheet: str | int | None) -> tuple[list[list[str]], l
     try:
         book = pd.ExcelFile(path, engine="openpyxl")
     except FileNotFoundError:
-        raise InputError(f"Indicator table {path} does not exist.") from None
+        raise InputError("errors.indicators.xlsx_missing", file=path) from None
     except Exception as err:  # openpyxl raises many types for broken files
         raise InputError(
-            f"Indicator table {path} is not a readable .xlsx workbook ({type(err).__name__}: "
-            f"{err}). Open it in a spreadsheet program and save it again as .xlsx or CSV."
+            "errors.indicators.bad_xlsx", file=path, error=f"{type(err).__name__}: {err}"
         ) from None
     sheets = [str(s) for s in book.sheet_names]
     problems: list[Problem] = []
@@ -221,20 +219,26 @@ def _excel_rows(path: Path, sheet: str | int | None) -> tuple[list[list[str]], l
             problems.append(
                 Problem(
                     "info",
-                    f"{path.name}: workbook has sheets {', '.join(sheets)}; read the first "
-                    f"({sheets[0]}). Choose another with --sheet.",
+                    Msg(
+                        "problems.indicators.sheets",
+                        file=path.name,
+                        sheets=", ".join(sheets),
+                        first=sheets[0],
+                    ),
                 )
             )
     elif isinstance(sheet, int) or (isinstance(sheet, str) and sheet in sheets):
         chosen = sheet
     else:
         raise InputError(
-            f"Indicator workbook {path} has no sheet {sheet!r}; its sheets are {', '.join(sheets)}."
+            "errors.indicators.no_sheet", file=path, sheet=repr(sheet), sheets=", ".join(sheets)
         )
     try:
         frame = pd.read_excel(book, sheet_name=chosen, header=None, dtype=object)
     except Exception as err:
-        raise InputError(f"Sheet {chosen!r} of {path} cannot be read: {err}.") from None
+        raise InputError(
+            "errors.indicators.sheet_unreadable", file=path, sheet=repr(chosen), error=err
+        ) from None
     rows = [[_excel_cell(v) for v in row] for row in frame.itertuples(index=False)]
     # pandas drops leading empty rows of the sheet; keep spreadsheet row numbers right
     first_row = 1
@@ -283,11 +287,7 @@ def _find_header(rows: list[list[str]], path: Path) -> int:
         if _is_unit_row(row):
             continue
         return i
-    raise InputError(
-        f"No header row found in the first {MAX_HEADER_SEARCH} rows of {path}: expected a row "
-        "naming every column (e.g. kode, nama, ...). Put the column names in one row above the "
-        "data."
-    )
+    raise InputError("errors.indicators.no_header", file=path, n=MAX_HEADER_SEARCH)
 
 
 # ----------------------------------------------------------------------------- numbers
@@ -371,10 +371,12 @@ def _convert(
             problems.append(
                 Problem(
                     "warning",
-                    f"{path.name}: column {name!r}: every value like "
-                    f"{next(c for c in numeric if '.' in c or ',' in c)!r} could be a decimal "
-                    "or a thousands separator; read '.' as the decimal mark. Check the "
-                    "numbers, or export the table with an unambiguous format.",
+                    Msg(
+                        "problems.indicators.ambiguous_separator",
+                        file=path.name,
+                        column=repr(name),
+                        example=repr(next(c for c in numeric if "." in c or "," in c)),
+                    ),
                     column=name,
                 )
             )
@@ -388,8 +390,13 @@ def _convert(
             problems.append(
                 Problem(
                     "warning",
-                    f"{path.name} row {rows[pos]}, column {name!r}: {text!r} is not a number; "
-                    "treated as missing.",
+                    Msg(
+                        "problems.indicators.not_a_number",
+                        file=path.name,
+                        row=rows[pos],
+                        column=repr(name),
+                        value=repr(text),
+                    ),
                     row=rows[pos],
                     column=name,
                     value=text,
@@ -404,8 +411,7 @@ def _convert(
         problems.append(
             Problem(
                 "info",
-                f"{path.name}: column {name!r} mixes decimal commas and decimal points; both "
-                "were read as decimals.",
+                Msg("problems.indicators.mixed_decimals", file=path.name, column=repr(name)),
                 column=name,
             )
         )
@@ -445,24 +451,20 @@ def read_indicators(
     """
     path = Path(path)
     if not path.is_file():
-        raise InputError(f"Indicator table {path} does not exist. Check the path (--indicators).")
+        raise InputError("errors.indicators.not_found", file=path)
     suffix = path.suffix.lower()
     if suffix in EXCEL_SUFFIXES:
         rows, problems, info = _excel_rows(path, sheet)
         offset = info.pop("first_row") - 1
     elif suffix == ".xls":
-        raise InputError(
-            f"{path} is an old Excel .xls file; open it and save it as .xlsx or CSV (UTF-8)."
-        )
+        raise InputError("errors.indicators.xls", file=path)
     elif suffix in CSV_SUFFIXES or not suffix:
         rows, problems, info = _csv_rows(path)
         offset = 0
     else:
-        raise InputError(
-            f"Indicator table {path} has the unsupported type {suffix!r}: use .csv or .xlsx."
-        )
+        raise InputError("errors.indicators.type", file=path, suffix=repr(suffix))
     if not any(any(r) for r in rows):
-        raise InputError(f"Indicator table {path} is empty.")
+        raise InputError("errors.indicators.empty", file=path)
     header_at = _find_header(rows, path)
     width = max(len(r) for r in rows)
     header = [c.strip() for c in rows[header_at]] + [""] * (width - len(rows[header_at]))
@@ -473,7 +475,10 @@ def read_indicators(
         seen[h] += 1
         if seen[h] > 1:
             problems.append(
-                Problem("warning", f"{path.name}: column name {h!r} appears twice; renamed.")
+                Problem(
+                    "warning",
+                    Msg("problems.indicators.duplicate_column", file=path.name, column=repr(h)),
+                )
             )
             h = f"{h}.{seen[h] - 1}"
         names.append(h)
@@ -486,8 +491,12 @@ def read_indicators(
             problems.append(
                 Problem(
                     "info",
-                    f"{path.name} row {i + 1 + offset}: skipped the title line above the header: "
-                    f"{text[:60]!r}",
+                    Msg(
+                        "problems.indicators.title_skipped",
+                        file=path.name,
+                        row=i + 1 + offset,
+                        text=repr(text[:60]),
+                    ),
                     row=i + 1 + offset,
                 )
             )
@@ -497,16 +506,29 @@ def read_indicators(
         body_start += 1
     if units:
         problems.append(
-            Problem("info", f"{path.name}: unit row read: {', '.join(units.values())[:120]}")
+            Problem(
+                "info",
+                Msg(
+                    "problems.indicators.unit_row",
+                    file=path.name,
+                    units=", ".join(units.values())[:120],
+                ),
+            )
         )
     body = [(i + 1 + offset, r) for i, r in enumerate(rows) if i >= body_start and any(r)]
     if not body:
-        raise InputError(f"Indicator table {path} has a header but no data rows.")
+        raise InputError("errors.indicators.no_rows", file=path)
     row_numbers = [n for n, _ in body]
     columns = {name: [r[j] if j < len(r) else "" for _, r in body] for j, name in enumerate(names)}
     for number, r in body:
         if len(r) > width:  # pragma: no cover - width is the max
-            problems.append(Problem("warning", f"{path.name} row {number}: extra cells", number))
+            problems.append(
+                Problem(
+                    "warning",
+                    Msg("problems.indicators.extra_cells", file=path.name, row=number),
+                    number,
+                )
+            )
     # file-wide decimal mark: from columns that show it unambiguously
     votes: Counter[str] = Counter()
     for name, cells in columns.items():

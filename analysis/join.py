@@ -18,8 +18,9 @@ import pandas as pd
 
 from analysis.config import Config, indicator_meta, load_config
 from analysis.indicators import Problem, is_code_column
+from common.errors import InputError
+from common.text import Listing, Msg
 from geo.codes import normalize_codes
-from kerjasama.errors import InputError
 
 #: a join is refused when more than MISMATCH_COUNT matched pairs, or more than MISMATCH_SHARE of
 #: them, name different regions
@@ -141,10 +142,6 @@ class JoinReport:
             + sum(p.severity == "warning" for p in self.problems)
         )
         return 1 if issues else 0
-
-    def to_text(self, lang: str = "id", *, limit: int = 20) -> str:
-        """A readable report (Bahasa Indonesia by default, ``lang="en"`` for English)."""
-        return "\n".join(_report_lines(self, lang, limit))
 
 
 def _codes(series: pd.Series) -> pd.Series:
@@ -272,42 +269,41 @@ def _examples(pairing: _Pairing, province: str | None) -> list[tuple[str, str, s
 def _refusal(
     chosen: _Pairing, suggestion: _Pairing | None, n_regions: int, province: str | None = None
 ) -> InputError:
-    lines = [
-        f"The join {chosen.boundary_key} (boundaries) <-> {chosen.indicator_key} (indicators) "
-        f"pairs look-alike codes of different regions: {chosen.mismatched} of {chosen.matched} "
-        "matched codes name different regions, e.g.:"
+    found = [
+        Msg("errors.join.refused_example", code=code, bname=repr(bname), iname=repr(iname))
+        for code, bname, iname in _examples(chosen, province)
     ]
-    for code, bname, iname in _examples(chosen, province):
-        lines.append(f"  boundary {code} {bname!r} vs indicator {code} {iname!r}")
-    lines.append(
-        "The two sides probably use different code systems (BPS vs Kemendagri). The indicator "
-        "figures would land on the wrong regions, so nothing was joined."
+    fix = (
+        Msg(
+            "errors.join.refused_fix",
+            bkey=suggestion.boundary_key,
+            ikey=suggestion.indicator_key,
+            matched=suggestion.matched,
+            n=n_regions,
+        )
+        if suggestion is not None
+        else Msg("errors.join.refused_no_fix")
     )
-    if suggestion is not None:
-        lines.append(
-            f"Fix: use --boundary-key {suggestion.boundary_key} --indicator-key "
-            f"{suggestion.indicator_key}, which matches {suggestion.matched} of {n_regions} "
-            "regions with consistent names."
-        )
-    else:
-        lines.append(
-            "No pair of code columns matches with consistent names. Add a column with the "
-            "boundary file's codes to the indicator table (or fix the names), then validate "
-            "again. If you have checked that the names only differ in spelling, pass "
-            "--no-name-check."
-        )
-    return InputError("\n".join(lines))
+    return InputError(
+        "errors.join.refused",
+        bkey=chosen.boundary_key,
+        ikey=chosen.indicator_key,
+        mismatched=chosen.mismatched,
+        matched=chosen.matched,
+        examples=Listing(found, sep="\n  "),
+        fix=fix,
+    )
 
 
-def _column_for(frame: pd.DataFrame, key: str, what: str, flag: str) -> pd.Series:
+def _column_for(frame: pd.DataFrame, key: str, *, boundary: bool) -> pd.Series:
     if key in frame.columns:
         return frame[key]
     if key == frame.index.name:
         return pd.Series(frame.index.astype(str), index=frame.index)
-    raise InputError(
-        f"The {what} have no column {key!r} ({flag}). Columns: "
-        f"{', '.join(str(c) for c in frame.columns if c != 'geometry')}."
-    )
+    columns = ", ".join(str(c) for c in frame.columns if c != "geometry")
+    if boundary:
+        raise InputError("errors.join.no_boundary_column", key=repr(key), columns=columns)
+    raise InputError("errors.join.no_indicator_column", key=repr(key), columns=columns)
 
 
 def _empty(columns: list[str]) -> pd.DataFrame:
@@ -368,13 +364,9 @@ def join_indicators(
     bcands = _candidates(regions, boundary=True)
     icands = _candidates(table, boundary=False)
     if boundary_key is not None:
-        bcands[boundary_key] = _codes(
-            _column_for(regions, boundary_key, "boundaries", "--boundary-key")
-        )
+        bcands[boundary_key] = _codes(_column_for(regions, boundary_key, boundary=True))
     if indicator_key is not None:
-        icands[indicator_key] = _codes(
-            _column_for(table, indicator_key, "indicator table", "--indicator-key")
-        )
+        icands[indicator_key] = _codes(_column_for(table, indicator_key, boundary=False))
     proposed = boundary_key is None or indicator_key is None
     bchoices = [boundary_key] if boundary_key is not None else list(bcands)
     ichoices = [indicator_key] if indicator_key is not None else list(icands)
@@ -388,17 +380,16 @@ def join_indicators(
         if chosen is None:
             if not pairings:
                 raise InputError(
-                    "No code column of the indicator table matches a code column of the "
-                    f"boundaries (tried boundaries: {', '.join(bchoices)}; indicators: "
-                    f"{', '.join(ichoices) or 'none'}). Name the key columns with "
-                    "--boundary-key and --indicator-key."
+                    "errors.join.no_key_pair",
+                    bkeys=", ".join(bchoices),
+                    ikeys=", ".join(ichoices) if ichoices else Msg("common.none"),
                 )
             chosen = max(pairings, key=lambda p: p.matched)
     if chosen.matched == 0:
         raise InputError(
-            f"No code of indicator column {chosen.indicator_key!r} matches a code of boundary "
-            f"column {chosen.boundary_key!r}. Check the key columns (--boundary-key, "
-            "--indicator-key)."
+            "errors.join.no_match",
+            ikey=repr(chosen.indicator_key),
+            bkey=repr(chosen.boundary_key),
         )
     if names and chosen.refused():
         everything = _all_pairings(bcands, bnames, icands, inames)
@@ -425,11 +416,15 @@ def join_indicators(
                 conflicting.append((code, list(group.index)))
         duplicates = pd.DataFrame(recs, columns=["code", "row", "identical"])
         if conflicting:
-            shown = "; ".join(f"code {c} in rows {', '.join(map(str, r))}" for c, r in conflicting)
+            shown = [
+                Msg("errors.join.conflict_item", code=c, rows=", ".join(map(str, r)))
+                for c, r in conflicting
+            ]
             raise InputError(
-                f"The indicator table has {len(conflicting)} code(s) on several rows with "
-                f"different values in column {chosen.indicator_key!r}: {shown[:400]}. Keep one "
-                "row per region and validate again."
+                "errors.join.conflicting_duplicates",
+                n=len(conflicting),
+                ikey=repr(chosen.indicator_key),
+                conflicts=Listing(shown, limit=10, sep="; "),
             )
     first = ~icodes.duplicated(keep="first") & ~no_code
 
@@ -484,7 +479,7 @@ def join_indicators(
             .to_numpy(),
         }
     )
-    ikey_values = _column_for(table, chosen.indicator_key, "indicator table", "--indicator-key")
+    ikey_values = _column_for(table, chosen.indicator_key, boundary=False)
     used = set(region_codes.dropna())
     unused = first & ~icodes.isin(used)
     unmatched_rows = pd.DataFrame(
@@ -534,96 +529,6 @@ def join_indicators(
         problems=problems,
     )
     return joined, report
-
-
-_TEXT = {
-    "en": {
-        "keys": "Join key: boundaries {b} <-> indicators {i}{p}",
-        "proposed": " (proposed: most matches with consistent names)",
-        "matched": "{m} of {n} regions matched ({r} indicator rows)",
-        "unmatched_regions": "{k} region(s) without an indicator row (kept, values missing):",
-        "unmatched_rows": "{k} indicator row(s) matching no region:",
-        "duplicates": "{k} duplicate indicator row(s) (identical values, first kept):",
-        "names": "{k} matched pair(s) with different names (below the refusal threshold):",
-        "oor": "{k} value(s) outside the valid range (treated as missing):",
-        "problems": "{k} problem(s) reading the indicator table:",
-        "coverage": "Coverage per indicator (non-missing of matched regions):",
-        "more": "  ... and {k} more",
-        "clean": "No problems found.",
-    },
-    "id": {
-        "keys": "Kunci gabung: batas wilayah {b} <-> indikator {i}{p}",
-        "proposed": " (diusulkan: paling banyak cocok dengan nama konsisten)",
-        "matched": "{m} dari {n} wilayah cocok ({r} baris indikator)",
-        "unmatched_regions": "{k} wilayah tanpa baris indikator (tetap dipakai, nilai kosong):",
-        "unmatched_rows": "{k} baris indikator tidak cocok dengan wilayah mana pun:",
-        "duplicates": "{k} baris indikator ganda (nilai identik, baris pertama dipakai):",
-        "names": "{k} pasangan cocok dengan nama berbeda (di bawah ambang penolakan):",
-        "oor": "{k} nilai di luar rentang sah (dianggap kosong):",
-        "problems": "{k} masalah saat membaca tabel indikator:",
-        "coverage": "Cakupan per indikator (terisi dari wilayah yang cocok):",
-        "more": "  ... dan {k} lagi",
-        "clean": "Tidak ada masalah.",
-    },
-}
-
-
-def _report_lines(report: JoinReport, lang: str, limit: int) -> list[str]:
-    t = _TEXT["en" if lang == "en" else "id"]
-    out = [
-        t["keys"].format(
-            b=report.boundary_key,
-            i=report.indicator_key,
-            p=t["proposed"] if report.proposed else "",
-        ),
-        t["matched"].format(m=report.matched, n=report.n_regions, r=report.n_rows),
-    ]
-
-    def block(key: str, items: list[str]) -> None:
-        if not items:
-            return
-        out.append(t[key].format(k=len(items)))
-        out.extend(f"  {s}" for s in items[:limit])
-        if len(items) > limit:
-            out.append(t["more"].format(k=len(items) - limit))
-
-    block(
-        "unmatched_regions",
-        [f"{r.code} {r.name}" for r in report.unmatched_regions.itertuples(index=False)],
-    )
-    block(
-        "unmatched_rows",
-        [f"row {r.row}: {r.key} {r.name}" for r in report.unmatched_rows.itertuples(index=False)],
-    )
-    block(
-        "duplicates",
-        [f"code {r.code}, row {r.row}" for r in report.duplicates.itertuples(index=False)],
-    )
-    block(
-        "names",
-        [
-            f"{r.code}: {r.boundary_name!r} vs {r.indicator_name!r}"
-            for r in report.name_differences.itertuples(index=False)
-        ],
-    )
-    block(
-        "oor",
-        [
-            f"{r.code} (row {r.row}), {r.column} = {r.value:g} (valid "
-            f"{'' if pd.isna(r.min) else f'{r.min:g}'}..{'' if pd.isna(r.max) else f'{r.max:g}'})"
-            for r in report.out_of_range.itertuples(index=False)
-        ],
-    )
-    block("problems", [p.message for p in report.problems if p.severity == "warning"])
-    if len(report.coverage):
-        out.append(t["coverage"])
-        for column, r in report.coverage.iterrows():
-            year = "" if pd.isna(r.year) else f", {int(r.year)}"
-            unit = f" [{r.unit}{year}]" if r.unit or year else ""
-            out.append(f"  {column}{unit}: {r.non_missing} / {r.matched} ({r.share:.0%})")
-    if report.exit_code == 0:
-        out.append(t["clean"])
-    return out
 
 
 def default_keys(

@@ -33,8 +33,8 @@ from analysis.clusters import (
     subset_attributes,
 )
 from analysis.stability import stability as stability_shares
+from common.errors import InputError
 from geo.codes import normalize_code
-from kerjasama.errors import InputError
 
 if TYPE_CHECKING:
     from analysis.portfolio import PortfolioResult
@@ -125,10 +125,7 @@ def _scope(regions, edges, province, cross_province, kinds) -> tuple[np.ndarray,
     inside = prov == wanted
     if not inside.any():
         known = ", ".join(sorted(set(prov)))
-        raise InputError(
-            f"No region of the boundary file has province code {province!r}. "
-            f"Province codes present: {known}. Fix --province."
-        )
+        raise InputError("errors.clusters.no_province", province=repr(province), known=known)
     if not cross_province:
         return codes[inside], np.ones(int(inside.sum()), dtype=bool)
     sel = edges[edges["kind"].isin(list(kinds))]
@@ -202,8 +199,11 @@ def restrict_sizes(prepared: Prepared, min_size: int, max_size: int) -> Prepared
     """The same prepared scope restricted to sizes ``min_size..max_size`` (no re-enumeration)."""
     if not prepared.min_size <= min_size <= max_size <= prepared.max_size:
         raise InputError(
-            f"Sizes {min_size}..{max_size} are outside the prepared range "
-            f"{prepared.min_size}..{prepared.max_size}; prepare again with wider sizes."
+            "errors.clusters.sizes_outside",
+            lo=min_size,
+            hi=max_size,
+            prepared_lo=prepared.min_size,
+            prepared_hi=prepared.max_size,
         )
     keep = (prepared.attrs.size >= min_size) & (prepared.attrs.size <= max_size)
     return Prepared(
@@ -233,8 +233,7 @@ def scope_table(prepared: Prepared, table: pd.DataFrame) -> pd.DataFrame:
     missing = [c for c in prepared.ids if c not in table.index]
     if missing:
         raise InputError(
-            f"The indicator table has no row for {len(missing)} region(s) of the scope "
-            f"({', '.join(missing[:10])}). Join the table to the same boundary file."
+            "errors.clusters.rows_missing", n=len(missing), codes=", ".join(missing[:10])
         )
     return table.loc[list(prepared.ids)]
 
@@ -262,8 +261,7 @@ def score(
     scores = sector_scores(scope, sec, config=config)
     if settings.population not in scope.columns:
         raise InputError(
-            f"The indicator table lacks the population column {settings.population!r} named in "
-            f"[clusters] population of {config.source}. Add it or change the config."
+            "errors.clusters.no_population", column=repr(settings.population), file=config.source
         )
     population = pd.to_numeric(scope[settings.population], errors="coerce").to_numpy(float)
     return score_candidates(

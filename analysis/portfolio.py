@@ -15,7 +15,7 @@ import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_array
 
-from kerjasama.errors import InputError
+from common.errors import InputError
 
 
 @dataclass(frozen=True)
@@ -34,23 +34,6 @@ class PortfolioResult:
     message: str
     mip_gap: float | None
     bound: float | None
-
-    def summary(self, lang: str = "id") -> str:
-        """One line for the command line / app."""
-        n = len(self.chosen)
-        if lang == "en":
-            state = (
-                "optimality proven"
-                if self.optimal
-                else f"NOT proven optimal (status {self.status}, gap {self.mip_gap})"
-            )
-            return f"portfolio: {n} clusters, total score {self.total_score:.4f}, {state}"
-        state = (
-            "optimal terbukti"
-            if self.optimal
-            else f"optimalitas BELUM terbukti (status {self.status}, selisih {self.mip_gap})"
-        )
-        return f"portofolio: {n} klaster, total skor {self.total_score:.4f}, {state}"
 
 
 def best_portfolio(
@@ -72,7 +55,7 @@ def best_portfolio(
     if len(candidates) == 0:
         return PortfolioResult(np.zeros(0, np.int64), 0.0, True, 0, "no candidates", 0.0, 0.0)
     if "sector" in candidates and candidates["sector"].nunique() > 1:
-        raise InputError("A portfolio is chosen per sector; pass the candidates of one sector.")
+        raise InputError("errors.clusters.portfolio_sectors")
     score = candidates["score"].to_numpy(float)
     members = candidates[column].tolist()
     sizes = np.fromiter((len(m) for m in members), dtype=np.int64, count=len(members))

@@ -16,9 +16,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.config import Config, Sector, Term, load_config
+from analysis.config import ROLE_KEYS, Config, Sector, Term, load_config
 from analysis.expr import evaluate
-from kerjasama.errors import InputError
+from common.errors import InputError
+from common.text import Listing, Msg
 
 METHODS = ("rank", "minmax")
 
@@ -54,13 +55,20 @@ def _check(table: pd.DataFrame, sector: Sector) -> None:
         if column not in table.columns
     ]
     if missing:
-        lines = "\n".join(
-            f"  {term.role} term {term.id!r} ({term.expr}): no column {column!r}"
+        lines = [
+            Msg(
+                "errors.indicators.term_column_missing",
+                role=Msg(ROLE_KEYS[term.role]),
+                term=repr(term.id),
+                expr=term.expr,
+                column=repr(column),
+            )
             for term, column in missing
-        )
+        ]
         raise InputError(
-            f"Sector {sector.id!r} cannot be scored: the indicator table lacks columns:\n{lines}\n"
-            "Join the right indicator file or edit the sector config (--config)."
+            "errors.indicators.sector_columns_missing",
+            sector=repr(sector.id),
+            lines=Listing(lines, sep="\n"),
         )
 
 
@@ -75,7 +83,9 @@ def normalize(
     the result is ``1 - p``.
     """
     if method not in METHODS:
-        raise InputError(f"Unknown normalisation {method!r}; use one of {', '.join(METHODS)}.")
+        raise InputError(
+            "errors.indicators.normalisation", method=repr(method), allowed=", ".join(METHODS)
+        )
     x = values.astype("float64")
     n = int(x.notna().sum())
     if method == "rank":

@@ -9,7 +9,9 @@ The command line prints ``err.render(lang)`` (no traceback) and exits with
 
 from __future__ import annotations
 
-from common.text import t
+from collections.abc import Callable
+
+from common.text import _map_text, t
 
 
 class KerjasamaError(Exception):
@@ -38,8 +40,20 @@ class KerjasamaError(Exception):
         """The message in ``lang``."""
         return t(self.key, lang, **self.params)
 
+    def with_text(self, fn: Callable[[str], str]) -> KerjasamaError:
+        """A copy with ``fn`` applied to every text parameter (e.g. temporary paths → names)."""
+        params = {k: _map_text(v, fn) for k, v in self.params.items()}
+        return type(self)(self.key, exit_code=self.exit_code, **params)
+
+    def __reduce__(self):  # keep key and parameters through pickling
+        return (_rebuild, (type(self), self.key, self.exit_code, self.params))
+
     def __str__(self) -> str:
         return self.render("en")
+
+
+def _rebuild(cls, key, exit_code, params):
+    return cls(key, exit_code=exit_code, **params)
 
 
 class InputError(KerjasamaError):

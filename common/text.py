@@ -16,10 +16,15 @@ the template asks for it with ``,``::
 User text (region names, file names) is only ever a parameter, never a template, so it is inserted
 as it is; escaping for HTML or Markdown is the renderer's job.
 
+A parameter may itself be text that is rendered later, in the reader's language: a :class:`Msg`
+(a key and its parameters, e.g. the reason inside a zip refusal, or a non-fatal problem that a
+lower layer reports) or a :class:`Listing` (``"a, b and 3 more"``). Lower layers build these;
+whoever shows them calls ``render(lang)``.
+
 Examples
 --------
->>> t("ui.lang_label", "en")
-'Language'
+>>> t("ui.lang_switch", "en")
+'Bahasa / Language'
 >>> fmt_number(1234.5, "id", decimals=1)
 '1.234,5'
 >>> fmt_number(1234.5, "en", decimals=1)
@@ -32,7 +37,8 @@ import math
 import numbers
 import string
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -122,11 +128,22 @@ def fmt_number(
     return _localise(format(number, f"{comma}.{int(decimals)}f"), lang)
 
 
+def format_value(value: object, spec: str, lang: str | None = DEFAULT_LANG) -> str:
+    """``format(value, spec)`` with the language's decimal and thousands marks.
+
+    >>> format_value(0.125, ".1%", "id")
+    '12,5%'
+    """
+    return _Formatter(check_lang(lang)).format_field(value, spec)
+
+
 class _Formatter(string.Formatter):
     def __init__(self, lang: str) -> None:
         self.lang = lang
 
     def format_field(self, value: Any, format_spec: str) -> str:
+        if isinstance(value, Msg | Listing) or _renders(value):
+            return super().format_field(value.render(self.lang), format_spec)
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
             return super().format_field(value, format_spec)
         if math.isnan(float(value)):
@@ -143,10 +160,7 @@ def t(key: str, lang: str | None = DEFAULT_LANG, /, **params: object) -> str:
         When the key is not in the catalogue (a programming error; tests check every key).
     """
     chosen = check_lang(lang)
-    template = catalogue(chosen)[key]
-    if not params:
-        return template
-    return _Formatter(chosen).vformat(template, (), params)
+    return _Formatter(chosen).vformat(catalogue(chosen)[key], (), params)
 
 
 def translator(lang: str | None) -> Callable[..., str]:
@@ -157,3 +171,120 @@ def translator(lang: str | None) -> Callable[..., str]:
         return t(key, chosen, **params)
 
     return tr
+
+
+def _renders(value: object) -> bool:
+    """Whether ``value`` is deferred text (has ``render(lang)``), e.g. a ``KerjasamaError``."""
+    return callable(getattr(value, "render", None)) and not isinstance(value, type)
+
+
+def render(value: object, lang: str | None) -> str:
+    """``value`` as text in ``lang``: deferred text is rendered, anything else is ``str()``."""
+    return value.render(lang) if _renders(value) else str(value)  # type: ignore[attr-defined]
+
+
+def _map_text(value: object, fn: Callable[[str], str]) -> object:
+    if isinstance(value, str):
+        return fn(value)
+    if isinstance(value, Path):
+        return fn(str(value))
+    if callable(getattr(value, "with_text", None)):
+        return value.with_text(fn)  # type: ignore[attr-defined]
+    return value
+
+
+@dataclass(frozen=True, init=False)
+class Msg:
+    """A catalogue key with its parameters, rendered later in the reader's language.
+
+    >>> Msg("errors.boundaries.feature_code", n=3, code="6472").render("id")
+    'fitur 3 kode 6472'
+    """
+
+    key: str
+    params: Mapping[str, object]
+
+    def __init__(self, key: str, /, **params: object) -> None:
+        object.__setattr__(self, "key", key)
+        object.__setattr__(self, "params", params)
+
+    def render(self, lang: str | None = DEFAULT_LANG) -> str:
+        """The text in ``lang``."""
+        return t(self.key, lang, **self.params)
+
+    def with_text(self, fn: Callable[[str], str]) -> Msg:
+        """A copy with ``fn`` applied to every text parameter (nested ones included)."""
+        return type(self)(self.key, **{k: _map_text(v, fn) for k, v in self.params.items()})
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+
+_JOINERS = {"and": "common.and", "or": "common.or"}
+
+
+@dataclass(frozen=True, init=False)
+class Listing:
+    """Items shown as ``"a, b, c and 2 more"`` (or with a final ``and``/``or``) in the language.
+
+    Parameters
+    ----------
+    items
+        Text or deferred text (:class:`Msg`...).
+    limit
+        Show at most this many, then ``"and N more"``.
+    last
+        ``"and"`` / ``"or"`` joins the last two items with that word instead of a comma.
+    sep
+        Separator between items (default ``", "``; ``"\\n  "`` gives indented lines).
+
+    >>> Listing(["a", "b", "c"], limit=2).render("id")
+    'a, b dan 1 lainnya'
+    >>> Listing([".shx", ".dbf"], last="and").render("en")
+    '.shx and .dbf'
+    """
+
+    items: tuple[object, ...]
+    limit: int | None
+    last: str | None
+    sep: str
+
+    def __init__(
+        self,
+        items: Iterable[object],
+        *,
+        limit: int | None = None,
+        last: str | None = None,
+        sep: str = ", ",
+    ) -> None:
+        object.__setattr__(self, "items", tuple(items))
+        object.__setattr__(self, "limit", limit)
+        object.__setattr__(self, "last", last)
+        object.__setattr__(self, "sep", sep)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def render(self, lang: str | None = DEFAULT_LANG) -> str:
+        """The listing in ``lang``."""
+        shown = self.items if self.limit is None else self.items[: self.limit]
+        words = [render(item, lang) for item in shown]
+        more = len(self.items) - len(shown)
+        if more > 0:
+            return self.sep.join(words) + t("common.and_more", lang, n=more)
+        if self.last and len(words) > 1:
+            joiner = t(_JOINERS[self.last], lang)
+            return self.sep.join(words[:-1]) + joiner + words[-1]
+        return self.sep.join(words)
+
+    def with_text(self, fn: Callable[[str], str]) -> Listing:
+        """A copy with ``fn`` applied to every text item."""
+        return Listing(
+            (_map_text(item, fn) for item in self.items),
+            limit=self.limit,
+            last=self.last,
+            sep=self.sep,
+        )
+
+    def __str__(self) -> str:
+        return self.render("en")

@@ -39,6 +39,7 @@ import shapely
 from scipy.sparse import coo_array
 from scipy.sparse.csgraph import connected_components
 
+from common.errors import InputError
 from geo.crs import (
     clip_each,
     from_mercator,
@@ -50,7 +51,6 @@ from geo.crs import (
     segment_lengths_m,
     to_mercator,
 )
-from kerjasama.errors import InputError
 
 if TYPE_CHECKING:
     from libpysal.graph import Graph
@@ -78,20 +78,14 @@ def _arrays(regions) -> tuple[np.ndarray, np.ndarray]:
     ids = np.asarray(regions.index.astype(str), dtype=object)
     if len(ids) != len(set(ids)):
         dup = sorted(pd.Index(ids)[pd.Index(ids).duplicated()].unique())
-        raise InputError(
-            f"Duplicate region codes in the boundary table: {', '.join(dup[:10])}. Read the file "
-            "with geo.boundaries.read_boundaries, which refuses them."
-        )
+        raise InputError("errors.adjacency.duplicate_codes", codes=", ".join(dup[:10]))
     order = np.argsort(ids, kind="stable")
     geoms = np.asarray(regions.geometry.values, dtype=object)[order]
     bad = shapely.is_missing(geoms) | shapely.is_empty(
         np.where(shapely.is_missing(geoms), shapely.Point(), geoms)
     )
     if bad.any():
-        raise InputError(
-            f"Regions without geometry: {', '.join(ids[order][bad][:10])}. Read the file with "
-            "geo.boundaries.read_boundaries, which refuses them."
-        )
+        raise InputError("errors.adjacency.no_geometry", codes=", ".join(ids[order][bad][:10]))
     return ids[order], geoms
 
 
@@ -420,9 +414,9 @@ def adjacency_edges(
         pair with ``source < target``, sorted by ``(source, target)``.
     """
     if tolerance_m is None or tolerance_m < 0:
-        raise InputError(f"tolerance_m must be 0 or more metres, got {tolerance_m}.")
+        raise InputError("errors.adjacency.tolerance", value=str(tolerance_m))
     if maritime_km is not None and maritime_km < 0:
-        raise InputError(f"maritime_km must be 0 or more kilometres, got {maritime_km}.")
+        raise InputError("errors.adjacency.maritime", value=str(maritime_km))
     ids, geoms = _arrays(regions)
     if len(ids) < 2:
         return _empty()
@@ -464,10 +458,7 @@ def to_graph(edges: pd.DataFrame, ids) -> Graph:  # libpysal imported lazily (sl
     tgt = edges["target"].astype(str).to_numpy()
     unknown = sorted(set(src[~np.isin(src, ids)]) | set(tgt[~np.isin(tgt, ids)]))
     if unknown:
-        raise InputError(
-            "Edge table names regions that are not in the boundary file: "
-            f"{', '.join(unknown[:10])}. Rebuild the edge table from the same boundary file."
-        )
+        raise InputError("errors.adjacency.unknown_regions", codes=", ".join(unknown[:10]))
     focal = np.concatenate([src, tgt])
     neighbor = np.concatenate([tgt, src])
     weight = np.ones(len(focal))

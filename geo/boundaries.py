@@ -22,10 +22,11 @@ import pyogrio
 import shapely
 from pyproj import CRS
 
+from common.errors import InputError, MissingDataError
+from common.text import Listing, Msg
 from geo.codes import normalize_code, normalize_codes
 from geo.crs import WGS84
 from geo.safezip import safe_extract
-from kerjasama.errors import InputError, MissingDataError
 
 #: Region code fields tried in order (case-insensitive) when ``id_field`` is not given.
 ID_FIELDS = (
@@ -84,10 +85,8 @@ _POLYGONAL = ("Polygon", "MultiPolygon")
 _MAX_LISTED = 10
 
 
-def _listing(items: list[str]) -> str:
-    shown = ", ".join(items[:_MAX_LISTED])
-    more = len(items) - _MAX_LISTED
-    return shown + (f" and {more} more" if more > 0 else "")
+def _listing(items: list) -> Listing:
+    return Listing(items, limit=_MAX_LISTED)
 
 
 def _sibling(path: Path, ext: str) -> Path | None:
@@ -101,46 +100,38 @@ def _sibling(path: Path, ext: str) -> Path | None:
     return None
 
 
-def _check_shapefile(path: Path, shown: str) -> bool:
+def _check_shapefile(path: Path, shown: object) -> bool:
     """Refuse a Shapefile with missing parts or a truncated .shp; return whether it has a .prj."""
     missing = [ext for ext in (".shx", ".dbf") if _sibling(path, ext) is None]
     if missing:
         raise InputError(
-            f"{shown}: the Shapefile is incomplete: {' and '.join(missing)} "
-            f"{'is' if len(missing) == 1 else 'are'} missing next to it. A Shapefile is several "
-            "files with the same name (.shp, .shx, .dbf, .prj); copy all of them, or send them "
-            "together in one .zip."
+            "errors.boundaries.shp_incomplete_one"
+            if len(missing) == 1
+            else "errors.boundaries.shp_incomplete_many",
+            file=shown,
+            missing=Listing(missing, last="and"),
         )
     size = path.stat().st_size
     with open(path, "rb") as fh:
         header = fh.read(100)
     if len(header) < 100 or struct.unpack(">i", header[:4])[0] != 9994:
-        raise InputError(
-            f"{shown}: not a valid .shp file (its header is missing or damaged). Copy the file "
-            "again from the data provider."
-        )
+        raise InputError("errors.boundaries.shp_header", file=shown)
     declared = struct.unpack(">i", header[24:28])[0] * 2
     if size < declared:
-        raise InputError(
-            f"{shown}: the .shp file is truncated: its header declares {declared:,} bytes but the "
-            f"file has {size:,}. The copy or download was cut short: copy it again."
-        )
+        raise InputError("errors.boundaries.truncated", file=shown, declared=declared, size=size)
     return _sibling(path, ".prj") is not None
 
 
-def _pick_layer(path: Path, shown: str, layer: str | None) -> str | None:
+def _pick_layer(path: Path, shown: object, layer: str | None) -> str | None:
     try:
         layers = pyogrio.list_layers(path)
     except Exception as err:  # GDAL raises several types for unreadable files
-        raise InputError(
-            f"{shown}: cannot be opened as a GeoPackage ({err}). Check that the file is complete "
-            "and opens in QGIS."
-        ) from None
+        raise InputError("errors.boundaries.gpkg_unreadable", file=shown, error=err) from None
     names = [str(name) for name, _ in layers]
     if layer is not None:
         if layer not in names:
             raise InputError(
-                f"{shown}: has no layer '{layer}'. Layers in the file: {_listing(names)}."
+                "errors.boundaries.no_layer", file=shown, layer=layer, layers=_listing(names)
             )
         return layer
     polygonal = [str(n) for n, kind in layers if kind and "polygon" in str(kind).lower()]
@@ -148,22 +139,17 @@ def _pick_layer(path: Path, shown: str, layer: str | None) -> str | None:
         return polygonal[0]
     if not polygonal:
         raise InputError(
-            f"{shown}: has no polygon layer (layers: {_listing(names) or 'none'}). Kab/kota "
-            "boundaries must be polygons."
+            "errors.boundaries.no_polygon_layer",
+            file=shown,
+            layers=_listing(names) if names else Msg("common.none"),
         )
-    raise InputError(
-        f"{shown}: has several polygon layers ({_listing(polygonal)}). Say which one to use "
-        "with --layer."
-    )
+    raise InputError("errors.boundaries.several_layers", file=shown, layers=_listing(polygonal))
 
 
-def _read_file(path: Path, shown: str, layer: str | None) -> tuple[gpd.GeoDataFrame, str | None]:
+def _read_file(path: Path, shown: object, layer: str | None) -> tuple[gpd.GeoDataFrame, str | None]:
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
-        raise InputError(
-            f"{shown}: unsupported boundary format '{path.suffix}'. Use a Shapefile (.shp, or a "
-            ".zip holding one), a GeoPackage (.gpkg) or GeoJSON (.geojson)."
-        )
+        raise InputError("errors.boundaries.format", file=shown, suffix=path.suffix)
     has_prj = True
     if suffix == ".shp":
         has_prj = _check_shapefile(path, shown)
@@ -175,11 +161,10 @@ def _read_file(path: Path, shown: str, layer: str | None) -> tuple[gpd.GeoDataFr
             gdf = pyogrio.read_dataframe(path, layer=layer, on_invalid="warn")
     except Exception as err:
         raise InputError(
-            f"{shown}: cannot be read as {FORMATS[suffix]} ({err}). Check that the file is "
-            "complete and opens in QGIS; copy it again from the data provider."
+            "errors.boundaries.unreadable", file=shown, format=FORMATS[suffix], error=err
         ) from None
     if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry.name not in gdf:
-        raise InputError(f"{shown}: has no geometry column; kab/kota boundaries must be polygons.")
+        raise InputError("errors.boundaries.no_geometry", file=shown)
     if suffix == ".shp" and not has_prj:
         gdf = gdf.set_crs(None, allow_override=True)
     return gdf, layer
@@ -197,14 +182,8 @@ def _find_in_extracted(folder: Path, source: Path) -> Path:
         return pick[0]
     names = [str(p.relative_to(folder)) for p in pick]
     if not pick:
-        raise InputError(
-            f"{source}: the zip holds no boundary file (.shp, .gpkg or .geojson). Check that it "
-            "is the right archive."
-        )
-    raise InputError(
-        f"{source}: the zip holds several boundary files ({_listing(names)}). Unzip it and give "
-        "the one to use."
-    )
+        raise InputError("errors.boundaries.zip_empty", file=source)
+    raise InputError("errors.boundaries.zip_several", file=source, files=_listing(names))
 
 
 def _column(gdf: pd.DataFrame, wanted: str) -> str | None:
@@ -220,82 +199,102 @@ def _code_text(value: object) -> str | None:
     return str(value)
 
 
+_FEATURE_KEYS = {
+    (False, False): "errors.boundaries.feature",
+    (True, False): "errors.boundaries.feature_code",
+    (False, True): "errors.boundaries.feature_name",
+    (True, True): "errors.boundaries.feature_code_name",
+}
+
+
 def _describe(
     gdf: pd.DataFrame, rows: np.ndarray, codes: pd.Series | None, names: pd.Series | None
-) -> list[str]:
+) -> list[Msg]:
     """``feature N code C (name)`` for each row position (1-based feature numbers)."""
     out = []
     for r in rows:
-        text = f"feature {int(r) + 1}"
-        if codes is not None and codes.iloc[r] is not None:
-            text += f" code {codes.iloc[r]}"
-        if names is not None and isinstance(names.iloc[r], str):
-            text += f" ({names.iloc[r]})"
-        out.append(text)
+        code = codes.iloc[r] if codes is not None else None
+        name = names.iloc[r] if names is not None else None
+        has_name = isinstance(name, str)
+        out.append(
+            Msg(_FEATURE_KEYS[(code is not None, has_name)], n=int(r) + 1, code=code, name=name)
+        )
     return out
 
 
-def _duplicates_message(shown: str, field: str, codes: pd.Series, names: pd.Series | None) -> str:
+def _duplicates_error(
+    shown: object, field: str, codes: pd.Series, names: pd.Series | None
+) -> InputError:
     dup = codes[codes.duplicated(keep=False) & codes.notna()]
     groups = []
     for code in sorted(dup.unique()):
         rows = np.flatnonzero((codes == code).to_numpy())
-        who = ", ".join(
-            f"feature {r + 1}" + (f" {names.iloc[r]}" if names is not None else "") for r in rows
-        )
-        groups.append(f"{code}: {who}")
-    return (
-        f"{shown}: duplicate region codes in field '{field}': {_listing(groups)}. Each kab/kota "
-        "must appear once: dissolve multi-part rows into one feature, or choose the right code "
-        "field with --id-field."
+        who = [
+            Msg("errors.boundaries.feature_plain", n=int(r) + 1, name=str(names.iloc[r]))
+            if names is not None
+            else Msg("errors.boundaries.feature", n=int(r) + 1)
+            for r in rows
+        ]
+        groups.append(Msg("errors.boundaries.duplicate_group", code=code, features=Listing(who)))
+    return InputError(
+        "errors.boundaries.duplicate_codes", file=shown, field=field, groups=_listing(groups)
     )
 
 
 def _choose_id(
-    gdf: pd.DataFrame, shown: str, id_field: str | None, names: pd.Series | None
+    gdf: pd.DataFrame, shown: object, id_field: str | None, names: pd.Series | None
 ) -> tuple[str, pd.Series]:
     if id_field is not None:
         col = _column(gdf, id_field)
         if col is None:
             raise InputError(
-                f"{shown}: has no field '{id_field}'. Fields: {_listing(_fields(gdf))}."
+                "errors.boundaries.no_field",
+                file=shown,
+                field=id_field,
+                fields=_listing(_fields(gdf)),
             )
         candidates = [col]
     else:
         candidates = [c for c in (_column(gdf, f) for f in ID_FIELDS) if c is not None]
         if not candidates:
             raise InputError(
-                f"{shown}: no region code field found (looked for {', '.join(ID_FIELDS[:8])}, "
-                f"...). Fields: {_listing(_fields(gdf))}. Name the code field with --id-field."
+                "errors.boundaries.no_code_field",
+                file=shown,
+                tried=", ".join(ID_FIELDS[:8]),
+                fields=_listing(_fields(gdf)),
             )
     first_problem = None
     for col in candidates:
         codes = normalize_codes(gdf[col])
         missing = np.flatnonzero(codes.isna().to_numpy())
         if len(missing):
-            problem = (
-                f"{shown}: field '{col}' has no usable code (digits) in "
-                f"{_listing(_describe(gdf, missing, None, names))}. Fill in the BPS/Kemendagri "
-                "code of these features, or name another field with --id-field."
+            problem = InputError(
+                "errors.boundaries.codes_missing",
+                file=shown,
+                field=str(col),
+                features=_listing(_describe(gdf, missing, None, names)),
             )
         elif codes.duplicated().any():
-            problem = _duplicates_message(shown, col, codes, names)
+            problem = _duplicates_error(shown, col, codes, names)
         else:
             return str(col), codes
         first_problem = first_problem or problem
-    raise InputError(first_problem)
+    raise first_problem
 
 
 def _fields(gdf: pd.DataFrame) -> list[str]:
     return [str(c) for c in gdf.columns if c != gdf.geometry.name]
 
 
-def _choose_name(gdf: pd.DataFrame, shown: str, name_field: str | None) -> str | None:
+def _choose_name(gdf: pd.DataFrame, shown: object, name_field: str | None) -> str | None:
     if name_field is not None:
         col = _column(gdf, name_field)
         if col is None:
             raise InputError(
-                f"{shown}: has no field '{name_field}'. Fields: {_listing(_fields(gdf))}."
+                "errors.boundaries.no_field",
+                file=shown,
+                field=name_field,
+                fields=_listing(_fields(gdf)),
             )
         return str(col)
     for wanted in NAME_FIELDS:
@@ -305,7 +304,7 @@ def _choose_name(gdf: pd.DataFrame, shown: str, name_field: str | None) -> str |
     return None
 
 
-def _fix_crs(gdf: gpd.GeoDataFrame, shown: str, repairs: list[str]) -> gpd.GeoDataFrame:
+def _fix_crs(gdf: gpd.GeoDataFrame, shown: object, repairs: list[Msg]) -> gpd.GeoDataFrame:
     bounds = gdf.total_bounds
     lonlat = bool(
         np.all(np.isfinite(bounds))
@@ -313,30 +312,34 @@ def _fix_crs(gdf: gpd.GeoDataFrame, shown: str, repairs: list[str]) -> gpd.GeoDa
         and -90 <= bounds[1] <= bounds[3] <= 90
     )
     first = shapely.get_coordinates(gdf.geometry.values[:1])
-    example = f"x={first[0, 0]:.6g}, y={first[0, 1]:.6g}" if len(first) else "none"
+    example = (
+        Msg("errors.boundaries.example_xy", x=float(first[0, 0]), y=float(first[0, 1]))
+        if len(first)
+        else Msg("common.none")
+    )
     if gdf.crs is None:
         if not lonlat:
-            raise InputError(
-                f"{shown} has no .prj and its coordinates (e.g. {example}) are not "
-                "longitude/latitude; add the .prj from the data provider or reproject to "
-                "EPSG:4326."
+            raise InputError("errors.boundaries.no_prj_projected", file=shown, example=example)
+        inside = bounds[0] >= 85 and bounds[2] <= 150 and bounds[1] >= -20 and bounds[3] <= 15
+        repairs.append(
+            Msg(
+                "repairs.boundaries.assumed_wgs84"
+                if inside
+                else "repairs.boundaries.assumed_wgs84_outside",
+                file=shown,
+                west=float(bounds[0]),
+                east=float(bounds[2]),
+                south=float(bounds[1]),
+                north=float(bounds[3]),
             )
-        note = (
-            f"{shown}: no coordinate system (.prj) given; the coordinates are longitude/latitude "
-            f"(bounds {bounds[0]:.3f}..{bounds[2]:.3f} E, {bounds[1]:.3f}..{bounds[3]:.3f} N), "
-            "so EPSG:4326 (WGS 84) was assumed."
         )
-        if not (bounds[0] >= 85 and bounds[2] <= 150 and bounds[1] >= -20 and bounds[3] <= 15):
-            note += " Note: they do not lie over Indonesia; check the file."
-        repairs.append(note)
         return gdf.set_crs(WGS84)
     if not CRS(gdf.crs).equals(CRS(WGS84), ignore_axis_order=True):
         try:
             gdf = gdf.to_crs(WGS84)
         except Exception as err:
             raise InputError(
-                f"{shown}: cannot reproject from {gdf.crs} to EPSG:4326 ({err}). Check the .prj "
-                "or reproject the file to EPSG:4326 in QGIS."
+                "errors.boundaries.reproject", file=shown, crs=str(gdf.crs), error=err
             ) from None
         bounds = gdf.total_bounds
         lonlat = bool(
@@ -346,9 +349,7 @@ def _fix_crs(gdf: gpd.GeoDataFrame, shown: str, repairs: list[str]) -> gpd.GeoDa
         )
     if not lonlat:
         raise InputError(
-            f"{shown}: its coordinates (e.g. {example}) do not fit its declared coordinate system "
-            f"{gdf.crs.to_string()}. The .prj is probably wrong: get the right one from the data "
-            "provider, or reproject the file to EPSG:4326."
+            "errors.boundaries.crs_mismatch", file=shown, example=example, crs=gdf.crs.to_string()
         )
     return gdf.set_crs(WGS84, allow_override=True)
 
@@ -366,7 +367,7 @@ def _polygonal_part(geom: shapely.Geometry) -> shapely.Geometry:
 
 
 def _check_geometries(
-    gdf: gpd.GeoDataFrame, shown: str, codes: pd.Series, names: pd.Series | None
+    gdf: gpd.GeoDataFrame, shown: object, codes: pd.Series, names: pd.Series | None
 ) -> np.ndarray:
     """Refuse missing, empty and non-polygon geometries; return them in 2D."""
     geoms = np.asarray(gdf.geometry.values, dtype=object)
@@ -374,9 +375,9 @@ def _check_geometries(
     empty = missing | shapely.is_empty(np.where(missing, shapely.Point(), geoms))
     if empty.any():
         raise InputError(
-            f"{shown}: empty or missing geometry in "
-            f"{_listing(_describe(gdf, np.flatnonzero(empty), codes, names))}. Draw or restore "
-            "these polygons, or remove the rows if they are not kab/kota."
+            "errors.boundaries.empty_geometry",
+            file=shown,
+            features=_listing(_describe(gdf, np.flatnonzero(empty), codes, names)),
         )
     if shapely.has_z(geoms).any():
         geoms = shapely.force_2d(geoms)
@@ -385,23 +386,20 @@ def _check_geometries(
     if bad.any():
         rows = np.flatnonzero(bad)
         described = [
-            f"{d}: {geoms[r].geom_type}"
+            Msg("errors.boundaries.feature_type", feature=d, type=geoms[r].geom_type)
             for d, r in zip(_describe(gdf, rows, codes, names), rows, strict=True)
         ]
-        raise InputError(
-            f"{shown}: non-polygon geometry in {_listing(described)}. Kab/kota boundaries must be "
-            "polygons: use the polygon (area) layer of the data, not points or lines."
-        )
+        raise InputError("errors.boundaries.not_polygon", file=shown, features=_listing(described))
     return geoms
 
 
 def _repair(
     geoms: np.ndarray,
     gdf: pd.DataFrame,
-    shown: str,
+    shown: object,
     codes: pd.Series,
     names: pd.Series | None,
-    repairs: list[str],
+    repairs: list[Msg],
 ) -> np.ndarray:
     geoms = geoms.copy()
     invalid = np.flatnonzero(~shapely.is_valid(geoms))
@@ -416,17 +414,20 @@ def _repair(
             where = _describe(gdf, np.array([r]), codes, names)[0]
             if shapely.is_empty(poly):
                 raise InputError(
-                    f"{shown}: {where}: invalid geometry ({reasons[k]}) that has no area left "
-                    "after repair. Redraw this polygon."
+                    "errors.boundaries.invalid_no_area",
+                    file=shown,
+                    feature=where,
+                    reason=reasons[k],
                 )
-            dropped = (
-                ""
-                if shapely.get_type_id(fixed[k]) in (3, 6)
-                else ("; non-polygon pieces (lines/points) left by the repair were dropped")
-            )
             repairs.append(
-                f"{shown}: {where}: invalid geometry ({reasons[k]}) repaired with "
-                f"make_valid{dropped}."
+                Msg(
+                    "repairs.boundaries.made_valid"
+                    if shapely.get_type_id(fixed[k]) in (3, 6)
+                    else "repairs.boundaries.made_valid_dropped",
+                    file=shown,
+                    feature=where,
+                    reason=reasons[k],
+                )
             )
             geoms[r] = poly
     return geoms
@@ -469,23 +470,24 @@ def read_boundaries(
     """
     path = Path(path)
     if not path.is_file():
-        raise MissingDataError(
-            f"{path}: boundary file not found. Give the path of a .shp, .zip, .gpkg or .geojson "
-            "file with kab/kota polygons."
-        )
+        raise MissingDataError("errors.boundaries.not_found", file=path)
     if path.suffix.lower() == ".zip":
         with tempfile.TemporaryDirectory(prefix="kerjasama-zip-") as tmp:
             folder = safe_extract(path, tmp)
             inner = _find_in_extracted(folder, path)
-            shown = f"{path} (member {inner.relative_to(folder).as_posix()})"
+            shown: object = Msg(
+                "errors.boundaries.zip_member",
+                file=path,
+                member=inner.relative_to(folder).as_posix(),
+            )
             gdf, layer = _read_file(inner, shown, layer)
     else:
         shown = str(path)
         gdf, layer = _read_file(path, shown, layer)
     if len(gdf) == 0:
-        raise InputError(f"{shown}: holds no features. Check that it is the right file or layer.")
+        raise InputError("errors.boundaries.no_features", file=shown)
 
-    repairs: list[str] = []
+    repairs: list[Msg] = []
     name_col = _choose_name(gdf, shown, name_field)
     names = gdf[name_col].astype(object).where(gdf[name_col].notna(), None) if name_col else None
     id_col, codes = _choose_id(gdf, shown, id_field, names)
@@ -511,24 +513,25 @@ def read_boundaries(
     out.insert(0, "code_raw", [_code_text(v) for v in gdf[id_col]])
     if name_col is None:
         name_values = codes.to_numpy(dtype=object)
-        repairs.append(f"{shown}: no name field found; the region code is used as its name.")
+        repairs.append(Msg("repairs.boundaries.no_name_field", file=shown))
     else:
         raw = gdf[name_col]
         name_values = np.where(raw.notna(), raw.astype(str), codes).astype(object)
         if raw.isna().any():
             rows = np.flatnonzero(raw.isna().to_numpy())
             repairs.append(
-                f"{shown}: no name in {_listing(_describe(gdf, rows, codes, None))}; the code "
-                "is used as the name."
+                Msg(
+                    "repairs.boundaries.no_name",
+                    file=shown,
+                    features=_listing(_describe(gdf, rows, codes, None)),
+                )
             )
     for column, values, where in (("name", name_values, 1), ("province", province, 2)):
         values = np.asarray(values, dtype=object)
         if column in out.columns and not (column == "name" and name_col == "name"):
             # keep the user's own column under another name, never silently lose it
             out.insert(where, f"{column}_original", out.pop(column))
-            repairs.append(
-                f"{shown}: the file's own '{column}' column is kept as '{column}_original'."
-            )
+            repairs.append(Msg("repairs.boundaries.column_kept", file=shown, column=column))
         if column in out.columns:
             out[column] = values
         else:

@@ -14,7 +14,8 @@ import stat
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from kerjasama.errors import InputError
+from common.errors import InputError
+from common.text import Msg
 
 MAX_BYTES = 2 * 1024**3  # 2 GiB in total: far above any kab/kota boundary file
 MAX_MEMBERS = 1000
@@ -22,28 +23,25 @@ MAX_RATIO = 200  # uncompressed / compressed per member; shapefiles compress ~2-
 _CHUNK = 1 << 20
 
 
-def _refuse(source: Path, member: str, why: str) -> InputError:
-    return InputError(
-        f"{source}: refusing to extract zip member '{member}': {why}. The archive was not "
-        "extracted. Unpack it yourself with a tool you trust and give the .shp (or .gpkg) path."
-    )
+def _refuse(source: Path, member: str, why: Msg) -> InputError:
+    return InputError("errors.zip.refused", file=source, member=member, why=why)
 
 
 def _check_member(source: Path, info: zipfile.ZipInfo) -> PurePosixPath:
     name = info.filename
     if "\x00" in name:
-        raise _refuse(source, name, "the name contains a NUL byte")
+        raise _refuse(source, name, Msg("errors.zip.why_nul"))
     norm = name.replace("\\", "/")
     path = PurePosixPath(norm)
     if norm.startswith("/") or (len(norm) > 1 and norm[1] == ":"):
-        raise _refuse(source, name, "it has an absolute path")
+        raise _refuse(source, name, Msg("errors.zip.why_absolute"))
     if any(part == ".." for part in path.parts):
-        raise _refuse(source, name, "its path climbs out of the folder ('..')")
+        raise _refuse(source, name, Msg("errors.zip.why_dotdot"))
     mode = info.external_attr >> 16
     if stat.S_ISLNK(mode):
-        raise _refuse(source, name, "it is a symbolic link")
+        raise _refuse(source, name, Msg("errors.zip.why_link"))
     if stat.S_IFMT(mode) not in (0, stat.S_IFREG, stat.S_IFDIR):
-        raise _refuse(source, name, "it is not a regular file")
+        raise _refuse(source, name, Msg("errors.zip.why_special"))
     return path
 
 
@@ -87,17 +85,11 @@ def safe_extract(
     try:
         archive = zipfile.ZipFile(source)
     except (zipfile.BadZipFile, OSError) as err:
-        raise InputError(
-            f"{source}: not a readable zip archive ({err}). Check the download, or give the "
-            ".shp/.gpkg/.geojson file directly."
-        ) from None
+        raise InputError("errors.zip.unreadable", file=source, error=err) from None
     with archive:
         infos = archive.infolist()
         if len(infos) > max_members:
-            raise InputError(
-                f"{source}: the zip holds {len(infos)} members, more than the limit of "
-                f"{max_members}. Give the boundary file itself, or a zip holding only it."
-            )
+            raise InputError("errors.zip.too_many", file=source, n=len(infos), limit=max_members)
         declared = 0
         checked = []
         for info in infos:
@@ -107,21 +99,24 @@ def safe_extract(
                 raise _refuse(
                     source,
                     info.filename,
-                    f"the declared uncompressed size passes {max_bytes:,} bytes",
+                    Msg("errors.zip.why_declared_size", limit=max_bytes),
                 )
             if info.file_size > _CHUNK and info.file_size > max_ratio * max(info.compress_size, 1):
                 raise _refuse(
                     source,
                     info.filename,
-                    f"it would expand {info.file_size / max(info.compress_size, 1):,.0f} times "
-                    f"(limit {max_ratio:g}); this looks like a zip bomb",
+                    Msg(
+                        "errors.zip.why_ratio",
+                        ratio=info.file_size / max(info.compress_size, 1),
+                        limit=max_ratio,
+                    ),
                 )
             checked.append((info, path))
         written = 0
         for info, path in checked:
             target = dest.joinpath(*path.parts).resolve()
             if target != dest and dest not in target.parents:
-                raise _refuse(source, info.filename, "it would be written outside the folder")
+                raise _refuse(source, info.filename, Msg("errors.zip.why_outside"))
             if info.is_dir():
                 target.mkdir(parents=True, exist_ok=True)
                 continue
@@ -136,14 +131,13 @@ def safe_extract(
                             raise _refuse(
                                 source,
                                 info.filename,
-                                "it expands beyond its declared size or the size limit",
+                                Msg("errors.zip.why_expands"),
                             )
                         out.write(chunk)
             except FileExistsError:
-                raise _refuse(source, info.filename, "the name occurs twice") from None
+                raise _refuse(source, info.filename, Msg("errors.zip.why_twice")) from None
             except (zipfile.BadZipFile, OSError, EOFError) as err:
                 raise InputError(
-                    f"{source}: zip member '{info.filename}' cannot be read ({err}). The archive "
-                    "is damaged: download it again."
+                    "errors.zip.member_unreadable", file=source, member=info.filename, error=err
                 ) from None
     return dest

@@ -3,6 +3,11 @@
 Sub-commands live in :mod:`kerjasama.commands`; this module only builds the parser and turns
 user-facing errors into a message on stderr and an exit status (never a traceback; set
 ``KERJASAMA_DEBUG=1`` to see one for an unexpected failure).
+
+Every message, error, output and help text is in one language: ``--lang id|en`` (before or after
+the sub-command), else the ``KERJASAMA_LANG`` environment variable, else Bahasa Indonesia. The
+language is read from the arguments before the parser is built, so the help is translated too
+(argparse's own words included, see :func:`argparse_language`).
 """
 
 from __future__ import annotations
@@ -11,21 +16,95 @@ import argparse
 import importlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
+from common.errors import KerjasamaError
+from common.text import DEFAULT_LANG, LANGS, t, translator
 from kerjasama import __version__
 from kerjasama.commands import COMMANDS
-from kerjasama.errors import KerjasamaError
+
+LANG_ENV = "KERJASAMA_LANG"
+
+#: argparse's own messages (its gettext ids) and their catalogue keys
+_ARGPARSE_KEYS = {
+    "usage: ": "cli.argparse.usage",
+    "positional arguments": "cli.argparse.positionals",
+    "options": "cli.argparse.options",
+    "%(prog)s: error: %(message)s\n": "cli.argparse.error",
+    "the following arguments are required: %s": "cli.argparse.required",
+    "unrecognized arguments: %s": "cli.argparse.unrecognized",
+    "invalid choice: %(value)r (choose from %(choices)s)": "cli.argparse.invalid_choice",
+    "argument %(argument_name)s: %(message)s": "cli.argparse.argument",
+    "expected one argument": "cli.argparse.expected_one",
+    "expected at least one argument": "cli.argparse.expected_some",
+    "invalid %(type)s value: %(value)r": "cli.argparse.invalid_value",
+    "not allowed with argument %s": "cli.argparse.not_allowed",
+    "one of the arguments %s is required": "cli.argparse.one_required",
+    "ambiguous option: %(option)s could match %(matches)s": "cli.argparse.ambiguous",
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Return the top-level parser with every available sub-command registered."""
+def choose_lang(argv: Sequence[str] | None = None) -> str:
+    """The output language: ``--lang`` in ``argv``, else ``KERJASAMA_LANG``, else ``id``."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        value = None
+        if arg == "--lang" and i + 1 < len(args):
+            value = args[i + 1]
+        elif arg.startswith("--lang="):
+            value = arg.split("=", 1)[1]
+        if value in LANGS:
+            return value
+    env = os.environ.get(LANG_ENV, "").strip().lower()
+    return env if env in LANGS else DEFAULT_LANG
+
+
+@contextmanager
+def argparse_language(lang: str) -> Iterator[None]:
+    """Within the block, argparse's own words (usage, errors) come from the catalogue."""
+    original = argparse._
+
+    def gettext(message: str) -> str:
+        key = _ARGPARSE_KEYS.get(message)
+        return t(key, lang) if key else original(message)
+
+    argparse._ = gettext
+    try:
+        yield
+    finally:
+        argparse._ = original
+
+
+def _common_options(tr: Callable[..., str], lang: str, *, top: bool) -> argparse.ArgumentParser:
+    """``-h`` and ``--lang``, shared by the main parser and every sub-command."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-h", "--help", action="help", help=tr("cli.help"))
+    common.add_argument(
+        "--lang",
+        choices=LANGS,
+        default=lang if top else argparse.SUPPRESS,
+        help=tr("cli.lang"),
+    )
+    return common
+
+
+def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
+    """Return the top-level parser, in ``lang``, with every available sub-command registered."""
+    tr = translator(lang)
     parser = argparse.ArgumentParser(
         prog="kerjasama",
-        description="Find where neighbouring kabupaten/kota should cooperate on public services.",
+        description=tr("cli.description"),
+        add_help=False,
+        parents=[_common_options(tr, lang, top=True)],
     )
-    parser.add_argument("--version", action="version", version=f"kerjasama {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"kerjasama {__version__}", help=tr("cli.version")
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parent = _common_options(tr, lang, top=False)
     for name in COMMANDS:
         try:
             module = importlib.import_module(f"kerjasama.commands.{name}")
@@ -33,32 +112,34 @@ def build_parser() -> argparse.ArgumentParser:
             if err.name == f"kerjasama.commands.{name}":
                 continue
             raise
-        module.register(sub)
+        module.register(sub, tr, parents=[parent])
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return 2
+    lang = choose_lang(argv)
+    tr = translator(lang)
+    with argparse_language(lang):
+        parser = build_parser(lang)
+        args = parser.parse_args(argv)
+        if not getattr(args, "func", None):
+            parser.print_help()
+            return 2
+    args.lang = getattr(args, "lang", lang)
     try:
         return int(args.func(args) or 0)
     except KerjasamaError as err:
-        print(f"kerjasama {args.command}: {err}", file=sys.stderr)
+        print(tr("cli.error", command=args.command, message=err.render(lang)), file=sys.stderr)
         return err.exit_code
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print(tr("cli.interrupted"), file=sys.stderr)
         return 130
     except Exception as err:  # unexpected: a short message, a traceback only on request
         if os.environ.get("KERJASAMA_DEBUG"):
             raise
         print(
-            f"kerjasama {args.command}: unexpected error: {type(err).__name__}: {err}\n"
-            "This is a bug in kerjasama, not in your data. Run again with KERJASAMA_DEBUG=1 "
-            "and report the output.",
+            tr("cli.unexpected", command=args.command, kind=type(err).__name__, error=str(err)),
             file=sys.stderr,
         )
         return 3

@@ -30,7 +30,8 @@ from jinja2 import Template
 from matplotlib import colormaps
 from matplotlib.colors import to_hex
 
-from kerjasama.i18n import form_label, translator
+from common.text import translator
+from kerjasama.present.labels import form_label
 
 LEAFLET_DIR = Path(__file__).with_name("vendor") / "leaflet"
 NO_DATA_COLOUR = "#c8c8c8"
@@ -198,7 +199,7 @@ def region_features(
         colours,
         strict=True,
     ):
-        text = tr("tooltip_no_data") if pd.isna(value) else f"{value:.2f}"
+        text = tr("ui.tooltip_no_data") if pd.isna(value) else f"{value:.2f}"
         features.append(
             {
                 "type": "Feature",
@@ -237,9 +238,9 @@ def edge_features(edges: pd.DataFrame, points: pd.DataFrame, *, lang: str = "id"
         strict=True,
     ):
         label = (
-            tr("edge_land", km=_fmt(border, 1))
+            tr("ui.edge_land", km=_fmt(border, 1))
             if kind == "land"
-            else tr("edge_maritime", km=_fmt(dist, 1))
+            else tr("ui.edge_maritime", km=_fmt(dist, 1))
         )
         features.append(
             {
@@ -282,7 +283,7 @@ def candidate_label(row: Mapping, lang: str) -> str:
     tr = translator(lang)
     names = ", ".join(str(n) for n in (row.get("member_names") or ()))
     head = tr(
-        "tooltip_candidate",
+        "ui.tooltip_candidate",
         rank=row.get("rank"),
         form=form_label(str(row.get("form")), lang),
         score=_fmt(row.get("score"), 3),
@@ -430,13 +431,13 @@ def _legend_html(title: str, lang: str) -> str:
         "<span>0</span><span>0.5</span><span>1</span></div>"
         f'<div><span style="display:inline-block;width:12px;height:12px;'
         f'background:{NO_DATA_COLOUR};vertical-align:middle"></span> '
-        f"{_esc(tr('legend_no_data'))}</div>"
+        f"{_esc(tr('ui.legend_no_data'))}</div>"
         f'<div><span style="display:inline-block;width:22px;border-top:3px solid {LAND_COLOUR};'
-        f'vertical-align:middle"></span> {_esc(tr("layer_land"))}</div>'
+        f'vertical-align:middle"></span> {_esc(tr("ui.layer_land"))}</div>'
         f'<div><span style="display:inline-block;width:22px;border-top:3px dashed '
-        f'{MARITIME_COLOUR};vertical-align:middle"></span> {_esc(tr("layer_maritime"))}</div>'
+        f'{MARITIME_COLOUR};vertical-align:middle"></span> {_esc(tr("ui.layer_maritime"))}</div>'
         f'<div><span style="display:inline-block;width:22px;border-top:3px solid '
-        f'{CANDIDATE_COLOUR};vertical-align:middle"></span> {_esc(tr("layer_candidates"))}</div>'
+        f'{CANDIDATE_COLOUR};vertical-align:middle"></span> {_esc(tr("ui.layer_candidates"))}</div>'
     )
 
 
@@ -516,12 +517,12 @@ def build_map(
     )
     m.get_root().header.add_child(folium.Element(_CSS))
     folium.TileLayer(
-        "OpenStreetMap", name=tr("layer_osm"), overlay=True, show=False, control=True
+        "OpenStreetMap", name=tr("ui.layer_osm"), overlay=True, show=False, control=True
     ).add_to(m)
 
     regions = folium.GeoJson(
         region_features(display, gap, lang=lang),
-        name=tr("layer_regions"),
+        name=tr("ui.layer_regions"),
         style_function=lambda f: {
             "fillColor": f["properties"]["fill"],
             "color": "#616161",
@@ -531,7 +532,11 @@ def build_map(
         highlight_function=lambda f: {"weight": 2.5, "color": "#000000"},
         tooltip=folium.GeoJsonTooltip(
             fields=["name", "code", "gap_text"],
-            aliases=[_esc(tr("tooltip_region")), _esc(tr("tooltip_code")), _esc(tr("tooltip_gap"))],
+            aliases=[
+                _esc(tr("ui.tooltip_region")),
+                _esc(tr("ui.tooltip_code")),
+                _esc(tr("ui.tooltip_gap")),
+            ],
             sticky=True,
         ),
     )
@@ -541,8 +546,8 @@ def build_map(
         points = label_points(display)
         lines = edge_features(edges, points, lang=lang)
         for kind, key, colour, dash in (
-            ("land", "layer_land", LAND_COLOUR, None),
-            ("maritime", "layer_maritime", MARITIME_COLOUR, "6 6"),
+            ("land", "ui.layer_land", LAND_COLOUR, None),
+            ("maritime", "ui.layer_maritime", MARITIME_COLOUR, "6 6"),
         ):
             subset = {
                 "type": "FeatureCollection",
@@ -569,7 +574,7 @@ def build_map(
         # the selected outline last, so it is drawn on top of the others
         shapes["features"].sort(key=lambda f: f["properties"]["cluster_id"] == _esc(selected))
         chosen = _esc(selected) if selected is not None else None
-        group = folium.FeatureGroup(name=tr("layer_candidates"))
+        group = folium.FeatureGroup(name=tr("ui.layer_candidates"))
         folium.GeoJson(
             shapes,
             style_function=lambda f: {
@@ -600,11 +605,11 @@ def build_map(
             ).add_to(group)
         group.add_to(m)
 
-    title = legend_title or tr("tooltip_gap")
+    title = legend_title or tr("ui.tooltip_gap")
     _Control(
         _legend_html(title, lang), position="bottomright", css_class="kerjasama-legend"
     ).add_to(m)
-    _FullScreen(tr("presentation_label")).add_to(m)
+    _FullScreen(tr("ui.presentation_label")).add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
     m.fit_bounds([[float(miny), float(minx)], [float(maxy), float(maxx)]])
     _use_vendored_assets(m)
@@ -714,7 +719,7 @@ def scope_gap(prepared: object, table: pd.DataFrame, sector: str, config: object
 
 def candidate_table(candidates: pd.DataFrame, lang: str = "id") -> pd.DataFrame:
     """The ranked candidates as a display table with translated headers (plain text cells)."""
-    from kerjasama.i18n import component_label
+    from kerjasama.present.labels import component_label
 
     tr = translator(lang)
 
@@ -733,32 +738,32 @@ def candidate_table(candidates: pd.DataFrame, lang: str = "id") -> pd.DataFrame:
     def notes(row: pd.Series) -> str:
         out = []
         if bool(row.get("cross_province")):
-            out.append(tr("flag_cross_province"))
+            out.append(tr("ui.flag_cross_province"))
         if int(row.get("maritime_links") or 0):
-            out.append(tr("flag_maritime", n=int(row["maritime_links"])))
+            out.append(tr("ui.flag_maritime", n=int(row["maritime_links"])))
         if bool(row.get("wajib_indication")):
-            out.append(tr("flag_wajib"))
+            out.append(tr("ui.flag_wajib"))
         return ", ".join(out)
 
     stability = candidates.get("stability", pd.Series(None, index=candidates.index))
     return pd.DataFrame(
         {
-            tr("col_rank"): candidates["rank"].astype(int).to_numpy(),
-            tr("col_form"): [form_label(str(f), lang) for f in candidates["form"]],
-            tr("col_members"): [", ".join(map(str, n)) for n in candidates["member_names"]],
-            tr("col_provider"): [provider_name(r) for _, r in candidates.iterrows()],
-            tr("col_score"): candidates["score"].astype(float).round(3).to_numpy(),
-            tr("col_components"): [components(v) for v in candidates["score_components"]],
-            tr("col_stability"): [
+            tr("ui.col_rank"): candidates["rank"].astype(int).to_numpy(),
+            tr("ui.col_form"): [form_label(str(f), lang) for f in candidates["form"]],
+            tr("ui.col_members"): [", ".join(map(str, n)) for n in candidates["member_names"]],
+            tr("ui.col_provider"): [provider_name(r) for _, r in candidates.iterrows()],
+            tr("ui.col_score"): candidates["score"].astype(float).round(3).to_numpy(),
+            tr("ui.col_components"): [components(v) for v in candidates["score_components"]],
+            tr("ui.col_stability"): [
                 "" if v is None or pd.isna(v) else f"{float(v) * 100:.0f}%" for v in stability
             ],
-            tr("col_flags"): [notes(r) for _, r in candidates.iterrows()],
-            tr("col_explanation"): candidates.get(
+            tr("ui.col_flags"): [notes(r) for _, r in candidates.iterrows()],
+            tr("ui.col_explanation"): candidates.get(
                 "explanation", pd.Series("", index=candidates.index)
             )
             .fillna("")
             .astype(str)
             .to_numpy(),
-            tr("col_cluster_id"): candidates["cluster_id"].astype(str).to_numpy(),
+            tr("ui.col_cluster_id"): candidates["cluster_id"].astype(str).to_numpy(),
         }
     )

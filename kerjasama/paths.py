@@ -12,23 +12,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from kerjasama.errors import MissingDataError
+from common.errors import MissingDataError
+from common.text import Msg
 
 ENV_VAR = "KERJASAMA_DATA"
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BOUNDARY_SUFFIXES = (".gpkg", ".shp", ".geojson", ".json", ".zip")
 INDICATOR_SUFFIXES = (".csv", ".xlsx")
-
-HOW_TO_GET_DATA = """\
-How to get data:
-  * Boundaries (kab/kota polygons): BIG's RBI administrative boundaries
-    (https://tanahair.indonesia.go.id), or a public kab/kota GeoPackage/Shapefile such as the one
-    described in docs/data.md. Put it in <data>/boundaries/ (Shapefile with .shp/.shx/.dbf/.prj,
-    a .zip holding one, GeoPackage or GeoJSON).
-  * Indicators: BPS tables per kab/kota (https://www.bps.go.id, "Tabel Statistik"), exported as
-    CSV or XLSX, one row per kab/kota with a region code column. Put it in <data>/indicators/.
-  * Then set KERJASAMA_DATA=<data> (or pass --data <data>), or put the files in the repository's
-    data/ folder."""
 
 
 def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -52,27 +42,34 @@ def require_data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
             else (f"{ENV_VAR}={os.environ[ENV_VAR]}" if os.environ.get(ENV_VAR) else "data/")
         )
         raise MissingDataError(
-            f"Data folder {folder} (from {where}) has no "
-            + " and no ".join(f"{m}/ folder" for m in missing)
-            + ".\n"
-            + HOW_TO_GET_DATA
+            "errors.paths.no_folder" if len(missing) == 1 else "errors.paths.no_folders",
+            folder=folder,
+            where=where,
+            name=missing[0],
+            how=Msg("errors.paths.how_to_get_data"),
         )
     return folder
 
 
-def _pick(folder: Path, suffixes: tuple[str, ...], preferred: str | None, what: str) -> Path:
+def _pick(folder: Path, suffixes: tuple[str, ...], preferred: str | None, boundary: bool) -> Path:
     if preferred and (folder / preferred).is_file():
         return folder / preferred
     found = sorted(p for p in folder.iterdir() if p.suffix.lower() in suffixes and p.is_file())
     if not found:
         raise MissingDataError(
-            f"No {what} file in {folder} (looked for {', '.join(suffixes)}).\n" + HOW_TO_GET_DATA
+            "errors.paths.no_boundary_file" if boundary else "errors.paths.no_indicator_file",
+            folder=folder,
+            suffixes=", ".join(suffixes),
+            how=Msg("errors.paths.how_to_get_data"),
         )
     if len(found) > 1:
-        names = ", ".join(p.name for p in found)
         raise MissingDataError(
-            f"Several {what} files in {folder} ({names}) and none is the default "
-            f"'{preferred}'. Name the one to use on the command line."
+            "errors.paths.several_boundary_files"
+            if boundary
+            else "errors.paths.several_indicator_files",
+            folder=folder,
+            names=", ".join(p.name for p in found),
+            preferred=str(preferred),
         )
     return found[0]
 
@@ -81,15 +78,11 @@ def default_boundaries(
     explicit: str | os.PathLike[str] | None = None, preferred: str | None = None
 ) -> Path:
     """The boundary file of the data folder (``preferred`` name if present, else the only one)."""
-    return _pick(
-        require_data_dir(explicit) / "boundaries", BOUNDARY_SUFFIXES, preferred, "boundary"
-    )
+    return _pick(require_data_dir(explicit) / "boundaries", BOUNDARY_SUFFIXES, preferred, True)
 
 
 def default_indicators(
     explicit: str | os.PathLike[str] | None = None, preferred: str | None = None
 ) -> Path:
     """The indicator table of the data folder (``preferred`` name if present, else the only one)."""
-    return _pick(
-        require_data_dir(explicit) / "indicators", INDICATOR_SUFFIXES, preferred, "indicator"
-    )
+    return _pick(require_data_dir(explicit) / "indicators", INDICATOR_SUFFIXES, preferred, False)

@@ -19,8 +19,7 @@ from pathlib import Path, PurePath
 
 import pandas as pd
 
-from kerjasama.errors import InputError, KerjasamaError
-from kerjasama.i18n import text
+from common.errors import InputError, KerjasamaError
 
 MAX_UPLOAD_MB = 100
 MAX_ZIP_MEMBERS = 200
@@ -55,17 +54,15 @@ class UploadedData:
     indicator_name: str
 
 
-def check_size(upload: Upload, *, limit_mb: float = MAX_UPLOAD_MB, lang: str = "id") -> None:
+def check_size(upload: Upload, *, limit_mb: float = MAX_UPLOAD_MB) -> None:
     """Raise :class:`InputError` when ``upload`` is larger than ``limit_mb`` megabytes."""
     size_mb = len(upload.data) / 1e6
     if size_mb > limit_mb:
-        raise InputError(
-            text("upload_too_large", lang, name=upload.name, size=size_mb, limit=limit_mb)
-        )
+        raise InputError("errors.upload.too_large", name=upload.name, size=size_mb, limit=limit_mb)
 
 
 def stage_boundaries(
-    files: Sequence[Upload], folder: Path, *, limit_mb: float = MAX_UPLOAD_MB, lang: str = "id"
+    files: Sequence[Upload], folder: Path, *, limit_mb: float = MAX_UPLOAD_MB
 ) -> tuple[Path, str]:
     """Write the boundary upload(s) into ``folder`` under fixed names; return (path, shown name).
 
@@ -77,17 +74,17 @@ def stage_boundaries(
 
     files = list(files)
     if not files:
-        raise InputError(text("upload_need_both", lang))
+        raise InputError("errors.upload.need_both")
     allowed = ", ".join((*BOUNDARY_SINGLE, *SHAPEFILE_PARTS))
     for upload in files:
-        check_size(upload, limit_mb=limit_mb, lang=lang)
+        check_size(upload, limit_mb=limit_mb)
         if upload.suffix not in (*BOUNDARY_SINGLE, *SHAPEFILE_PARTS):
-            raise InputError(text("upload_bad_type", lang, name=upload.name, allowed=allowed))
+            raise InputError("errors.upload.bad_type", name=upload.name, allowed=allowed)
     singles = [u for u in files if u.suffix in BOUNDARY_SINGLE]
     parts = [u for u in files if u.suffix in SHAPEFILE_PARTS]
     names = ", ".join(sorted(u.name for u in files))
     if (singles and parts) or len(singles) > 1:
-        raise InputError(text("upload_one_boundary", lang, names=names))
+        raise InputError("errors.upload.one_boundary", names=names)
     if singles:
         upload = singles[0]
         path = folder / f"boundaries{upload.suffix}"
@@ -103,41 +100,43 @@ def stage_boundaries(
                     max_members=MAX_ZIP_MEMBERS,
                 )
             except KerjasamaError as err:
-                raise InputError(_shown(str(err), folder, {path: upload.name})) from None
+                raise _shown(err, folder, {path: upload.name}) from None
         return path, upload.name
     by_suffix: dict[str, Upload] = {}
     for upload in parts:
         if upload.suffix in by_suffix:
-            raise InputError(text("upload_one_boundary", lang, names=names))
+            raise InputError("errors.upload.one_boundary", names=names)
         by_suffix[upload.suffix] = upload
     missing = [s for s in SHAPEFILE_REQUIRED if s not in by_suffix]
     if missing:
         shown = by_suffix.get(".shp", parts[0]).name
-        raise InputError(text("upload_shp_parts", lang, name=shown, missing=", ".join(missing)))
+        raise InputError("errors.upload.shp_parts", name=shown, missing=", ".join(missing))
     for suffix, upload in by_suffix.items():
         (folder / f"boundaries{suffix}").write_bytes(upload.data)
     return folder / "boundaries.shp", by_suffix[".shp"].name
 
 
-def stage_indicators(
-    upload: Upload, folder: Path, *, limit_mb: float = MAX_UPLOAD_MB, lang: str = "id"
-) -> Path:
+def stage_indicators(upload: Upload, folder: Path, *, limit_mb: float = MAX_UPLOAD_MB) -> Path:
     """Write the indicator upload into ``folder`` as ``indicators.csv``/``.xlsx``."""
-    check_size(upload, limit_mb=limit_mb, lang=lang)
+    check_size(upload, limit_mb=limit_mb)
     if upload.suffix not in INDICATOR_TYPES:
         raise InputError(
-            text("upload_bad_type", lang, name=upload.name, allowed=", ".join(INDICATOR_TYPES))
+            "errors.upload.bad_type", name=upload.name, allowed=", ".join(INDICATOR_TYPES)
         )
     path = folder / f"indicators{upload.suffix}"
     path.write_bytes(upload.data)
     return path
 
 
-def _shown(message: str, folder: Path, names: dict[Path, str]) -> str:
-    """Replace temporary paths in a message by the uploaded file names."""
-    for path, name in sorted(names.items(), key=lambda kv: -len(str(kv[0]))):
-        message = message.replace(str(path), f"'{name}'")
-    return message.replace(str(folder), "upload")
+def _shown(err: KerjasamaError, folder: Path, names: dict[Path, str]) -> KerjasamaError:
+    """The error with temporary paths in its parameters replaced by the uploaded file names."""
+
+    def replace(text: str) -> str:
+        for path, name in sorted(names.items(), key=lambda kv: -len(str(kv[0]))):
+            text = text.replace(str(path), f"'{name}'")
+        return text.replace(str(folder), "upload")
+
+    return err.with_text(replace)
 
 
 def read_uploads(
@@ -148,7 +147,6 @@ def read_uploads(
     boundary_key: str | None = None,
     indicator_key: str | None = None,
     limit_mb: float = MAX_UPLOAD_MB,
-    lang: str = "id",
 ) -> UploadedData:
     """Stage, read, validate and join uploaded boundaries and indicators.
 
@@ -162,11 +160,11 @@ def read_uploads(
     from analysis import pipeline
 
     if not boundary_files or indicator_file is None:
-        raise InputError(text("upload_need_both", lang))
+        raise InputError("errors.upload.need_both")
     with tempfile.TemporaryDirectory(prefix="kerjasama-upload-") as tmp:
         folder = Path(tmp)
-        b_path, b_name = stage_boundaries(boundary_files, folder, limit_mb=limit_mb, lang=lang)
-        i_path = stage_indicators(indicator_file, folder, limit_mb=limit_mb, lang=lang)
+        b_path, b_name = stage_boundaries(boundary_files, folder, limit_mb=limit_mb)
+        i_path = stage_indicators(indicator_file, folder, limit_mb=limit_mb)
         names = {b_path: b_name, i_path: indicator_file.name}
         try:
             regions = pipeline.load_regions(b_path)
@@ -174,7 +172,7 @@ def read_uploads(
                 i_path, regions, boundary_key or None, indicator_key or None, config
             )
         except KerjasamaError as err:
-            raise type(err)(_shown(str(err), folder, names), exit_code=err.exit_code) from None
+            raise _shown(err, folder, names) from None
     meta = dict(regions.attrs.get("kerjasama", {}))
     meta["source"] = b_name
     regions.attrs["kerjasama"] = meta

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from analysis.config import load_config
-from kerjasama.errors import InputError
+from common.errors import InputError
 from kerjasama.upload import Upload, read_uploads, stage_boundaries, stage_indicators
 
 
@@ -52,20 +52,21 @@ def test_zip_with_escaping_path_is_refused(tmp_path, evil):
 
 def test_size_limit_and_types(tmp_path):
     big = Upload("besar.gpkg", b"0" * 2_000_001)
-    with pytest.raises(InputError, match=r"'besar.gpkg' berukuran 2.0 MB, melebihi batas 1 MB"):
+    with pytest.raises(InputError, match=r"'besar.gpkg' is 2.0 MB, over the 1 MB limit") as err:
         stage_boundaries([big], tmp_path, limit_mb=1)
+    assert "'besar.gpkg' berukuran 2,0 MB, melebihi batas 1 MB" in err.value.render("id")
     with pytest.raises(InputError, match=r"'peta.kml'.*not supported"):
-        stage_boundaries([Upload("peta.kml", b"<kml/>")], tmp_path, lang="en")
+        stage_boundaries([Upload("peta.kml", b"<kml/>")], tmp_path)
     with pytest.raises(InputError, match=r"'data.ods'"):
         stage_indicators(Upload("data.ods", b"x"), tmp_path)
     with pytest.raises(InputError, match="one boundary dataset"):
-        stage_boundaries([Upload("a.gpkg", b"x"), Upload("b.geojson", b"{}")], tmp_path, lang="en")
+        stage_boundaries([Upload("a.gpkg", b"x"), Upload("b.geojson", b"{}")], tmp_path)
 
 
 def test_incomplete_shapefile_names_missing_parts(tmp_path, kaltim_shp):
     parts = [u for u in shapefile_uploads(kaltim_shp) if not u.name.endswith((".shx", ".dbf"))]
     with pytest.raises(InputError, match=r"'kaltim_adm2.shp'.*\.shx, \.dbf"):
-        stage_boundaries(parts, tmp_path, lang="en")
+        stage_boundaries(parts, tmp_path)
 
 
 def test_fixed_names_inside_folder(tmp_path, kaltim_indicators):
@@ -108,4 +109,4 @@ def test_read_uploads_zip_and_join_error(private_tmp, kaltim_shp, kaltim_indicat
 
 def test_read_uploads_needs_both(tmp_path):
     with pytest.raises(InputError, match="Upload both"):
-        read_uploads([], None, config=load_config(), lang="en")
+        read_uploads([], None, config=load_config())

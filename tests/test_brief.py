@@ -1,4 +1,4 @@
-"""Briefing pack (analysis.brief) and its CLI twin ``kerjasama brief``."""
+"""Briefing pack (kerjasama.present.brief) and its CLI twin ``kerjasama brief``."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from PIL import Image
 from pypdf import PdfReader
 from shapely.geometry import box
 
-from analysis import brief as briefing
 from analysis.config import load_config
+from common.errors import InputError
 from kerjasama.cli import main as cli_main
-from kerjasama.errors import InputError
+from kerjasama.present import brief as briefing
 
 EVIL = "<script>alert(1)</script>"
 DATE = dt.date(2026, 11, 27)
@@ -212,6 +212,12 @@ def test_cli_brief_kaltim_pdf_and_html(tmp_path, kaltim_shp, kaltim_indicators, 
     capsys.readouterr()
     status = cli_main(
         ["brief", *args, "--sector", "water", "--cluster-id", "nope", "--out", str(out)]
+    )
+    assert status == 2
+    assert "Id klaster nope tidak dikenal" in capsys.readouterr().err
+    status = cli_main(
+        ["--lang", "en", "brief", *args, "--sector", "water", "--cluster-id", "nope"]
+        + ["--out", str(out)]
     )
     assert status == 2
     assert "Unknown cluster id(s) nope" in capsys.readouterr().err

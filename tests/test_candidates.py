@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analysis.candidates import enumerate_sets
+from common.errors import InputError
 from geo.adjacency import adjacency_edges
-from kerjasama.errors import InputError
 
 
 def jittered_grid(nx: int, ny: int, seed: int, *, drop: float = 0.0) -> gpd.GeoDataFrame:

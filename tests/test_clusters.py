@@ -20,7 +20,7 @@ from analysis.clusters import (
 )
 from analysis.config import load_config
 from analysis.explain import format_number
-from kerjasama.errors import InputError
+from common.errors import InputError
 
 SETTINGS = ClusterSettings.from_mapping(load_config().clusters)
 

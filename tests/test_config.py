@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from analysis.config import DEFAULT_CONFIG, REQUIRED_SECTORS, check_columns, load_config
-from kerjasama.errors import InputError
+from common.errors import InputError
 
 
 def test_packaged_config_is_complete():

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis.expr import MAX_LENGTH, columns_of, evaluate, parse
-from kerjasama.errors import InputError
+from common.errors import InputError
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -41,12 +42,14 @@ def _check_contract(text: str) -> list[dict[str, str]]:
 
 def test_cli_kaltim_to_file(kaltim_shp, tmp_path, capsys):
     out = tmp_path / "edges.csv"
-    assert main(["adjacency", str(kaltim_shp), "--out", str(out)]) == 0
+    assert main(["--lang", "en", "adjacency", str(kaltim_shp), "--out", str(out)]) == 0
     rows = _check_contract(out.read_text())
     assert len(rows) == 14 and {r["kind"] for r in rows} == {"land"}
     balikpapan = [r for r in rows if (r["source"], r["target"]) == ("6409", "6471")]
     assert float(balikpapan[0]["shared_border_km"]) > 1
     assert "10 regions" in capsys.readouterr().err
+    assert main(["adjacency", str(kaltim_shp), "--out", str(out)]) == 0  # default: Indonesian
+    assert "10 wilayah" in capsys.readouterr().err and len(_check_contract(out.read_text())) == 14
 
 
 def test_cli_stdout_rook_and_options(tmp_path, capsys):
@@ -73,7 +76,7 @@ def test_cli_stdout_rook_and_options(tmp_path, capsys):
     assert main(["adjacency", str(path), "--maritime-km", "1"]) == 0
     rows = _check_contract(capsys.readouterr().out)
     assert [(r["source"], r["target"]) for r in rows if r["kind"] == "maritime"] == [("12", "15")]
-    assert main(["adjacency", str(path), "--rook", "--maritime-km", "0"]) == 0
+    assert main(["adjacency", str(path), "--rook", "--maritime-km", "0", "--lang=en"]) == 0
     captured = capsys.readouterr()
     rook = _check_contract(captured.out)
     assert len(rook) == 4 and {r["kind"] for r in rook} == {"land"}
@@ -85,9 +88,12 @@ def test_cli_bad_input_exit_2(kaltim_shp, tmp_path, capsys):
     shp.write_bytes(kaltim_shp.read_bytes()[:1000])
     for ext in (".shx", ".dbf"):
         (tmp_path / f"k{ext}").write_bytes(kaltim_shp.with_suffix(ext).read_bytes())
-    assert main(["adjacency", str(shp)]) == 2
+    assert main(["adjacency", str(shp), "--lang", "en"]) == 2
     err = capsys.readouterr().err
     assert "truncated" in err and str(shp) in err and "Traceback" not in err
+    assert main(["adjacency", str(shp)]) == 2
+    err = capsys.readouterr().err
+    assert "terpotong" in err and str(shp) in err and "Traceback" not in err
     assert main(["adjacency", str(kaltim_shp), "--tolerance-m", "-5"]) == 2
     assert "--tolerance-m" in capsys.readouterr().err
 
@@ -100,9 +106,12 @@ def test_cli_note_on_stderr(tmp_path, capsys):
     )
     gdf.to_file(tmp_path / "noprj.shp")
     (tmp_path / "noprj.prj").unlink()
-    assert main(["adjacency", str(tmp_path / "noprj.shp")]) == 0
+    assert main(["adjacency", str(tmp_path / "noprj.shp"), "--lang", "en"]) == 0
     captured = capsys.readouterr()
     assert "note:" in captured.err and "EPSG:4326" in captured.err
+    assert main(["adjacency", str(tmp_path / "noprj.shp")]) == 0
+    captured = capsys.readouterr()
+    assert "catatan:" in captured.err and "dianggap EPSG:4326" in captured.err
     assert _check_contract(captured.out)[0]["kind"] == "land"
 
 
@@ -120,5 +129,14 @@ def test_console_script_subprocess(kaltim_shp, tmp_path):
         capture_output=True,
         text=True,
         timeout=120,
+        env={**os.environ, "KERJASAMA_LANG": "en"},
     )
     assert bad.returncode == 2 and "not found" in bad.stderr and "Traceback" not in bad.stderr
+    bad = subprocess.run(
+        [str(script), "adjacency", str(tmp_path / "none.gpkg")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={k: v for k, v in os.environ.items() if k != "KERJASAMA_LANG"},
+    )
+    assert bad.returncode == 2 and "tidak ditemukan" in bad.stderr

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis.indicators import read_indicators, unit_year_from_name
-from kerjasama.errors import InputError
+from common.errors import InputError
 
 MESSY = (
     "Tabel 3. Indikator Kabupaten/Kota Provinsi Kalimantan Timur 2024\n"
@@ -49,12 +49,12 @@ def test_semicolon_latin1_decimal_commas_units_and_bad_cell(tmp_path):
     bad = [p for p in problems if p.severity == "warning"]
     assert len(bad) == 1
     assert (bad[0].row, bad[0].column, bad[0].value) == (7, "Akses Air Minum Layak (%) 2024", "abc")
-    assert "row 7" in bad[0].message and "'abc'" in bad[0].message
+    assert "row 7" in str(bad[0].message) and "'abc'" in str(bad[0].message)
     attrs = table.attrs["kerjasama"]
     assert attrs["encoding"] == "cp1252" and attrs["delimiter"] == "semicolon"
     assert attrs["header_row"] == 3
     assert attrs["units"]["Jumlah Penduduk"] == "jiwa"
-    assert any("title line" in p.message for p in problems)
+    assert any("title line" in str(p.message) for p in problems)
 
 
 def test_comma_file_with_thousands_commas_and_bom(tmp_path):
@@ -94,7 +94,7 @@ def test_ambiguous_thousands_warned(tmp_path):
     path = tmp_path / "a.csv"
     path.write_text('kode,penduduk\n6401,"1,234"\n6402,"2,500"\n', encoding="utf-8")
     table, problems = read_indicators(path)
-    assert any("could be a decimal" in p.message for p in problems)
+    assert any("could be a decimal" in str(p.message) for p in problems)
 
 
 def test_xlsx(tmp_path):
@@ -119,7 +119,7 @@ def test_xlsx(tmp_path):
     assert np.isnan(values[5])
     bad = [p for p in problems if p.severity == "warning"]
     assert [(p.row, p.column, p.value) for p in bad] == [(6, "air_minum_pct_2024", "x?")]
-    assert any("Catatan" in p.message for p in problems)
+    assert any("Catatan" in str(p.message) for p in problems)
     table2, _ = read_indicators(path, sheet="Data")
     pd.testing.assert_frame_equal(table, table2)
     with pytest.raises(InputError, match="no sheet 'Nope'"):

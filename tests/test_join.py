@@ -8,9 +8,10 @@ import pytest
 
 from analysis.indicators import read_indicators
 from analysis.join import join_indicators, name_key, names_match
+from common.errors import InputError
 from geo.boundaries import read_boundaries
 from kerjasama.cli import main
-from kerjasama.errors import InputError
+from kerjasama.present.words import join_report_text
 
 
 @pytest.fixture(scope="module")
@@ -120,7 +121,7 @@ def test_messy_table_joined_and_reported(tmp_path):
     assert np.isnan(joined.loc["6472", "population_bps_2024"])  # kept, not dropped
     assert joined.index.tolist() == [c for c, _ in REGIONS]
     assert report.exit_code == 1
-    text = report.to_text("en")
+    text = join_report_text(report, "en")
     assert "4 of 5 regions matched" in text
     assert "6472 Kota Samarinda" in text and "row 8: ID9999" in text
     assert "water_access_pct_2024 = 140" in text
@@ -183,11 +184,17 @@ def test_validate_cli(capsys, national_adm2, national_indicators, kaltim_shp, ka
     assert "waste_managed_pct_2024 [%, 2024]: 315 / 514 (61%)" in out
     code = main(
         ["validate", "--boundaries", str(national_adm2), "--indicators", str(national_indicators),
-         "--boundary-key", "code", "--indicator-key", "code"]
+         "--boundary-key", "code", "--indicator-key", "code", "--lang", "en"]
     )  # fmt: skip
     captured = capsys.readouterr()
     assert code == 2 and "Traceback" not in captured.err
     assert "164 of 479" in captured.err and "Kutai Barat" in captured.err
+    code = main(
+        ["validate", "--boundaries", str(national_adm2), "--indicators", str(national_indicators),
+         "--boundary-key", "code", "--indicator-key", "code"]
+    )  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 2 and "164 dari 479" in err and "--boundary-key code_dot" in err
     code = main(
         ["validate", "--boundaries", str(kaltim_shp), "--indicators", str(kaltim_indicators)]
     )
@@ -202,11 +209,13 @@ def test_validate_cli_problems_and_unreadable(tmp_path, capsys, kaltim_shp):
     code = main(["validate", "--boundaries", str(kaltim_shp), "--indicators", str(path)])
     out = capsys.readouterr().out
     assert code == 1
-    assert "2 dari 10 wilayah cocok" in out and "row 2, column 'water_access_pct_2024'" in out
+    assert "2 dari 10 wilayah cocok" in out and "baris 2, kolom 'water_access_pct_2024'" in out
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(b"garbage")
-    code = main(["validate", "--boundaries", str(kaltim_shp), "--indicators", str(bad)])
+    args = ["validate", "--boundaries", str(kaltim_shp), "--indicators", str(bad)]
+    code = main([*args, "--lang", "en"])
     assert code == 2 and "not a readable .xlsx" in capsys.readouterr().err
+    assert main(args) == 2 and "bukan workbook .xlsx" in capsys.readouterr().err
 
 
 def test_sectors_cli(capsys):

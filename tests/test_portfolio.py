@@ -15,6 +15,7 @@ from analysis.clusters import ClusterSettings, score_candidates, set_attributes
 from analysis.config import load_config
 from analysis.portfolio import best_portfolio
 from analysis.stability import stability, weight_draws
+from kerjasama.present.words import portfolio_summary
 
 SETTINGS = ClusterSettings.from_mapping(load_config().clusters)
 
@@ -70,7 +71,8 @@ def test_portfolio_on_scored_candidates_and_empty():
     res = best_portfolio(df)
     assert res.optimal
     assert abs(res.total_score - brute_best(df["members"].tolist(), df["score"].to_numpy())) < 1e-6
-    assert "optimal" in res.summary("en")
+    assert "optimality proven" in portfolio_summary(res, "en")
+    assert "optimal terbukti" in portfolio_summary(res, "id")
     empty = best_portfolio(df.iloc[:0])
     assert empty.optimal and len(empty.chosen) == 0
 

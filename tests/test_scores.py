@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from analysis.config import Sector, Term, load_config
 from analysis.indicators import read_indicators
 from analysis.scores import missing_data, normalize, raw_values, sector_scores
-from kerjasama.errors import InputError
+from common.errors import InputError
 
 
 def _term(term_id, role, expr, columns, direction="higher_is_more", weight=1.0):

@@ -35,7 +35,7 @@ def test_outputs_byte_identical(base, tmp_path, capsys):
         "cluster_id,rank,sector,form,score,member,member_name,is_provider"
     )
     err = capsys.readouterr().err
-    assert "candidates" in err and "7 written" in err
+    assert "kandidat" in err and "7 ditulis" in err
 
 
 def test_portfolio_english_and_all(base, tmp_path, capsys):
@@ -50,8 +50,9 @@ def test_portfolio_english_and_all(base, tmp_path, capsys):
         for f in feats
     )
     csv = tmp_path / "all.csv"
-    assert main([*base, "--all", "--members-csv", str(csv)]) == 0
+    assert main([*base, "--all", "--members-csv", str(csv), "--lang", "en"]) == 0
     err = capsys.readouterr().err
+    assert "written" in err
     n = int(err.split(" candidates")[0].rsplit(" ", 1)[1])
     ids = {ln.split(",")[0] for ln in csv.read_text().splitlines()[1:]}
     assert len(ids) == n
@@ -68,7 +69,7 @@ def test_portfolio_english_and_all(base, tmp_path, capsys):
 )
 def test_bad_input_exit_2(base, tmp_path, capsys, monkeypatch, extra, needle):
     monkeypatch.chdir(tmp_path)
-    assert main([*base, *extra]) == 2
+    assert main([*base, *extra, "--lang", "en"]) == 2
     err = capsys.readouterr().err
     assert needle in err and "Traceback" not in err
 
@@ -76,5 +77,7 @@ def test_bad_input_exit_2(base, tmp_path, capsys, monkeypatch, extra, needle):
 def test_missing_boundary_file_exit_2(base, tmp_path, capsys):
     args = list(base)
     args[2] = str(tmp_path / "missing.shp")
-    assert main([*args, "--out", str(tmp_path / "o.geojson")]) == 2
+    assert main(["--lang", "en", *args, "--out", str(tmp_path / "o.geojson")]) == 2
     assert "not found" in capsys.readouterr().err
+    assert main([*args, "--out", str(tmp_path / "o.geojson")]) == 2
+    assert "file batas wilayah tidak ditemukan" in capsys.readouterr().err

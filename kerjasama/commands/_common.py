@@ -7,40 +7,36 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kerjasama.errors import InputError
+from common.errors import InputError
+from common.text import Listing
 
 
-def add_input_args(p: argparse.ArgumentParser, *, sheet: bool = False) -> None:
+def add_input_args(p: argparse.ArgumentParser, tr: Callable, *, sheet: bool = False) -> None:
     """Options naming the boundary file, the indicator table, the join keys and the config."""
-    p.add_argument("--boundaries", help="boundary file (.shp/.zip/.gpkg/.geojson)")
-    p.add_argument("--layer", help="GeoPackage layer of the boundary file")
-    p.add_argument("--indicators", help="indicator table (.csv/.xlsx)")
+    p.add_argument("--boundaries", help=tr("cli.args.boundaries"))
+    p.add_argument("--layer", help=tr("cli.args.layer"))
+    p.add_argument("--indicators", help=tr("cli.args.indicators"))
     if sheet:
-        p.add_argument("--sheet", help="sheet of an .xlsx indicator table (default: the first)")
-    p.add_argument("--boundary-key", help="code field of the boundary file to join on")
-    p.add_argument("--indicator-key", help="code column of the indicator table to join on")
-    p.add_argument("--data", help="data folder (default: KERJASAMA_DATA, then data/)")
-    p.add_argument("--config", help="sector config TOML (default: the packaged sectors.toml)")
+        p.add_argument("--sheet", help=tr("cli.args.sheet"))
+    p.add_argument("--boundary-key", help=tr("cli.args.boundary_key"))
+    p.add_argument("--indicator-key", help=tr("cli.args.indicator_key"))
+    p.add_argument("--data", help=tr("cli.args.data"))
+    p.add_argument("--config", help=tr("cli.args.config"))
 
 
-def add_scope_args(p: argparse.ArgumentParser) -> None:
+def add_scope_args(p: argparse.ArgumentParser, tr: Callable) -> None:
     """Options choosing the sector, the scope and the cluster sizes."""
-    p.add_argument(
-        "--sector", required=True, help="sector id, e.g. water (see `kerjasama sectors`)"
-    )
-    p.add_argument("--province", help="province code of the scope (default: every region)")
-    p.add_argument(
-        "--cross-province",
-        action="store_true",
-        help="also use neighbours across the provincial line (needs --province)",
-    )
-    p.add_argument("--no-maritime", action="store_true", help="use land borders only")
-    p.add_argument("--min-size", type=int, default=2, help="smallest cluster (2-5, default 2)")
-    p.add_argument("--max-size", type=int, default=5, help="largest cluster (2-5, default 5)")
+    p.add_argument("--sector", required=True, help=tr("cli.args.sector"))
+    p.add_argument("--province", help=tr("cli.args.province"))
+    p.add_argument("--cross-province", action="store_true", help=tr("cli.args.cross_province"))
+    p.add_argument("--no-maritime", action="store_true", help=tr("cli.args.no_maritime"))
+    p.add_argument("--min-size", type=int, default=2, help=tr("cli.args.min_size"))
+    p.add_argument("--max-size", type=int, default=5, help=tr("cli.args.max_size"))
 
 
 def input_paths(args: argparse.Namespace, config: Any) -> tuple[Path, Path]:
@@ -68,11 +64,13 @@ def output_path(
         return None
     out = Path(path)
     if suffixes and out.suffix.lower() not in suffixes:
-        raise InputError(f"{what} {out}: the file name must end in {' or '.join(suffixes)}.")
+        raise InputError(
+            "errors.cli.output_suffix", option=what, file=out, suffixes=Listing(suffixes, last="or")
+        )
     if any(out.resolve() == p.resolve() for p in inputs):
-        raise InputError(f"{what} {out} is one of the input files; choose another output path.")
+        raise InputError("errors.cli.output_is_input", option=what, file=out)
     if not out.parent.exists():
-        raise InputError(f"{what} {out}: folder {out.parent} does not exist; create it first.")
+        raise InputError("errors.cli.output_folder", option=what, file=out, folder=out.parent)
     return out
 
 
@@ -99,14 +97,16 @@ def load_scope(args: argparse.Namespace, *, outputs: dict[str, tuple] | None = N
     from analysis.config import load_config
 
     if args.cross_province and not args.province:
-        raise InputError("--cross-province needs --province (the scope to extend).")
+        raise InputError("errors.cli.cross_province")
     if getattr(args, "top", None) is not None and args.top < 1:
-        raise InputError(f"--top must be at least 1, got {args.top}.")
+        raise InputError("errors.cli.top", value=args.top)
     config = load_config(args.config)
     if args.sector not in config.sectors:
         raise InputError(
-            f"Unknown sector {args.sector!r}; sectors in {config.source}: "
-            f"{', '.join(config.sectors)}."
+            "errors.cli.unknown_sector",
+            sector=repr(args.sector),
+            file=config.source,
+            sectors=", ".join(config.sectors),
         )
     boundaries, indicators = input_paths(args, config)
     for name, (value, suffixes) in (outputs or {}).items():

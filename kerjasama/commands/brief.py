@@ -8,43 +8,34 @@ import sys
 
 import numpy as np
 
+from common.errors import InputError
+from common.text import t
 from kerjasama.commands._common import add_input_args, add_scope_args, load_scope, output_path
-from kerjasama.errors import InputError
 
 
-def register(subparsers) -> None:
+def register(subparsers, tr, parents: list) -> None:
     """Add the ``brief`` sub-command."""
     p = subparsers.add_parser(
         "brief",
-        help="write a briefing pack (PDF or HTML) for TKKSD discussion",
-        description=(
-            "Run the same analysis as `kerjasama suggest` and write a briefing pack for the best "
-            "N candidates or the named cluster ids: maps, rationale, key indicators and a "
-            "checklist of the minimum PKS contents, marked as a draft for TKKSD discussion. "
-            "Boundaries and indicators default to the data folder (KERJASAMA_DATA or --data)."
-        ),
+        help=tr("cli.brief.help"),
+        description=tr("cli.brief.description"),
+        add_help=False,
+        parents=parents,
     )
-    add_input_args(p)
-    add_scope_args(p)
+    add_input_args(p, tr)
+    add_scope_args(p, tr)
     group = p.add_mutually_exclusive_group()
-    group.add_argument("--top", type=int, default=None, help="the best N candidates (default 3)")
-    group.add_argument(
-        "--cluster-id",
-        nargs="+",
-        metavar="ID",
-        help="cluster ids as printed by `kerjasama suggest` (e.g. water-joint-6401-6409)",
-    )
-    p.add_argument("--lang", choices=("id", "en"), default="id", help="document language")
-    p.add_argument("--out", required=True, help="output FILE.pdf or FILE.html")
+    group.add_argument("--top", type=int, default=None, help=tr("cli.brief.top"))
+    group.add_argument("--cluster-id", nargs="+", metavar="ID", help=tr("cli.brief.cluster_id"))
+    p.add_argument("--out", required=True, help=tr("cli.brief.out"))
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``kerjasama brief``; return the exit status."""
     from analysis import pipeline
-    from analysis.brief import build_brief, write_brief
-    from kerjasama.i18n import text
     from kerjasama.mapview import province_options
+    from kerjasama.present.brief import build_brief, write_brief
 
     scope_data = load_scope(args, outputs={"--out": (args.out, (".pdf", ".html", ".htm"))})
     config, regions, table = scope_data.config, scope_data.regions, scope_data.table
@@ -57,10 +48,11 @@ def run(args: argparse.Namespace) -> int:
         known = set(ranked["cluster_id"])
         unknown = [c for c in wanted if c not in known]
         if unknown:
-            examples = ", ".join(ranked["cluster_id"].head(3))
             raise InputError(
-                f"Unknown cluster id(s) {', '.join(unknown)} for sector {args.sector} in this "
-                f"scope. Ids look like {examples}; list them with `kerjasama suggest ... --out`."
+                "errors.cli.unknown_cluster",
+                ids=", ".join(unknown),
+                sector=args.sector,
+                examples=", ".join(ranked["cluster_id"].head(3)),
             )
         positions = np.flatnonzero(ranked["cluster_id"].isin(wanted).to_numpy())
         chosen = ranked.iloc[positions].copy()
@@ -78,13 +70,13 @@ def run(args: argparse.Namespace) -> int:
             lang=args.lang,
         )
     if len(chosen) == 0:
-        print("No cluster qualifies: nothing to put in a briefing pack.", file=sys.stderr)
+        print(t("cli.brief.none", args.lang), file=sys.stderr)
         return 1
     provinces = province_options(regions)
     scope = (
         provinces.get(str(prepared.province_code), str(prepared.province_code))
         if prepared.province_code
-        else text("scope_all", args.lang)
+        else t("ui.scope_all", args.lang)
     )
     brief = build_brief(
         chosen,
@@ -99,5 +91,5 @@ def run(args: argparse.Namespace) -> int:
         date=dt.date.today(),
     )
     write_brief(brief, out)
-    print(text("brief_cli_written", args.lang, path=out, n=len(chosen)), file=sys.stderr)
+    print(t("ui.brief_cli_written", args.lang, path=out, n=len(chosen)), file=sys.stderr)
     return 0

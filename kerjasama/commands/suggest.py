@@ -5,42 +5,31 @@ from __future__ import annotations
 import argparse
 import sys
 
+from common.errors import InputError
+from common.text import translator
 from kerjasama.commands._common import add_input_args, add_scope_args, load_scope, output_path
-from kerjasama.errors import InputError
 
 
-def register(subparsers) -> None:
+def register(subparsers, tr, parents: list) -> None:
     """Add the ``suggest`` sub-command."""
     p = subparsers.add_parser(
         "suggest",
-        help="suggest joint/contract service clusters of 2-5 neighbouring regions",
-        description=(
-            "List every connected cluster of 2-5 regions, score it for a joint or contract "
-            "service in one sector, rank, explain and write GeoJSON and/or a members CSV. "
-            "Boundaries and indicators default to the data folder (KERJASAMA_DATA or --data)."
-        ),
+        help=tr("cli.suggest.help"),
+        description=tr("cli.suggest.description"),
+        add_help=False,
+        parents=parents,
     )
-    add_input_args(p)
-    add_scope_args(p)
+    add_input_args(p, tr)
+    add_scope_args(p, tr)
     group = p.add_mutually_exclusive_group()
-    group.add_argument("--top", type=int, default=None, help="output the best N (default 20)")
-    group.add_argument("--all", action="store_true", help="output every candidate")
+    group.add_argument("--top", type=int, default=None, help=tr("cli.suggest.top"))
+    group.add_argument("--all", action="store_true", help=tr("cli.suggest.all"))
+    p.add_argument("--portfolio", action="store_true", help=tr("cli.suggest.portfolio"))
     p.add_argument(
-        "--portfolio",
-        action="store_true",
-        help="output the optimal non-overlapping set (exact MILP) instead of the top N",
+        "--stability", type=int, default=None, metavar="DRAWS", help=tr("cli.suggest.stability")
     )
-    p.add_argument(
-        "--stability",
-        type=int,
-        default=None,
-        metavar="DRAWS",
-        help="weight draws for the stability share of the first N output rows "
-        "(default from config: 200; 0 = off)",
-    )
-    p.add_argument("--lang", choices=("id", "en"), default="id", help="explanation language")
-    p.add_argument("--out", help="write GeoJSON (RFC 7946) here")
-    p.add_argument("--members-csv", help="write one row per member per candidate here")
+    p.add_argument("--out", help=tr("cli.suggest.out"))
+    p.add_argument("--members-csv", help=tr("cli.suggest.members_csv"))
     p.set_defaults(func=run)
 
 
@@ -48,9 +37,11 @@ def run(args: argparse.Namespace) -> int:
     """Run ``kerjasama suggest``; return the exit status."""
     from analysis import pipeline
     from analysis.export import candidates_to_geojson, members_csv
+    from kerjasama.present.words import portfolio_summary
 
+    tr = translator(args.lang)
     if not args.out and not args.members_csv:
-        raise InputError("Nothing to write: give --out FILE.geojson and/or --members-csv FILE.csv.")
+        raise InputError("errors.cli.nothing_to_write")
     scope = load_scope(
         args,
         outputs={
@@ -85,25 +76,29 @@ def run(args: argparse.Namespace) -> int:
 
     n_forms = candidates["form"].value_counts().to_dict() if len(candidates) else {}
     print(
-        f"suggest {args.sector}: {len(prepared.ids)} regions, {prepared.n_sets} connected sets "
-        f"of size {args.min_size}-{args.max_size}, {len(candidates)} candidates "
-        f"(joint {n_forms.get('joint', 0)}, contract {n_forms.get('contract', 0)}); "
-        f"{len(output)} written",
+        tr(
+            "cli.suggest.summary",
+            sector=args.sector,
+            regions=len(prepared.ids),
+            sets=prepared.n_sets,
+            lo=args.min_size,
+            hi=args.max_size,
+            candidates=len(candidates),
+            joint=n_forms.get("joint", 0),
+            contract=n_forms.get("contract", 0),
+            written=len(output),
+        ),
         file=sys.stderr,
     )
     if portfolio is not None:
-        print(portfolio.summary("en"), file=sys.stderr)
+        print(portfolio_summary(portfolio, args.lang), file=sys.stderr)
     if scope.problems:
         print(
-            f"{len(scope.problems)} problem(s) while reading {scope.indicators}; "
-            "run `kerjasama validate` for details.",
+            tr("cli.suggest.problems", n=len(scope.problems), path=scope.indicators),
             file=sys.stderr,
         )
     if len(candidates) == 0:
-        print(
-            "No cluster qualifies: lower [clusters] thresholds or check the indicator data.",
-            file=sys.stderr,
-        )
+        print(tr("cli.suggest.none"), file=sys.stderr)
         return 1
     if portfolio is not None and not portfolio.optimal:
         return 1

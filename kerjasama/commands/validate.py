@@ -9,28 +9,21 @@ from __future__ import annotations
 
 import sys
 
+from common.text import translator
 from kerjasama.commands._common import add_input_args, input_paths
 
 
-def register(subparsers) -> None:
+def register(subparsers, tr, parents: list) -> None:
     """Add the ``validate`` sub-command."""
     p = subparsers.add_parser(
         "validate",
-        help="check boundaries + indicator table and the join between them",
-        description=(
-            "Read the boundary file and the indicator table, join them on region codes (checking "
-            "that the names agree) and report matches, unmatched regions, duplicates, "
-            "non-numeric cells, out-of-range values and coverage per indicator. Files default "
-            "to the data folder (KERJASAMA_DATA or --data) and the names in the config's [data]."
-        ),
+        help=tr("cli.validate.help"),
+        description=tr("cli.validate.description"),
+        add_help=False,
+        parents=parents,
     )
-    add_input_args(p, sheet=True)
-    p.add_argument(
-        "--no-name-check",
-        action="store_true",
-        help="do not refuse a join whose matched codes carry different names",
-    )
-    p.add_argument("--lang", choices=("id", "en"), default="id", help="report language")
+    add_input_args(p, tr, sheet=True)
+    p.add_argument("--no-name-check", action="store_true", help=tr("cli.validate.no_name_check"))
     p.set_defaults(func=run)
 
 
@@ -40,6 +33,7 @@ def run(args) -> int:
     from analysis.indicators import read_indicators
     from analysis.join import default_keys, join_indicators
     from geo.boundaries import read_boundaries
+    from kerjasama.present.words import join_report_text
 
     config = load_config(args.config)
     boundaries, indicators = input_paths(args, config)
@@ -55,14 +49,14 @@ def run(args) -> int:
         config=config,
     )
     report.problems.extend(problems)
-    en = args.lang == "en"
-    print(f"{'Boundaries' if en else 'Batas wilayah'}: {boundaries} ({len(regions)})")
-    print(f"{'Indicators' if en else 'Indikator'}: {indicators} ({len(table)})")
+    tr = translator(args.lang)
+    print(tr("cli.validate.boundaries", path=boundaries, n=len(regions)))
+    print(tr("cli.validate.indicators", path=indicators, n=len(table)))
     for note in regions.attrs.get("kerjasama", {}).get("repairs", []):
-        print(f"  {note}")
+        print(tr("cli.validate.note", note=note.render(args.lang)))
     for problem in problems:
         if problem.severity == "info":
-            print(f"  {problem.message}")
-    print(report.to_text(args.lang))
+            print(tr("cli.validate.note", note=problem.message.render(args.lang)))
+    print(join_report_text(report, args.lang))
     sys.stdout.flush()
     return report.exit_code

@@ -27,9 +27,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from common.errors import InputError
+from common.text import Msg, translator
 from kerjasama import __version__
-from kerjasama.errors import InputError
-from kerjasama.i18n import component_label, form_label, translator
+from kerjasama.present.labels import component_label, form_label
 
 PROVIDER_COLOUR = "#1565c0"
 MEMBER_COLOUR = "#ef6c00"
@@ -157,7 +158,7 @@ def cluster_map_png(
     tr = translator(lang)
     members = [m for m in members if m in regions.index]
     if not members:
-        raise InputError("The briefing map has no member present in the boundary file.")
+        raise InputError("errors.brief.no_member")
     own = regions.loc[members]
     minx, miny, maxx, maxy = own.total_bounds
     pad = 0.25 * max(maxx - minx, maxy - miny, 0.05)
@@ -201,13 +202,19 @@ def cluster_map_png(
     ax.set_aspect(1.0 / max(math.cos(math.radians(mid_lat)), 0.1))
     ax.set_axis_off()
 
-    handles = [Patch(facecolor=MEMBER_COLOUR, edgecolor="#424242", label=tr("map_legend_member"))]
+    handles = [
+        Patch(facecolor=MEMBER_COLOUR, edgecolor="#424242", label=tr("ui.map_legend_member"))
+    ]
     if provider is not None:
         handles.insert(
             0,
-            Patch(facecolor=PROVIDER_COLOUR, edgecolor="#424242", label=tr("map_legend_provider")),
+            Patch(
+                facecolor=PROVIDER_COLOUR, edgecolor="#424242", label=tr("ui.map_legend_provider")
+            ),
         )
-    handles.append(Patch(facecolor=OTHER_COLOUR, edgecolor="#424242", label=tr("map_legend_other")))
+    handles.append(
+        Patch(facecolor=OTHER_COLOUR, edgecolor="#424242", label=tr("ui.map_legend_other"))
+    )
     ax.legend(handles=handles, loc="lower right", fontsize=7, framealpha=0.9)
 
     # scale bar: about a quarter of the map width, at the lower left
@@ -222,7 +229,7 @@ def cluster_map_png(
 
     # north arrow
     ax.annotate(
-        tr("map_north"),
+        tr("ui.map_north"),
         xy=(0.95, 0.96),
         xytext=(0.95, 0.84),
         xycoords="axes fraction",
@@ -273,31 +280,31 @@ def _checklist(
     lang: str,
 ) -> tuple[tuple[str, str], ...]:
     tr = translator(lang)
-    tba = tr("to_be_agreed")
+    tba = tr("ui.to_be_agreed")
     form = str(row.get("form"))
     if form == "contract" and provider_name:
         scope = tr(
-            "pks_scope_contract",
+            "ui.pks_scope_contract",
             provider=provider_name,
             sector=sector,
             clients=_join(clients, lang),
             tba=tba,
         )
         rights = tr(
-            "pks_rights_contract", provider=provider_name, clients=_join(clients, lang), tba=tba
+            "ui.pks_rights_contract", provider=provider_name, clients=_join(clients, lang), tba=tba
         )
     else:
-        scope = tr("pks_scope_joint", sector=sector, n=len(names), tba=tba)
-        rights = tr("pks_rights_joint", tba=tba)
+        scope = tr("ui.pks_scope_joint", sector=sector, n=len(names), tba=tba)
+        rights = tr("ui.pks_rights_joint", tba=tba)
     return (
-        (tr("pks_parties"), tr("pks_parties_fill", members=_join(names, lang))),
-        (tr("pks_object"), tr("pks_object_fill", sector=sector, form=form_label(form, lang))),
-        (tr("pks_scope"), scope),
-        (tr("pks_rights"), rights),
-        (tr("pks_duration"), tba),
-        (tr("pks_termination"), tba),
-        (tr("pks_force_majeure"), tba),
-        (tr("pks_dispute"), tba),
+        (tr("ui.pks_parties"), tr("ui.pks_parties_fill", members=_join(names, lang))),
+        (tr("ui.pks_object"), tr("ui.pks_object_fill", sector=sector, form=form_label(form, lang))),
+        (tr("ui.pks_scope"), scope),
+        (tr("ui.pks_rights"), rights),
+        (tr("ui.pks_duration"), tba),
+        (tr("ui.pks_termination"), tba),
+        (tr("ui.pks_force_majeure"), tba),
+        (tr("ui.pks_dispute"), tba),
     )
 
 
@@ -335,10 +342,7 @@ def build_brief(
         Document date (default today).
     """
     if candidates is None or len(candidates) == 0:
-        raise InputError(
-            "No candidate selected for the briefing pack: pick at least one candidate "
-            "(app table, or --top N / --cluster-id ID on the command line)."
-        )
+        raise InputError("errors.brief.no_candidate")
     tr = translator(lang)
     when = date or dt.date.today()
     sec = config.sector(sector) if hasattr(config, "sector") else None
@@ -348,19 +352,19 @@ def build_brief(
 
     sources = []
     if boundary_source:
-        sources.append(f"{tr('brief_boundary_source')}: {boundary_source}")
+        sources.append(f"{tr('ui.brief_boundary_source')}: {boundary_source}")
     if indicator_source:
-        sources.append(f"{tr('brief_indicator_source')}: {indicator_source}")
+        sources.append(f"{tr('ui.brief_indicator_source')}: {indicator_source}")
     for column in columns:
         meta = _meta(config, column)
         if meta is not None:
             year = f", {meta.year}" if meta.year else ""
             sources.append(f"{meta.label(lang)}: {meta.source or column}{year}")
     short_sources = "; ".join(s for s in (boundary_source, indicator_source) if s) or tr(
-        "brief_sources"
+        "ui.brief_sources"
     )
     source_line = tr(
-        "map_source", sources=short_sources, version=__version__, date=when.isoformat()
+        "ui.map_source", sources=short_sources, version=__version__, date=when.isoformat()
     )
 
     sections = []
@@ -378,75 +382,72 @@ def build_brief(
         stability = row.get("stability")
         notes = []
         if bool(row.get("cross_province")):
-            notes.append(tr("flag_cross_province"))
+            notes.append(tr("ui.flag_cross_province"))
         if int(row.get("maritime_links") or 0):
-            notes.append(tr("flag_maritime", n=int(row.get("maritime_links"))))
+            notes.append(tr("ui.flag_maritime", n=int(row.get("maritime_links"))))
         if bool(row.get("wajib_indication")):
-            notes.append(tr("flag_wajib"))
+            notes.append(tr("ui.flag_wajib"))
         values = table.reindex(members)
         indicator_rows = []
         for column, label in zip(columns, header_labels, strict=True):
             cells = [
-                tr("brief_no_data")
+                tr("ui.brief_no_data")
                 if column not in values or _is_missing(values.at[code, column])
                 else _number(values.at[code, column], lang)
                 for code in members
             ]
             indicator_rows.append((label, *cells))
         member_heads = [
-            f"{n} ({tr('role_provider')})" if m == provider else n
+            f"{n} ({tr('ui.role_provider')})" if m == provider else n
             for m, n in zip(members, names, strict=True)
         ]
         sections.append(
             ClusterSection(
                 rank=int(row["rank"]),
                 cluster_id=str(row["cluster_id"]),
-                heading=tr("brief_cluster_heading", rank=int(row["rank"]), form=form),
+                heading=tr("ui.brief_cluster_heading", rank=int(row["rank"]), form=form),
                 members=", ".join(f"{n} ({m})" for m, n in zip(members, names, strict=True)),
                 score=tr(
-                    "brief_score", score=_number(row.get("score"), lang), components=comp_text
+                    "ui.brief_score", score=_number(row.get("score"), lang), components=comp_text
                 ),
                 stability=""
                 if _is_missing(stability)
-                else tr("brief_stability", pct=f"{float(stability) * 100:.0f}%"),
+                else tr("ui.brief_stability", pct=f"{float(stability) * 100:.0f}%"),
                 notes=", ".join(notes),
                 rationale=str(row.get("explanation") or ""),
-                indicator_header=(tr("brief_indicator_col"), *member_heads),
+                indicator_header=(tr("ui.brief_indicator_col"), *member_heads),
                 indicator_rows=tuple(indicator_rows),
                 checklist=_checklist(row, names, provider_name, clients, sector_text, lang),
                 map_png=cluster_map_png(
                     regions, members, provider=provider, lang=lang, source_line=source_line
                 ),
-                map_caption=tr("brief_map_caption", rank=int(row["rank"])),
+                map_caption=tr("ui.brief_map_caption", rank=int(row["rank"])),
             )
         )
 
     ranks = ", ".join(f"#{s.rank}" for s in sections)
     return Brief(
         lang=lang,
-        title=tr("brief_title"),
-        draft=tr("brief_draft"),
-        draft_note=tr("brief_draft_note"),
+        title=tr("ui.brief_title"),
+        draft=tr("ui.brief_draft"),
+        draft_note=tr("ui.brief_draft_note"),
         meta=(
-            (tr("brief_date"), when.isoformat()),
-            (tr("brief_scope"), scope),
-            (tr("brief_sector"), sector_text),
-            (tr("brief_candidates"), ranks),
+            (tr("ui.brief_date"), when.isoformat()),
+            (tr("ui.brief_scope"), scope),
+            (tr("ui.brief_sector"), sector_text),
+            (tr("ui.brief_candidates"), ranks),
         ),
         sources=tuple(sources),
-        wajib_note=tr("wajib_note"),
+        wajib_note=tr("ui.wajib_note"),
         sections=tuple(sections),
         labels={
-            key: tr(key)
-            for key in (
-                "brief_sources",
-                "brief_members",
-                "brief_rationale",
-                "brief_indicators",
-                "brief_checklist",
-                "brief_checklist_note",
-                "col_flags",
-            )
+            "brief_sources": tr("ui.brief_sources"),
+            "brief_members": tr("ui.brief_members"),
+            "brief_rationale": tr("ui.brief_rationale"),
+            "brief_indicators": tr("ui.brief_indicators"),
+            "brief_checklist": tr("ui.brief_checklist"),
+            "brief_checklist_note": tr("ui.brief_checklist_note"),
+            "col_flags": tr("ui.col_flags"),
         },
     )
 
@@ -684,7 +685,8 @@ def write_brief(brief: Brief, path: str | Path) -> Path:
         out.write_text(brief_html(brief), encoding="utf-8", newline="\n")
     else:
         raise InputError(
-            f"Briefing pack {out}: unknown file type {suffix or '(none)'}; "
-            "name the output FILE.pdf or FILE.html."
+            "errors.brief.file_type",
+            file=out,
+            suffix=suffix if suffix else Msg("errors.brief.no_suffix"),
         )
     return out
