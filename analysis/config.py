@@ -146,6 +146,7 @@ class Config:
     indicators: Mapping[str, IndicatorMeta]
     data: DataDefaults
     clusters: Mapping[str, Any] = field(default_factory=dict)
+    registry: Mapping[str, Any] = field(default_factory=dict)
     source: Path = DEFAULT_CONFIG
 
     def sector(self, sector_id: str) -> Sector:
@@ -409,7 +410,8 @@ def load_config(path: str | Path | None = None) -> Config:
     -------
     Config
         Frozen: ``sectors`` (ordered as in the file), ``indicators``, ``data``, ``clusters``
-        (the ``[clusters]`` table as a plain dict, empty when absent).
+        (the ``[clusters]`` table as a plain dict, empty when absent), ``registry`` (the
+        ``[registry]`` table, validated by :mod:`registry.settings`).
 
     Raises
     ------
@@ -426,7 +428,7 @@ def load_config(path: str | Path | None = None) -> Config:
     except tomllib.TOMLDecodeError as err:
         raise InputError("errors.config.toml", file=path, error=err) from None
     top = Msg("errors.config.where_top")
-    _check_keys(raw, {"data", "indicators", "sectors", "clusters"}, path, top)
+    _check_keys(raw, {"data", "indicators", "sectors", "clusters", "registry"}, path, top)
     raw_indicators = raw.get("indicators", {})
     if not isinstance(raw_indicators, Mapping):
         raise _err(path, "[indicators]", Msg("errors.config.not_table_of_tables"))
@@ -438,11 +440,15 @@ def load_config(path: str | Path | None = None) -> Config:
     clusters = raw.get("clusters", {})
     if not isinstance(clusters, Mapping):
         raise _err(path, "[clusters]", Msg("errors.config.not_table"))
+    registry = raw.get("registry", {})
+    if not isinstance(registry, Mapping):
+        raise _err(path, "[registry]", Msg("errors.config.not_table"))
     return Config(
         sectors=MappingProxyType(sectors),
         indicators=MappingProxyType(indicators),
         data=_data(raw.get("data"), path),
         clusters=dict(clusters),
+        registry=dict(registry),
         source=path,
     )
 

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from analysis import pks
 from common.errors import InputError
 from common.text import Msg, translator
 from kerjasama import __version__
@@ -296,16 +297,13 @@ def _checklist(
     else:
         scope = tr("ui.pks_scope_joint", sector=sector, n=len(names), tba=tba)
         rights = tr("ui.pks_rights_joint", tba=tba)
-    return (
-        (tr("ui.pks_parties"), tr("ui.pks_parties_fill", members=_join(names, lang))),
-        (tr("ui.pks_object"), tr("ui.pks_object_fill", sector=sector, form=form_label(form, lang))),
-        (tr("ui.pks_scope"), scope),
-        (tr("ui.pks_rights"), rights),
-        (tr("ui.pks_duration"), tba),
-        (tr("ui.pks_termination"), tba),
-        (tr("ui.pks_force_majeure"), tba),
-        (tr("ui.pks_dispute"), tba),
-    )
+    fills = {
+        "parties": tr("ui.pks_parties_fill", members=_join(names, lang)),
+        "object": tr("ui.pks_object_fill", sector=sector, form=form_label(form, lang)),
+        "scope": scope,
+        "rights": rights,
+    }
+    return tuple((tr(pks.label_key(clause)), fills.get(clause, tba)) for clause in pks.CLAUSES)
 
 
 def build_brief(

@@ -1,0 +1,209 @@
+"""Read-only queries: agreement summaries with their parties, filters, and overlap with a cluster.
+
+Reads use SQLAlchemy Core ``select`` (no ORM objects) so that listing thousands of agreements
+stays close to the cost of the SQL itself (``benchmarks/bench_registry.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, Select, select
+
+from registry.models import STAGES, Agreement, Party
+
+A = Agreement.__table__
+P = Party.__table__
+
+
+@dataclass(frozen=True)
+class PartyRef:
+    """A party as listed: ``kind`` kabkota/province/third, canonical ``code``, ``name``."""
+
+    kind: str
+    code: str | None
+    name: str
+    is_provider: bool
+
+
+@dataclass(frozen=True)
+class AgreementSummary:
+    """One agreement as listed (enough for a table row, a map label or an alert)."""
+
+    id: int
+    name: str
+    sector: str
+    form: str
+    stage: str
+    stage_on: dt.date | None
+    year: int | None
+    start_on: dt.date | None
+    end_on: dt.date | None
+    documented: bool
+    confidence: str | None
+    version: int
+    parties: tuple[PartyRef, ...]
+
+    @property
+    def members(self) -> tuple[str, ...]:
+        """Kab/kota codes of the parties."""
+        return tuple(p.code for p in self.parties if p.kind == "kabkota" and p.code)
+
+    @property
+    def provinces(self) -> tuple[str, ...]:
+        """Province codes of every party with a code, sorted."""
+        return tuple(sorted({p.code[:2] for p in self.parties if p.code}))
+
+    @property
+    def provider(self) -> PartyRef | None:
+        return next((p for p in self.parties if p.is_provider), None)
+
+    @property
+    def known_year(self) -> int | None:
+        """Year of the current stage when its date is known, else the source's year."""
+        return self.stage_on.year if self.stage_on else self.year
+
+
+@dataclass(frozen=True)
+class Filters:
+    """List filters; None means any. ``ids`` restricts to the given agreement ids."""
+
+    sector: str | None = None
+    stage: str | Sequence[str] | None = None
+    province: str | None = None
+    ids: Sequence[int] | None = None
+
+
+_STAGE_DATES = [A.c[f"{s}_on"] for s in STAGES]
+_SUMMARY_COLUMNS = [
+    A.c.id,
+    A.c.name,
+    A.c.sector,
+    A.c.form,
+    A.c.stage,
+    *_STAGE_DATES,
+    A.c.year,
+    A.c.start_on,
+    A.c.end_on,
+    A.c.documented,
+    A.c.confidence,
+    A.c.version,
+]
+_STAGE_INDEX = {s: i for i, s in enumerate(STAGES)}
+#: Order of overlapping agreements: in force first, ended last.
+_OVERLAP_ORDER = {"berjalan": 0, "pks": 1, "kb": 2, "usulan": 3, "berakhir": 4, "dibatalkan": 5}
+
+
+def _filtered(stmt: Select, filters: Filters) -> Select:
+    if filters.sector is not None:
+        stmt = stmt.where(A.c.sector == filters.sector)
+    if filters.stage is not None:
+        stages = [filters.stage] if isinstance(filters.stage, str) else list(filters.stage)
+        stmt = stmt.where(A.c.stage.in_(stages))
+    if filters.province is not None:
+        stmt = stmt.where(
+            A.c.id.in_(select(P.c.agreement_id).where(P.c.province == filters.province, P.c.active))
+        )
+    if filters.ids is not None:
+        stmt = stmt.where(A.c.id.in_(list(filters.ids)))
+    return stmt
+
+
+def _parties_by_agreement(conn: Connection, filters: Filters) -> dict[int, list[PartyRef]]:
+    stmt = select(P.c.agreement_id, P.c.kind, P.c.code, P.c.name, P.c.is_provider).where(P.c.active)
+    if filters != Filters():
+        stmt = stmt.where(P.c.agreement_id.in_(_filtered(select(A.c.id), filters)))
+    out: dict[int, list[PartyRef]] = {}
+    for agreement_id, kind, code, name, is_provider in conn.execute(
+        stmt.order_by(P.c.agreement_id, P.c.id)
+    ):
+        ref = PartyRef(kind, code, name, bool(is_provider))
+        bucket = out.get(agreement_id)
+        if bucket is None:
+            out[agreement_id] = [ref]
+        else:
+            bucket.append(ref)
+    return out
+
+
+def summaries(conn: Connection, filters: Filters | None = None) -> list[AgreementSummary]:
+    """Agreements matching ``filters``, ordered by id, with their active parties."""
+    filters = filters or Filters()
+    parties = _parties_by_agreement(conn, filters)
+    stmt = _filtered(select(*_SUMMARY_COLUMNS), filters).order_by(A.c.id)
+    out = []
+    n_dates = len(STAGES)
+    for row in conn.execute(stmt):
+        stage = row[4]
+        dates = row[5 : 5 + n_dates]
+        rest = row[5 + n_dates :]
+        out.append(
+            AgreementSummary(
+                id=row[0],
+                name=row[1],
+                sector=row[2],
+                form=row[3],
+                stage=stage,
+                stage_on=dates[_STAGE_INDEX[stage]],
+                year=rest[0],
+                start_on=rest[1],
+                end_on=rest[2],
+                documented=bool(rest[3]),
+                confidence=rest[4],
+                version=rest[5],
+                parties=tuple(parties.get(row[0], ())),
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """An existing agreement that a suggested cluster overlaps: which members they share."""
+
+    agreement: AgreementSummary
+    shared: tuple[str, ...]
+
+    @property
+    def covers(self) -> bool:
+        """Whether the agreement's kab/kota include every shared code asked about."""
+        return set(self.shared) <= set(self.agreement.members)
+
+
+def overlapping(
+    conn: Connection, codes: Iterable[str], sector: str, *, min_shared: int
+) -> list[Overlap]:
+    """Agreements of ``sector`` (not cancelled) sharing kab/kota with ``codes``.
+
+    An agreement counts when it shares at least ``min_shared`` kab/kota with the cluster, or
+    all of the cluster's members when the cluster is smaller. Most shared first, then by stage
+    (in force first, ended last) and id.
+    """
+    wanted = sorted(set(codes))
+    if not wanted:
+        return []
+    need = min(min_shared, len(wanted))
+    stmt = (
+        select(P.c.agreement_id, P.c.code)
+        .join(A, A.c.id == P.c.agreement_id)
+        .where(
+            A.c.sector == sector,
+            A.c.stage != "dibatalkan",
+            P.c.active,
+            P.c.kind == "kabkota",
+            P.c.code.in_(wanted),
+        )
+        .order_by(P.c.agreement_id, P.c.code)
+    )
+    shared: dict[int, list[str]] = {}
+    for agreement_id, code in conn.execute(stmt):
+        shared.setdefault(agreement_id, []).append(code)
+    hits = {k: v for k, v in shared.items() if len(v) >= need}
+    if not hits:
+        return []
+    found = {s.id: s for s in summaries(conn, Filters(ids=sorted(hits)))}
+    result = [Overlap(found[k], tuple(v)) for k, v in hits.items()]
+    result.sort(key=lambda o: (-len(o.shared), _OVERLAP_ORDER[o.agreement.stage], o.agreement.id))
+    return result
