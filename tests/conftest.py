@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+# registry fixtures (db_url on SQLite and PostgreSQL, reg): tests/registry_support.py
+pytest_plugins = ["registry_support"]
+
 
 def _real_data_dir() -> Path | None:
     env = os.environ.get("KERJASAMA_DATA")

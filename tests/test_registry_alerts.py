@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 
 import pytest
-from registry_support import agreement, db_url, reg  # noqa: F401
+from registry_support import agreement
 
 from common.errors import InputError
 from registry.settings import AlertSettings, settings_from

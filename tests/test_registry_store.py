@@ -6,7 +6,7 @@ import datetime as dt
 import json
 
 import pytest
-from registry_support import agreement, db_url, reg  # noqa: F401
+from registry_support import agreement
 from sqlalchemy import func, select
 
 from common.errors import InputError
