@@ -17,13 +17,18 @@ import sys
 from pathlib import Path
 
 from common.errors import InputError, KerjasamaError, MissingDataError
-from common.text import DEFAULT_LANG, fmt_number, translator
+from common.text import DEFAULT_LANG, check_lang, fmt_number, translator
 
 WRITES = {"add", "edit", "stage", "monitor", "budget", "doc", "import", "seed", "user"}
 
 
+def _lang(args) -> str:
+    """``--lang`` (the global option), else ``KERJASAMA_LANG``, else Bahasa Indonesia."""
+    return check_lang(getattr(args, "lang", None) or os.environ.get("KERJASAMA_LANG"))
+
+
 def _tr(args) -> object:
-    return translator(getattr(args, "lang", None) or DEFAULT_LANG)
+    return translator(_lang(args))
 
 
 def register(subparsers, tr=None, parents: list | None = None) -> None:
@@ -183,7 +188,7 @@ def run(args) -> int:
     try:
         return _COMMANDS[name](args, tr)
     except KerjasamaError as err:
-        lang = getattr(args, "lang", None) or DEFAULT_LANG
+        lang = _lang(args)
         print(f"kerjasama registry {name}: {err.render(lang)}", file=sys.stderr)
         return err.exit_code
 
@@ -359,7 +364,7 @@ def _show(args, tr) -> int:
         history = reg.history(args.id) if args.history else []
         report = reg.alerts(dt.date.today())
     v = d.values
-    lang = getattr(args, "lang", None) or DEFAULT_LANG
+    lang = _lang(args)
     print(f"#{v['id']} {v['name']}  ({tr('registry.version')} {v['version']})")
     for key in ("sector", "sector_detail", "form", "object", "scope", "notes"):
         if v.get(key):
@@ -516,7 +521,7 @@ def _export(args, tr) -> int:
 
 
 def _alerts(args, tr) -> int:
-    lang = getattr(args, "lang", None) or DEFAULT_LANG
+    lang = _lang(args)
     with _open(args) as reg:
         report = reg.alerts(_today(args.today), sector=args.sector, province=args.province)
     for alert in report.alerts:
