@@ -1,14 +1,14 @@
 """Where the registry database is, and how it is created and migrated.
 
 The URL comes from, in order: an explicit value (``--db``), the ``KERJASAMA_DB_URL`` environment
-variable, else a SQLite file ``registry.sqlite`` in the user's state directory
+variable, else a SQLite file ``kerjasama-registry.sqlite`` in the user's state directory
 (``platformdirs.user_state_dir("kerjasama")``), never in the data folder. PostgreSQL URLs use the
 psycopg 3 driver (``postgresql+psycopg://user:password@host/db``; a plain ``postgresql://`` is
 read as that). A plain file path is read as a SQLite file.
 
 :func:`upgrade` brings a database to the newest schema with the Alembic migrations shipped in
 ``registry/migrations``; before it changes an existing SQLite file it copies the file aside
-(``registry.sqlite.bak-YYYYmmddTHHMMSS``, next to it, with SQLite's online backup).
+(``<file>.bak-YYYYmmddTHHMMSS``, next to it, with SQLite's online backup).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ ENV_URL = "KERJASAMA_DB_URL"
 PACKAGE_DIR = Path(__file__).resolve().parent
 ALEMBIC_INI = PACKAGE_DIR / "alembic.ini"
 MIGRATIONS_DIR = PACKAGE_DIR / "migrations"
-DB_FILE_NAME = "registry.sqlite"
+DB_FILE_NAME = "kerjasama-registry.sqlite"
 
 
 def default_url() -> str:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from common.errors import InputError, KerjasamaError
-from common.text import t
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from common.errors import KerjasamaError
+from common.text import render, t
 
 
 class LoginRequired(KerjasamaError):
@@ -25,12 +28,18 @@ class EditConflict(KerjasamaError):
         self.unsaved = dict(unsaved or {})
 
 
-class RowError(InputError):
-    """A problem in one row of an imported file: wraps the field's error with file and row."""
+@dataclass(frozen=True)
+class Lines:
+    """Several messages, one per line (at most ``limit``), rendered in the reader's language."""
 
-    def __init__(self, inner: KerjasamaError, *, file: object, row: int) -> None:
-        super().__init__("errors.registry.row", file=file, row=row)
-        self.inner = inner
+    items: Sequence[object]
+    limit: int = 50
 
     def render(self, lang: str | None = "en") -> str:
-        return t(self.key, lang, problem=self.inner.render(lang), **self.params)
+        lines = [f"  {render(item, lang)}" for item in self.items[: self.limit]]
+        if len(self.items) > self.limit:
+            lines.append(t("errors.registry.more_problems", lang, n=len(self.items) - self.limit))
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.render("en")

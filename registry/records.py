@@ -210,8 +210,11 @@ def _region_code(
 ) -> tuple[str, str]:
     code = normalize_code(raw)
     if code is None or len(code) != digits:
-        key = "errors.registry.bad_province_code" if province else "errors.registry.bad_code"
-        raise InputError(key, field=field, value=raw)
+        raise InputError(
+            "errors.registry.bad_province_code" if province else "errors.registry.bad_code",
+            field=field,
+            value=raw,
+        )
     name = ""
     if places is not None:
         if province:

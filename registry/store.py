@@ -35,7 +35,7 @@ from geo.codes import normalize_code
 from registry import alerts as alert_rules
 from registry import audit, db, queries, records
 from registry.auth import editor_for, utcnow
-from registry.errors import EditConflict, LoginRequired, RowError
+from registry.errors import EditConflict, Lines, LoginRequired
 from registry.models import (
     FINAL_STAGES,
     STAGES,
@@ -384,9 +384,9 @@ class Registry:
             except InputError as err:
                 if source is None:
                     raise
-                problems.append(RowError(err, file=source, row=numbers[i]))
+                problems.append(_row_error(err, source, numbers[i]))
         if problems:
-            raise ImportProblems(problems)
+            raise _import_failed(problems)
         ids: list[int | None] = []
         with self.write(token) as session:
             existing = set()
@@ -405,7 +405,7 @@ class Registry:
                     raise (
                         err
                         if source is None
-                        else ImportProblems([RowError(err, file=source, row=numbers[i])])
+                        else _import_failed([_row_error(err, source, numbers[i])])
                     )
                 if out.get("renews_id") is not None:
                     self._agreement(session, out["renews_id"])
@@ -678,24 +678,13 @@ class Registry:
         a.updated_by = session.info["actor"]
 
 
-class ImportProblems(InputError):
-    """Every bad row of an import (nothing was written)."""
+def _row_error(err: InputError, source: str, row: int) -> InputError:
+    return InputError("errors.registry.row", file=source, row=row, problem=err)
 
-    def __init__(self, problems: Sequence[InputError]) -> None:
-        super().__init__("errors.registry.import_failed", n=len(problems))
-        self.problems = list(problems)
 
-    def render(self, lang: str | None = "en") -> str:
-        from common.text import t
-
-        shown = self.problems[:50]
-        lines = [t(self.key, lang, n=len(self.problems))]
-        lines += [f"  {p.render(lang)}" for p in shown]
-        if len(self.problems) > len(shown):
-            lines.append(
-                t("errors.registry.more_problems", lang, n=len(self.problems) - len(shown))
-            )
-        return "\n".join(lines)
+def _import_failed(problems: Sequence[InputError]) -> InputError:
+    """Every bad row of an import at once (nothing was written)."""
+    return InputError("errors.registry.import_failed", n=len(problems), problems=Lines(problems))
 
 
 def _province(code: str | None) -> str | None:

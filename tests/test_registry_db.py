@@ -173,7 +173,8 @@ def test_url_resolution(monkeypatch, tmp_path):
     monkeypatch.delenv(db.ENV_URL, raising=False)
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     default = db.resolve_url()
-    assert default == f"sqlite:///{tmp_path / 'state' / 'kerjasama' / 'registry.sqlite'}"
+    state = tmp_path / "state" / "kerjasama"
+    assert default == f"sqlite:///{state / 'kerjasama-registry.sqlite'}"
     monkeypatch.setenv(db.ENV_URL, "postgresql://u:secret@db.example/reg")
     assert db.resolve_url() == "postgresql+psycopg://u:secret@db.example/reg"
     assert "secret" not in db.shown_url(db.resolve_url())
