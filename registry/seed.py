@@ -7,8 +7,10 @@ source_date,evidence,confidence,holdout,notes``. Each row becomes an agreement m
 ``documented`` with its source, its id kept as ``seed_id`` (so seeding again adds only new rows),
 its stage mapped (KB -> kb, PKS -> pks, running -> berjalan, ended -> berakhir) and no stage
 dates: the sources give a year, so no date-based alert fires for these rows (they are listed as
-"dates unknown" until someone records the dates). ``other_parties`` names a province
-(``Provinsi ...``/``Pemprov ...``, matched to ``province_codes``) or a third party.
+"dates unknown" until someone records the dates). An ``other_parties`` item is a province party
+when it reads ``Provinsi <name>``, ``Pemprov <name>`` or ``Pemerintah <name>`` and the name is a
+province of the boundary table (without one: when the row has a single province code); any other
+item is a third party. ``province_codes`` only says where the members are.
 """
 
 from __future__ import annotations
@@ -50,7 +52,30 @@ COLUMNS = (
     "notes",
 )
 STAGE_MAP = {"kb": "kb", "mou": "kb", "pks": "pks", "running": "berjalan", "ended": "berakhir"}
-_PROVINCE = re.compile(r"^(pemerintah\s+provinsi|pemprov|provinsi|province)\b", re.IGNORECASE)
+_PROVINCE = re.compile(
+    r"^(pemerintah\s+provinsi|pemerintah|pemprov|provinsi|province)\s+", re.IGNORECASE
+)
+_SHORT = {"daerah istimewa": "di", "daerah khusus ibukota": "dki"}
+
+
+def _province_key(name: str) -> str:
+    """A province name reduced for matching: no parentheses, prefix or case; DI/DKI short."""
+    text = re.sub(r"\(.*?\)", "", name).strip().lower()
+    text = _PROVINCE.sub("", text).strip()
+    for long, short in _SHORT.items():
+        text = text.replace(long, short)
+    return re.sub(r"\s+", " ", text)
+
+
+def province_names(places: Any) -> dict[str, str]:
+    """``{reduced province name: code}`` from a boundary table with ``province_name``."""
+    if places is None or "province_name" not in getattr(places, "columns", ()):
+        return {}
+    pairs = places[["province", "province_name"]].drop_duplicates()
+    return {
+        _province_key(str(n)): str(c)
+        for c, n in zip(pairs["province"], pairs["province_name"], strict=True)
+    }
 
 
 @dataclass(frozen=True)
@@ -61,7 +86,9 @@ class SeedReport:
     skipped: int
 
 
-def read_arrangements(path: Path) -> list[tuple[int, dict[str, Any]]]:
+def read_arrangements(
+    path: Path, names: Mapping[str, str] | None = None
+) -> list[tuple[int, dict[str, Any]]]:
     """The arrangement rows as registry values, with their row numbers."""
     if not path.is_file():
         raise MissingDataError("errors.registry.seed_missing", file=path)
@@ -74,13 +101,19 @@ def read_arrangements(path: Path) -> list[tuple[int, dict[str, Any]]]:
         ]
         if missing:
             raise InputError("errors.registry.seed_columns", file=path, columns=", ".join(missing))
-        return [(n, to_values(row)) for n, row in enumerate(reader, start=2)]
+        return [(n, to_values(row, names)) for n, row in enumerate(reader, start=2)]
 
 
-def to_values(row: Mapping[str, Any]) -> dict[str, Any]:
-    """One arrangement row as registry field values (documented, no stage dates)."""
+def to_values(row: Mapping[str, Any], names: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """One arrangement row as registry field values (documented, no stage dates).
+
+    ``names`` (:func:`province_names`) recognises a province party by its name; without it a
+    ``Provinsi ...`` party is matched only when the row names a single province.
+    """
     stage_raw = str(row.get("stage") or "").strip().lower()
-    provinces, third = _other_parties(row.get("other_parties"), row.get("province_codes"))
+    provinces, third = _other_parties(
+        row.get("other_parties"), row.get("province_codes"), names or {}
+    )
     notes = str(row.get("notes") or "").strip()
     values = {
         "seed_id": row.get("id"),
@@ -107,18 +140,26 @@ def to_values(row: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if not is_blank(v)}
 
 
-def _other_parties(other: Any, province_codes: Any) -> tuple[list[str], list[str]]:
+def _other_parties(
+    other: Any, province_codes: Any, names: Mapping[str, str]
+) -> tuple[list[str], list[str]]:
     codes = [c.strip() for c in re.split(r"[;,]", str(province_codes or "")) if c.strip()]
-    provinces, third = [], []
+    provinces: list[str] = []
+    third: list[str] = []
     for item in re.split(r";", str(other or "")):
         name = item.strip()
         if not name:
             continue
+        code = None
         if re.fullmatch(r"\d{2}", name):
-            provinces.append(name)
-        elif _PROVINCE.match(name) and len(set(codes)) == 1:
-            provinces.append(codes[0])
-        else:
+            code = name
+        elif _PROVINCE.match(name):
+            code = names.get(_province_key(name))
+            if code is None and not names and len(set(codes)) == 1:
+                code = codes[0]
+        if code is not None and code not in provinces:
+            provinces.append(code)
+        elif code is None:
             third.append(name)
     return provinces, third
 
@@ -129,7 +170,7 @@ def seed(reg: Any, path: str | Path | None = None, *, token: str | None = None) 
     All-or-nothing like an import: a bad row is named with its row and field.
     """
     source = Path(path) if path is not None else DEFAULT_CSV
-    rows = read_arrangements(source)
+    rows = read_arrangements(source, province_names(getattr(reg, "places", None)))
     ids = reg.add_many(
         [values for _, values in rows],
         token=token,

@@ -280,3 +280,18 @@ def test_seed_the_real_arrangements(tmp_path, national_adm2):
         assert reg.alerts(dt.date.today()).alerts == ()
         text = exchange.agreements_geojson(listed, places)
         assert len(json.loads(text)["features"]) == report.rows
+
+
+def test_seed_recognises_province_parties_by_name():
+    names = {"jawa barat": "32", "banten": "36", "aceh": "11", "di yogyakarta": "34"}
+    row = _seed_row(
+        other_parties="Provinsi Jawa Barat; PDAB Jawa Barat; Pemerintah Aceh (DLHK); "
+        "Provinsi Daerah Istimewa Yogyakarta",
+        province_codes="32;36",
+    )
+    values = seed.to_values(row, names)
+    assert values["provinces"] == ["32", "11", "34"]
+    assert values["third_parties"] == ["PDAB Jawa Barat"]
+    # without names, a two-province row cannot tell which province is meant: a third party
+    values = seed.to_values(_seed_row(other_parties="Provinsi Jawa Barat", province_codes="32;36"))
+    assert ("provinces" not in values, values["third_parties"]) == (True, ["Provinsi Jawa Barat"])
