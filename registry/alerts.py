@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import Connection, and_, exists, func, select
 
@@ -48,8 +49,7 @@ RULES: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True)
-class Alert:
+class Alert(NamedTuple):
     """One open alert. ``due`` is the date the rule looks at (KB date, end date, first missing
     monitoring month, 1 January of the budget year); ``days`` is how many days past it (negative:
     days left); ``detail`` holds rule facts (missing parties, last monitored month...)."""
@@ -61,7 +61,7 @@ class Alert:
     stage: str
     due: dt.date
     days: int
-    detail: dict = field(default_factory=dict)
+    detail: dict | None = None
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from sqlalchemy import Connection, Select, select
+from sqlalchemy import Connection, Select, case, select
 
 from registry.models import STAGES, Agreement, Party
 
@@ -18,8 +19,7 @@ A = Agreement.__table__
 P = Party.__table__
 
 
-@dataclass(frozen=True)
-class PartyRef:
+class PartyRef(NamedTuple):
     """A party as listed: ``kind`` kabkota/province/third, canonical ``code``, ``name``."""
 
     kind: str
@@ -28,9 +28,11 @@ class PartyRef:
     is_provider: bool
 
 
-@dataclass(frozen=True)
-class AgreementSummary:
-    """One agreement as listed (enough for a table row, a map label or an alert)."""
+class AgreementSummary(NamedTuple):
+    """One agreement as listed (enough for a table row, a map label or an alert).
+
+    ``stage_on`` is the date the current stage was reached (None when unknown).
+    """
 
     id: int
     name: str
@@ -76,14 +78,15 @@ class Filters:
     ids: Sequence[int] | None = None
 
 
-_STAGE_DATES = [A.c[f"{s}_on"] for s in STAGES]
+#: the date of the current stage, chosen in SQL
+STAGE_ON = case(*((A.c.stage == s, A.c[f"{s}_on"]) for s in STAGES)).label("stage_on")
 _SUMMARY_COLUMNS = [
     A.c.id,
     A.c.name,
     A.c.sector,
     A.c.form,
     A.c.stage,
-    *_STAGE_DATES,
+    STAGE_ON,
     A.c.year,
     A.c.start_on,
     A.c.end_on,
@@ -111,21 +114,19 @@ def _filtered(stmt: Select, filters: Filters) -> Select:
     return stmt
 
 
-def _parties_by_agreement(conn: Connection, filters: Filters) -> dict[int, list[PartyRef]]:
+def _parties_by_agreement(conn: Connection, filters: Filters) -> dict[int, tuple[PartyRef, ...]]:
     stmt = select(P.c.agreement_id, P.c.kind, P.c.code, P.c.name, P.c.is_provider).where(P.c.active)
     if filters != Filters():
         stmt = stmt.where(P.c.agreement_id.in_(_filtered(select(A.c.id), filters)))
-    out: dict[int, list[PartyRef]] = {}
-    for agreement_id, kind, code, name, is_provider in conn.execute(
-        stmt.order_by(P.c.agreement_id, P.c.id)
-    ):
-        ref = PartyRef(kind, code, name, bool(is_provider))
-        bucket = out.get(agreement_id)
+    groups: dict[int, list[PartyRef]] = {}
+    make = PartyRef._make
+    for row in conn.execute(stmt.order_by(P.c.agreement_id, P.c.id)).all():
+        bucket = groups.get(row[0])
         if bucket is None:
-            out[agreement_id] = [ref]
+            groups[row[0]] = [make(row[1:])]
         else:
-            bucket.append(ref)
-    return out
+            bucket.append(make(row[1:]))
+    return {k: tuple(v) for k, v in groups.items()}
 
 
 def summaries(conn: Connection, filters: Filters | None = None) -> list[AgreementSummary]:
@@ -133,30 +134,9 @@ def summaries(conn: Connection, filters: Filters | None = None) -> list[Agreemen
     filters = filters or Filters()
     parties = _parties_by_agreement(conn, filters)
     stmt = _filtered(select(*_SUMMARY_COLUMNS), filters).order_by(A.c.id)
-    out = []
-    n_dates = len(STAGES)
-    for row in conn.execute(stmt):
-        stage = row[4]
-        dates = row[5 : 5 + n_dates]
-        rest = row[5 + n_dates :]
-        out.append(
-            AgreementSummary(
-                id=row[0],
-                name=row[1],
-                sector=row[2],
-                form=row[3],
-                stage=stage,
-                stage_on=dates[_STAGE_INDEX[stage]],
-                year=rest[0],
-                start_on=rest[1],
-                end_on=rest[2],
-                documented=bool(rest[3]),
-                confidence=rest[4],
-                version=rest[5],
-                parties=tuple(parties.get(row[0], ())),
-            )
-        )
-    return out
+    empty: tuple[PartyRef, ...] = ()
+    make = AgreementSummary._make
+    return [make((*row, parties.get(row[0], empty))) for row in conn.execute(stmt).all()]
 
 
 @dataclass(frozen=True)
