@@ -109,8 +109,11 @@ def compute(
     unknown: dict[int, tuple[str, str, bool, list[str]]] = {}
 
     def note_unknown(row, rule: str) -> None:
-        unknown.setdefault(row.id, (row.name, row.stage, bool(row.documented), []))[3].append(rule)
+        entry = unknown.setdefault(row[0], (row[1], row[3], bool(row[4]), []))
+        if rule not in entry[3]:
+            entry[3].append(rule)
 
+    # each row starts with (id, name, sector, stage, documented); rows are fetched at once
     base = [A.c.id, A.c.name, A.c.sector, A.c.stage, A.c.documented]
 
     # KB without PKS
@@ -118,51 +121,49 @@ def compute(
     stmt = _filtered(select(*base, A.c.kb_on), filters).where(
         A.c.stage == "kb", (A.c.kb_on.is_(None)) | (A.c.kb_on <= cutoff)
     )
-    for row in conn.execute(stmt.order_by(A.c.id)):
-        if row.kb_on is None:
+    for row in conn.execute(stmt.order_by(A.c.id)).all():
+        kb_on = row[5]
+        if kb_on is None:
             note_unknown(row, "kb_without_pks")
-            continue
-        alerts.append(_alert("kb_without_pks", row, row.kb_on, today))
+        else:
+            alerts.append(_alert("kb_without_pks", row, kb_on, today))
 
     # PKS ending or expired
     horizon = today + dt.timedelta(days=settings.pks_ending_days)
     stmt = _filtered(select(*base, A.c.end_on), filters).where(
         A.c.stage.in_(ACTIVE_STAGES), (A.c.end_on.is_(None)) | (A.c.end_on <= horizon)
     )
-    for row in conn.execute(stmt.order_by(A.c.id)):
-        if row.end_on is None:
+    for row in conn.execute(stmt.order_by(A.c.id)).all():
+        end_on = row[5]
+        if end_on is None:
             note_unknown(row, "pks_ending")
-            continue
-        rule = "pks_expired" if row.end_on < today else "pks_ending"
-        alerts.append(_alert(rule, row, row.end_on, today))
+        else:
+            rule = "pks_expired" if end_on < today else "pks_ending"
+            alerts.append(_alert(rule, row, end_on, today))
 
     # monitoring overdue
+    interval = settings.monitoring_interval_months
     due_month = latest_due_month(today, settings.monitoring_grace_days)
-    need = add_months(due_month, -(settings.monitoring_interval_months - 1))
-    last = (select(func.max(M.c.period)).where(M.c.agreement_id == A.c.id).scalar_subquery()).label(
-        "last_period"
-    )
+    need = add_months(due_month, -(interval - 1))
+    last = select(func.max(M.c.period)).where(M.c.agreement_id == A.c.id).scalar_subquery()
     stmt = (
-        _filtered(select(*base, A.c.berjalan_on, A.c.start_on, last), filters)
+        _filtered(select(*base, A.c.berjalan_on, A.c.start_on, last.label("last")), filters)
         .where(A.c.stage == "berjalan")
         .order_by(A.c.id)
     )
-    for row in conn.execute(stmt):
-        if row.last_period is not None and row.last_period >= need:
+    for row in conn.execute(stmt).all():
+        began, last_period = row[5] or row[6], row[7]
+        if last_period is not None and last_period >= need:
             continue
-        began = row.berjalan_on or row.start_on
-        if row.last_period is None and began is None:
+        if last_period is None and began is None:
             note_unknown(row, "monitoring_overdue")
             continue
         first_month = (
-            add_months(row.last_period, settings.monitoring_interval_months)
-            if row.last_period is not None
-            else began.replace(day=1)
+            add_months(last_period, interval) if last_period is not None else began.replace(day=1)
         )
-        if first_month > due_month:
-            continue
-        detail = {"last_period": row.last_period.isoformat()[:7] if row.last_period else None}
-        alerts.append(_alert("monitoring_overdue", row, first_month, today, detail))
+        if first_month <= due_month:
+            detail = {"last_period": last_period.isoformat()[:7] if last_period else None}
+            alerts.append(_alert("monitoring_overdue", row, first_month, today, detail))
 
     # budget for next year
     if today.month >= settings.budget_from_month:
@@ -171,7 +172,7 @@ def compute(
         committed = exists().where(and_(B.c.party_id == P.c.id, B.c.year == year))
         stmt = (
             _filtered(
-                select(*base, A.c.end_on, P.c.code, P.c.name, P.c.kind).select_from(
+                select(*base, A.c.end_on, P.c.code).select_from(
                     A.join(P, and_(P.c.agreement_id == A.c.id, P.c.active))
                 ),
                 filters,
@@ -185,12 +186,11 @@ def compute(
             .order_by(A.c.id, P.c.id)
         )
         missing: dict[int, tuple[object, list[str]]] = {}
-        for row in conn.execute(stmt):
-            if row.end_on is None:
-                if row.id not in unknown or "budget_missing" not in unknown[row.id][3]:
-                    note_unknown(row, "budget_missing")
-                continue
-            missing.setdefault(row.id, (row, []))[1].append(row.code)
+        for row in conn.execute(stmt).all():
+            if row[5] is None:
+                note_unknown(row, "budget_missing")
+            else:
+                missing.setdefault(row[0], (row, []))[1].append(row[6])
         for row, codes in missing.values():
             alerts.append(
                 _alert("budget_missing", row, jan1, today, {"year": year, "parties": codes})
@@ -206,16 +206,7 @@ def compute(
 
 
 def _alert(rule: str, row, due: dt.date, today: dt.date, detail: dict | None = None) -> Alert:
-    return Alert(
-        rule=rule,
-        agreement_id=row.id,
-        name=row.name,
-        sector=row.sector,
-        stage=row.stage,
-        due=due,
-        days=(today - due).days,
-        detail=detail or {},
-    )
+    return Alert(rule, row[0], row[1], row[2], row[3], due, (today - due).days, detail or {})
 
 
 def by_agreement(report: AlertReport) -> dict[int, list[Alert]]:

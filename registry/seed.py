@@ -28,6 +28,8 @@ from registry.records import is_blank
 REPO_ROOT = Path(__file__).resolve().parent.parent
 #: The arrangements file shipped in the repository.
 DEFAULT_CSV = REPO_ROOT / "data" / "arrangements" / "arrangements.csv"
+#: Who the audit log names for rows seeded into a new database.
+SEED_USER = "kerjasama-seed"
 COLUMNS = (
     "id",
     "name",

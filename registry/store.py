@@ -158,6 +158,8 @@ class Registry:
         self.config = config
         self.settings: Settings = settings_from(config)
         self.places = places
+        #: what seeding a new database added (:meth:`open` with ``seed_new``), else None
+        self.seeded: Any = None
         self._factory = audit.install(sessionmaker(engine, expire_on_commit=False))
 
     # ------------------------------------------------------------------ opening
@@ -169,12 +171,15 @@ class Registry:
         local_user: str | None = None,
         config: Any = None,
         places: pd.DataFrame | None = None,
+        seed_new: bool = False,
     ) -> Registry:
         """Open the registry at ``url`` (see :func:`registry.db.resolve_url`).
 
-        An empty database is created at the newest schema. An older SQLite database is copied
-        aside and upgraded; an older PostgreSQL database is refused with the command that
-        upgrades it (a shared server is upgraded on purpose, after a dump).
+        An empty database is created at the newest schema; with ``seed_new`` it is then seeded
+        with the documented arrangements (:func:`registry.seed.seed`, when the file is there;
+        the result is in :attr:`seeded`). An older SQLite database is copied aside and upgraded;
+        an older PostgreSQL database is refused with the command that upgrades it (a shared
+        server is upgraded on purpose, after a dump).
         """
         url = db.resolve_url(url)
         engine = db.make_engine(url)
@@ -187,7 +192,14 @@ class Registry:
                     "errors.registry.db_behind", url=db.shown_url(url), found=found, head=head
                 )
             db.upgrade(url)
-        return cls(engine, local_user=local_user, config=config, places=places)
+        reg = cls(engine, local_user=local_user, config=config, places=places)
+        if found is None and seed_new:
+            from registry import seed
+
+            if seed.DEFAULT_CSV.is_file():
+                seeder = cls(engine, local_user=seed.SEED_USER, config=config, places=places)
+                reg.seeded = seed.seed(seeder)
+        return reg
 
     def close(self) -> None:
         self.engine.dispose()
@@ -311,9 +323,11 @@ class Registry:
         *,
         sector: str | None = None,
         province: str | None = None,
+        ids: Sequence[int] | None = None,
     ) -> alert_rules.AlertReport:
-        """Open alerts on ``today`` (default: the real today), optionally in one scope."""
-        filters = Filters(sector=sector, province=_province(province))
+        """Open alerts on ``today`` (default: the real today), optionally in one scope (sector,
+        province, or the agreements ``ids``)."""
+        filters = Filters(sector=sector, province=_province(province), ids=ids)
         with self.engine.connect() as conn:
             return alert_rules.compute(
                 conn, today or dt.date.today(), self.settings.alerts, filters

@@ -260,3 +260,24 @@ def test_indonesian_by_default(capsys, db, monkeypatch):
     monkeypatch.delenv("KERJASAMA_LANG", raising=False)
     code, out, _ = run(capsys, db, "alerts", "--today", "2024-01-01")
     assert code == 0 and "peringatan terbuka" in out
+
+
+def test_fresh_install_is_seeded_and_has_no_open_alert(capsys, monkeypatch, tmp_path):
+    """The default database (no --db) is created on first use and seeded; alerts exit 0."""
+    from registry import seed
+
+    if not seed.DEFAULT_CSV.is_file():
+        pytest.skip("data/arrangements not in this checkout")
+    monkeypatch.delenv("KERJASAMA_DB_URL", raising=False)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.setenv("KERJASAMA_LANG", "en")
+    rows = sum(1 for _ in seed.DEFAULT_CSV.open(encoding="utf-8")) - 1
+    code = main(["registry", "alerts"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert f"{rows} documented arrangements added" in err
+    assert "0 open alert(s)" in out and "Dates unknown" in out
+    assert (tmp_path / "state" / "kerjasama" / "kerjasama-registry.sqlite").is_file()
+    code = main(["registry", "list"])
+    out, err = capsys.readouterr()
+    assert code == 0 and f"{rows} agreement(s)" in out and "added" not in err

@@ -275,7 +275,7 @@ def _config(args):
     return load_config(args.config)
 
 
-def _places(args, config, *, required: bool = False):
+def _places(args, config, *, required: bool = False, quiet: bool = False):
     """The boundary table to check codes against (and to draw), or None when unavailable."""
     from kerjasama import paths
 
@@ -293,22 +293,34 @@ def _places(args, config, *, required: bool = False):
     except KerjasamaError:
         if required:
             raise
-    except Exception as err:  # the old-style kerjasama.errors while the refactor lands
-        if required or type(err).__name__ not in ("MissingDataError", "InputError"):
-            raise
-    print(_tr(args)("registry.codes_unchecked"), file=sys.stderr)
+    if not quiet:
+        print(_tr(args)("registry.codes_unchecked"), file=sys.stderr)
     return None
 
 
 def _open(args, *, places=None, config=None):
-    from registry import Registry
+    """The registry. The default database (no ``--db``, no ``KERJASAMA_DB_URL``) is seeded with
+    the documented arrangements when it is created: a fresh install knows what exists."""
+    from registry import Registry, db
 
-    return Registry.open(
-        args.db,
-        local_user=_user(args),
-        config=config if config is not None else _config(args),
-        places=places,
+    config = config if config is not None else _config(args)
+    fresh = not args.db and not os.environ.get(db.ENV_URL)
+    if fresh:
+        path = db.sqlite_path(db.resolve_url())
+        fresh = path is not None and not path.exists()
+        if fresh and places is None:
+            places = _places(args, config, quiet=True)
+    reg = Registry.open(
+        args.db, local_user=_user(args), config=config, places=places, seed_new=fresh
     )
+    if reg.seeded is not None:
+        print(
+            _tr(args)(
+                "registry.created_seeded", url=db.shown_url(db.resolve_url()), n=reg.seeded.added
+            ),
+            file=sys.stderr,
+        )
+    return reg
 
 
 def _today(value: str | None) -> dt.date:
@@ -428,7 +440,7 @@ def _show(args, tr) -> int:
     with _open(args) as reg:
         d = reg.get(args.id)
         history = reg.history(args.id) if args.history else []
-        report = reg.alerts(dt.date.today())
+        report = reg.alerts(dt.date.today(), ids=[args.id])
     v = d.values
     lang = _lang(args)
     print(f"#{v['id']} {v['name']}  ({tr('registry.version')} {v['version']})")
