@@ -21,6 +21,7 @@ from common.errors import InputError, KerjasamaError, MissingDataError
 from common.text import t, translator
 from kerjasama import mapview, paths
 from kerjasama.present.labels import component_label, form_label
+from kerjasama.present.words import explain_rows
 from kerjasama.upload import MAX_UPLOAD_MB, Upload, read_uploads
 
 ALL = "__all__"
@@ -314,7 +315,9 @@ def main() -> None:
             sector=opts["sector"],
             top=opts["top"],
             weights=opts["weights"],
-            lang=lang,
+        )
+        shown = explain_rows(
+            prepared, table, shown, config=config, sector=opts["sector"], lang=lang
         )
         display = display_scope(data_key, regions, prepared.ids)
         gap = mapview.scope_gap(prepared, table, opts["sector"], config)

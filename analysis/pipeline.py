@@ -287,11 +287,11 @@ def explain(
     *,
     config,
     sector: str,
-    lang: str = "id",
-) -> pd.Series:
-    """Explanations of the given candidate rows (Series aligned with ``candidates``)."""
+) -> list:
+    """The facts behind the given candidate rows (:class:`analysis.explain.CandidateFacts`, in
+    row order); :func:`kerjasama.present.words.explanation` writes them as sentences."""
     from analysis.config import indicator_meta
-    from analysis.explain import explain_candidate
+    from analysis.explain import candidate_facts
     from analysis.scores import raw_values
 
     settings = settings_of(config)
@@ -300,22 +300,17 @@ def explain(
     raw = raw_values(scope, sec, config=config)
     population = pd.to_numeric(scope[settings.population], errors="coerce")
     pop_year = indicator_meta(config, settings.population).year
-    return pd.Series(
-        [
-            explain_candidate(
-                row,
-                sector=sec,
-                raw=raw,
-                population=population,
-                population_year=pop_year,
-                attrs=prepared.attrs,
-                lang=lang,
-            )
-            for _, row in candidates.iterrows()
-        ],
-        index=candidates.index,
-        dtype=object,
-    )
+    return [
+        candidate_facts(
+            row,
+            sector=sec,
+            raw=raw,
+            population=population,
+            population_year=pop_year,
+            attrs=prepared.attrs,
+        )
+        for _, row in candidates.iterrows()
+    ]
 
 
 def finalize(
@@ -330,10 +325,11 @@ def finalize(
     stability_draws: int | None = None,
     stability_rows: int | None = None,
     weights: Mapping | None = None,
-    lang: str = "id",
-    explanations: bool = True,
 ) -> tuple[pd.DataFrame, PortfolioResult | None]:
-    """The output rows: the top ``top`` (None = all) or the portfolio, with stability/explanations.
+    """The output rows: the top ``top`` (None = all) or the portfolio, with stability.
+
+    The ``explanation`` column stays empty: presentation fills it from :func:`explain`
+    (:func:`kerjasama.present.words.explain_rows`).
 
     Parameters
     ----------
@@ -374,8 +370,4 @@ def finalize(
         stab = pd.Series([None] * len(out), index=out.index, dtype=object)
         stab.iloc[: len(target)] = [round(float(x), 6) for x in shares.to_numpy()]
         out["stability"] = stab
-    if explanations and len(out):
-        out["explanation"] = explain(
-            prepared, table, out, config=config, sector=sector, lang=lang
-        ).to_numpy()
     return out, result

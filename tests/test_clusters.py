@@ -19,8 +19,9 @@ from analysis.clusters import (
     set_attributes,
 )
 from analysis.config import load_config
-from analysis.explain import format_number
 from common.errors import InputError
+from common.text import fmt_number as format_number
+from kerjasama.present.words import explain_rows
 
 SETTINGS = ClusterSettings.from_mapping(load_config().clusters)
 
@@ -231,6 +232,20 @@ def test_kaltim_water_contract_with_high_access_city(kaltim):
     out, _ = pipeline.finalize(
         prepared, table, row, config=config, sector="water", top=1, stability_draws=0
     )
+    assert out["explanation"].iloc[0] == ""  # analysis gives facts; presentation writes words
+    (facts,) = pipeline.explain(prepared, table, out, config=config, sector="water")
+    assert facts.form == "contract" and facts.codes[facts.provider] == best_city
+    # capacity: the heaviest term first, provider first; client gap = 100 - access
+    assert facts.capacity[0].term.id == "water_access"
+    assert facts.capacity[0].values[0] == (
+        best_city,
+        regions.at[best_city, "name"],
+        water[best_city],
+    )
+    for code, _, value in facts.gap[0].values:
+        assert code != best_city and value == pytest.approx(100 - water[code])
+    assert facts.population > 0 and facts.population_year == 2024 and facts.border_km >= 0
+    out = explain_rows(prepared, table, out, config=config, sector="water")
     text = out["explanation"].iloc[0]
     assert regions.at[best_city, "name"] in text
     assert f"{format_number(water[best_city], 'id')}% (2024)" in text
@@ -238,9 +253,7 @@ def test_kaltim_water_contract_with_high_access_city(kaltim):
     assert f"{format_number(water[client], 'id')}% (2024)" in text
     assert "jiwa (2024)" in text and "km" in text
     assert out["data_years"].iloc[0]["water_access_pct_2024"] == 2024
-    en, _ = pipeline.finalize(
-        prepared, table, row, config=config, sector="water", top=1, stability_draws=0, lang="en"
-    )
+    en = explain_rows(prepared, table, out, config=config, sector="water", lang="en")
     assert "Provider" in en["explanation"].iloc[0]
     assert f"{water[best_city]:.1f}%" in en["explanation"].iloc[0]
 

@@ -36,6 +36,7 @@ def run(args: argparse.Namespace) -> int:
     from analysis import pipeline
     from kerjasama.mapview import province_options
     from kerjasama.present.brief import build_brief, write_brief
+    from kerjasama.present.words import explain_rows
 
     scope_data = load_scope(args, outputs={"--out": (args.out, (".pdf", ".html", ".htm"))})
     config, regions, table = scope_data.config, scope_data.regions, scope_data.table
@@ -56,9 +57,9 @@ def run(args: argparse.Namespace) -> int:
             )
         positions = np.flatnonzero(ranked["cluster_id"].isin(wanted).to_numpy())
         chosen = ranked.iloc[positions].copy()
-        chosen["explanation"] = pipeline.explain(
+        chosen = explain_rows(
             prepared, table, chosen, config=config, sector=args.sector, lang=args.lang
-        ).to_numpy()
+        )
     else:
         chosen, _ = pipeline.finalize(
             prepared,
@@ -67,7 +68,9 @@ def run(args: argparse.Namespace) -> int:
             config=config,
             sector=args.sector,
             top=args.top or 3,
-            lang=args.lang,
+        )
+        chosen = explain_rows(
+            prepared, table, chosen, config=config, sector=args.sector, lang=args.lang
         )
     if len(chosen) == 0:
         print(t("cli.brief.none", args.lang), file=sys.stderr)

@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     """Run ``kerjasama suggest``; return the exit status."""
     from analysis import pipeline
     from analysis.export import candidates_to_geojson, members_csv
-    from kerjasama.present.words import portfolio_summary
+    from kerjasama.present.words import explain_rows, portfolio_summary
 
     tr = translator(args.lang)
     if not args.out and not args.members_csv:
@@ -66,9 +66,11 @@ def run(args: argparse.Namespace) -> int:
         portfolio=args.portfolio,
         stability_draws=args.stability,
         stability_rows=settings.top if args.all else None,
-        lang=args.lang,
-        explanations=bool(out),
     )
+    if out:
+        output = explain_rows(
+            prepared, table, output, config=config, sector=args.sector, lang=args.lang
+        )
     if out:
         out.write_text(candidates_to_geojson(output, regions), encoding="utf-8", newline="\n")
     if csv_out:

@@ -29,9 +29,10 @@ import shapely
 
 from analysis import pks
 from common.errors import InputError
-from common.text import Msg, translator
+from common.text import Msg, fmt_number, translator
 from kerjasama import __version__
 from kerjasama.present.labels import component_label, form_label
+from kerjasama.present.words import join_names
 
 PROVIDER_COLOUR = "#1565c0"
 MEMBER_COLOUR = "#ef6c00"
@@ -83,13 +84,11 @@ class Brief:
 
 
 def _number(value: object, lang: str) -> str:
-    from analysis.explain import format_number
-
     try:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return "" if value is None else str(value)
-    return format_number(number, lang)
+    return fmt_number(number, lang)
 
 
 def _is_missing(value: object) -> bool:
@@ -109,8 +108,6 @@ def _names(regions: pd.DataFrame, codes: Sequence[str]) -> list[str]:
 
 
 def _join(names: Sequence[str], lang: str) -> str:
-    from analysis.explain import join_names
-
     return join_names(list(names), lang)
 
 

@@ -1,4 +1,4 @@
-"""Words from facts: the data report of a join (and, later, explanations and summaries).
+"""Words from facts: explanations, the data report of a join, summaries and listings.
 
 Each function takes the facts a lower layer returned and the language, and returns text built
 only from catalogue templates (:mod:`common.text`).
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from common.text import format_value, translator
+from common.text import Listing, fmt_number, format_value, t, translator
 
 
 def _g(value: object, lang: str) -> str:
@@ -167,3 +167,117 @@ def sector_listing(config, lang: str = "id") -> str:
             lines.append(tr("report.sectors.note", note=sector.note(lang)))
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+# ---------------------------------------------------------------- explanations
+
+
+def with_unit(value: float, unit: str, lang: str = "id") -> str:
+    """``99,5%``, ``47,5% rumah tangga``, ``12.345 ton/tahun`` (number in the language)."""
+    num = fmt_number(value, lang)
+    if not unit:
+        return num
+    if unit.startswith("%"):
+        return num + unit
+    return f"{num} {unit}"
+
+
+def join_names(names, lang: str = "id") -> str:
+    """``A, B dan C`` / ``A, B and C``."""
+    return Listing(list(names), last="and").render(lang)
+
+
+def _term_sentence(values, lang: str, key: str) -> str:
+    term = values.term
+    items = [
+        t(
+            "explain.term_value_year" if term.year else "explain.term_value",
+            lang,
+            name=name,
+            value=with_unit(value, term.unit_label(lang), lang),
+            year=term.year,
+        )
+        for _, name, value in values.values
+    ]
+    return t(key, lang, label=term.label(lang), values="; ".join(items))
+
+
+def explanation(facts, lang: str = "id") -> str:
+    """The plain-language explanation of one candidate from its
+    :class:`analysis.explain.CandidateFacts`: the values that drove the suggestion, in their units
+    and with their data years, who hosts or provides, the links, the population and the flags."""
+    tr = translator(lang)
+    names = facts.names
+    sector = facts.sector.label(lang)
+    text: list[str] = []
+    if facts.form == "joint":
+        text.append(tr("explain.joint_head", sector=sector, names=join_names(names, lang)))
+        text.extend(_term_sentence(v, lang, "explain.term") for v in facts.gap)
+        text.append(
+            tr(
+                "explain.host_largest" if facts.host_largest else "explain.host",
+                host=names[facts.host],
+                links=facts.host_links,
+                others=facts.size - 1,
+            )
+        )
+    else:
+        clients = [names[i] for i in facts.clients]
+        text.append(
+            tr(
+                "explain.contract_head",
+                sector=sector,
+                provider=names[facts.provider],
+                clients=join_names(clients, lang),
+            )
+        )
+        text.extend(_term_sentence(v, lang, "explain.term") for v in facts.capacity)
+        text.extend(_term_sentence(v, lang, "explain.client_gap") for v in facts.gap)
+        if not facts.via:
+            text.append(tr("explain.all_border"))
+        else:
+            items = [
+                tr("explain.via_item", client=names[c], through=names[m]) for c, m in facts.via
+            ]
+            text.append(tr("explain.via", items="; ".join(items)))
+    km = fmt_number(facts.border_km, lang)
+    if facts.maritime:
+        hops = ", ".join(
+            tr("explain.maritime_item", a=a, b=b, km=fmt_number(d, lang))
+            for a, b, d in facts.maritime
+        )
+        link = tr("explain.border_maritime", km=km, n=len(facts.maritime), links=hops)
+    else:
+        link = tr("explain.border", km=km)
+    text.append(
+        tr(
+            "explain.population_year" if facts.population_year else "explain.population",
+            link=link,
+            population=fmt_number(facts.population, lang, decimals=0),
+            year=facts.population_year,
+        )
+    )
+    if facts.cross_province:
+        text.append(tr("explain.cross_province"))
+    if facts.wajib:
+        text.append(tr("explain.wajib"))
+    return " ".join(text)
+
+
+def explanations(prepared, table, candidates, *, config, sector: str, lang: str = "id") -> list:
+    """Explanations of the given candidate rows, in order (facts from
+    :func:`analysis.pipeline.explain`)."""
+    from analysis import pipeline
+
+    facts = pipeline.explain(prepared, table, candidates, config=config, sector=sector)
+    return [explanation(f, lang) for f in facts]
+
+
+def explain_rows(prepared, table, candidates, *, config, sector: str, lang: str = "id"):
+    """``candidates`` with the ``explanation`` column filled in ``lang`` (a copy)."""
+    out = candidates.copy()
+    if len(out):
+        out["explanation"] = explanations(
+            prepared, table, out, config=config, sector=sector, lang=lang
+        )
+    return out
