@@ -1,6 +1,6 @@
 """kerjasama: the Streamlit app (``streamlit run app.py``).
 
-Thin wiring only: widgets -> ``analysis.pipeline`` / ``kerjasama.mapview`` /
+Thin wiring only: widgets -> ``analysis.pipeline`` / ``kerjasama.present`` /
 ``kerjasama.present.brief`` / ``analysis.export``. Heavy steps (reading, adjacency, enumeration,
 display geometry) are cached so moving a weight slider only re-scores. All text comes from the
 catalogue (``common/catalogue``).
@@ -19,9 +19,12 @@ from analysis import pipeline
 from analysis.config import load_config
 from common.errors import InputError, KerjasamaError, MissingDataError
 from common.text import t, translator
-from kerjasama import mapview, paths
+from geo.display import display_regions, label_points
+from kerjasama import paths
+from kerjasama.present import map as webmap
+from kerjasama.present import tables
 from kerjasama.present.labels import component_label, form_label
-from kerjasama.present.words import explain_rows
+from kerjasama.present.words import explain_rows, province_options
 from kerjasama.upload import MAX_UPLOAD_MB, Upload, read_uploads
 
 ALL = "__all__"
@@ -66,7 +69,7 @@ def prepared_scope(data_key: str, _regions, _edges, province, cross: bool, marit
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def display_scope(data_key: str, _regions, codes: tuple):
-    return mapview.display_regions(_regions.loc[list(codes)])
+    return display_regions(_regions.loc[list(codes)])
 
 
 # ---------------------------------------------------------------- pieces of the page
@@ -167,7 +170,7 @@ def controls(tr, lang: str, regions, config):
     """Sidebar widgets; returns the chosen options as a dict."""
     side = st.sidebar
     side.subheader(tr("ui.controls_heading"))
-    provinces = mapview.province_options(regions)
+    provinces = province_options(regions, lang)
     options = [ALL, *provinces]
     default = config.data.province if config.data.province in provinces else ALL
     scope = remember("scope", default)
@@ -269,7 +272,7 @@ def candidate_detail(tr, lang, row, table, config, sector, names) -> None:
     columns = [*sec.columns, config.data.population]
     labels = {c: config.indicators[c].label(lang) for c in columns if c in config.indicators}
     st.markdown(f"**{tr('ui.candidate_indicators')}**")
-    st.dataframe(mapview.member_table(row["members"], table, columns, labels, names))
+    st.dataframe(tables.member_table(row["members"], table, columns, labels, names, lang))
 
 
 def main() -> None:
@@ -320,7 +323,7 @@ def main() -> None:
             prepared, table, shown, config=config, sector=opts["sector"], lang=lang
         )
         display = display_scope(data_key, regions, prepared.ids)
-        gap = mapview.scope_gap(prepared, table, opts["sector"], config)
+        gap = pipeline.scope_gap(prepared, table, opts["sector"], config)
 
     names = regions["name"].astype(str).to_dict()
     ids = list(shown["cluster_id"])
@@ -334,11 +337,11 @@ def main() -> None:
 
     sector = config.sectors[opts["sector"]]
     legend = tr(
-        "ui.legend_gap", sector=sector.label(lang), detail=mapview.gap_legend_detail(sector, lang)
+        "ui.legend_gap", sector=sector.label(lang), detail=webmap.gap_legend_detail(sector, lang)
     )
     drawn_edges = edges if opts["maritime"] else edges[edges["kind"] == "land"]
-    outlines = mapview.candidate_outlines(shown, display) if ids else None
-    fmap = mapview.build_map(
+    outlines = webmap.candidate_outlines(shown, display) if ids else None
+    fmap = webmap.build_map(
         display,
         gap=gap,
         edges=drawn_edges,
@@ -363,8 +366,8 @@ def main() -> None:
             returned_objects=["last_active_drawing"],
             key="map",
         )
-    anchors = mapview.label_points(outlines) if ids else None
-    click = mapview.parse_click((event or {}).get("last_active_drawing"), anchors)
+    anchors = label_points(outlines) if ids else None
+    click = webmap.parse_click((event or {}).get("last_active_drawing"), anchors)
     if click and click != st.session_state.get("last_click"):
         st.session_state["last_click"] = click
         if click[0] == "candidate" and click[1] in ids and click[1] != selected:
@@ -376,15 +379,15 @@ def main() -> None:
     with side_col:
         region = st.session_state.get("clicked_region")
         if region in names:
-            hits = mapview.candidates_with_region(shown, region)
+            hits = webmap.candidates_with_region(shown, region)
             st.markdown(f"**{tr('ui.region_candidates', name=names[region])}**")
             if len(hits):
-                st.dataframe(mapview.candidate_table(hits, lang), hide_index=True)
+                st.dataframe(tables.candidate_table(hits, lang), hide_index=True)
             else:
                 st.caption(tr("ui.region_no_candidates", name=names[region]))
         if ids:
             labels = {
-                c: mapview.candidate_label(r, lang)
+                c: webmap.candidate_label(r, lang)
                 for c, r in zip(ids, shown.to_dict("records"), strict=True)
             }
             pick = st.selectbox(tr("ui.candidate_pick"), ids, format_func=labels.get, key=pick_key)
@@ -400,7 +403,7 @@ def main() -> None:
         return
     st.caption(tr("ui.table_help"))
     event = st.dataframe(
-        mapview.candidate_table(shown, lang),
+        tables.candidate_table(shown, lang),
         hide_index=True,
         on_select="rerun",
         selection_mode="multi-row",

@@ -238,6 +238,15 @@ def scope_table(prepared: Prepared, table: pd.DataFrame) -> pd.DataFrame:
     return table.loc[list(prepared.ids)]
 
 
+def scope_gap(prepared: Prepared, table: pd.DataFrame, sector: str, config) -> pd.Series:
+    """Gap score of every region of a prepared scope (normalised within the scope, like the
+    candidate scores), indexed by code."""
+    from analysis.scores import sector_scores
+
+    scores = sector_scores(scope_table(prepared, table), config.sector(sector), config=config)
+    return scores["gap"]
+
+
 def score(
     prepared: Prepared,
     table: pd.DataFrame,

@@ -50,7 +50,9 @@ def payloads(data: Path) -> dict[str, tuple[int, int]]:
 
     from analysis import pipeline
     from analysis.config import load_config
-    from kerjasama import mapview, paths
+    from geo.display import display_regions
+    from kerjasama import paths
+    from kerjasama.present import map as webmap
 
     config = load_config()
     bpath = paths.default_boundaries(data, config.data.boundary_file)
@@ -64,10 +66,10 @@ def payloads(data: Path) -> dict[str, tuple[int, int]]:
         ranked = pipeline.score(prepared, table, "water", config=config)
         shown, _ = pipeline.finalize(prepared, table, ranked, config=config, sector="water")
         scope = regions.loc[list(prepared.ids)]
-        display = mapview.display_regions(scope)
-        gap = mapview.scope_gap(prepared, table, "water", config)
-        page = mapview.map_html(
-            mapview.build_map(display, gap=gap, edges=edges, candidates=shown, lang="id")
+        display = display_regions(scope)
+        gap = pipeline.scope_gap(prepared, table, "water", config)
+        page = webmap.map_html(
+            webmap.build_map(display, gap=gap, edges=edges, candidates=shown, lang="id")
         )
         naive = folium.Map(tiles=None)
         folium.GeoJson(scope[["name", "geometry"]].to_json()).add_to(naive)

@@ -549,4 +549,28 @@ def read_boundaries(
     return out
 
 
-__all__ = ["read_boundaries", "normalize_code", "ID_FIELDS", "NAME_FIELDS", "PROVINCE_FIELDS"]
+def provinces(regions: pd.DataFrame) -> dict[str, str]:
+    """``{province code: name}`` of the regions' provinces, sorted by code.
+
+    The name comes from a ``province_name`` column when the boundary file has one, else it is
+    the code.
+    """
+    codes = regions["province"].astype(str)
+    names = (
+        regions["province_name"].astype(str)
+        if "province_name" in regions
+        else pd.Series(codes.to_numpy(), index=regions.index)
+    )
+    first = pd.DataFrame({"code": codes.to_numpy(), "name": names.to_numpy()})
+    first = first.drop_duplicates("code").sort_values("code")
+    return dict(zip(first["code"], first["name"], strict=True))
+
+
+__all__ = [
+    "read_boundaries",
+    "provinces",
+    "normalize_code",
+    "ID_FIELDS",
+    "NAME_FIELDS",
+    "PROVINCE_FIELDS",
+]

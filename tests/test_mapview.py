@@ -12,7 +12,10 @@ import pytest
 import shapely
 from shapely.geometry import Point, box
 
-from kerjasama import mapview
+from geo.display import display_regions, display_tolerance, label_points
+from kerjasama.present import map as webmap
+from kerjasama.present import tables
+from kerjasama.present.words import province_options
 
 EVIL = "<script>alert(1)</script>"
 
@@ -92,7 +95,7 @@ def grid_candidates() -> pd.DataFrame:
 
 def test_display_regions_keeps_index_names_and_coverage():
     regions = grid_regions()
-    display = mapview.display_regions(regions)
+    display = display_regions(regions)
     assert list(display.index) == list(regions.index)
     assert display.index.name == "code"
     assert display.loc["6403", "name"] == EVIL
@@ -110,27 +113,27 @@ def test_display_regions_keeps_index_names_and_coverage():
 
 def test_display_tolerance_scales_with_extent():
     regions = grid_regions()
-    small = mapview.display_tolerance(regions)
+    small = display_tolerance(regions)
     minx, miny, maxx, maxy = regions.total_bounds
     assert small == pytest.approx(max(maxx - minx, maxy - miny) / 2500)
     wide = regions.copy()
     wide.geometry = wide.geometry.translate(xoff=0)
     wide.loc["6409", "geometry"] = box(116, -1, 140, 0)
-    assert mapview.display_tolerance(wide) > 10 * small
+    assert display_tolerance(wide) > 10 * small
 
 
 def test_gap_colours_grey_for_missing():
-    colours = mapview.gap_colours(pd.Series([0.0, 1.0, np.nan], index=["a", "b", "c"]))
-    assert colours["c"] == mapview.NO_DATA_COLOUR
+    colours = webmap.gap_colours(pd.Series([0.0, 1.0, np.nan], index=["a", "b", "c"]))
+    assert colours["c"] == webmap.NO_DATA_COLOUR
     assert colours["a"] != colours["b"]
     assert all(re.fullmatch(r"#[0-9a-f]{6}", c) for c in colours)
 
 
 def test_region_features_escape_every_string():
-    display = mapview.display_regions(grid_regions())
+    display = display_regions(grid_regions())
     gap = pd.Series(np.linspace(0, 1, 9), index=display.index)
     gap["6405"] = np.nan
-    fc = mapview.region_features(display, gap, lang="en")
+    fc = webmap.region_features(display, gap, lang="en")
     props = {f["properties"]["code"]: f["properties"] for f in fc["features"]}
     assert props["6403"]["name"] == "&lt;script&gt;alert(1)&lt;/script&gt;"
     assert props["6405"]["gap"] is None and props["6405"]["gap_text"] == "no data"
@@ -141,26 +144,26 @@ def test_region_features_escape_every_string():
 
 def test_edge_features_kinds_and_scope():
     regions = grid_regions()
-    display = mapview.display_regions(regions)
+    display = display_regions(regions)
     edges = grid_edges(regions)
-    points = mapview.label_points(display)
-    fc = mapview.edge_features(edges, points, lang="id")
+    points = label_points(display)
+    fc = webmap.edge_features(edges, points, lang="id")
     assert len(fc["features"]) == len(edges)
     kinds = [f["properties"]["edge_kind"] for f in fc["features"]]
     assert kinds.count("maritime") == 1
     maritime = next(f for f in fc["features"] if f["properties"]["edge_kind"] == "maritime")
     assert "12.5 km" in maritime["properties"]["label"]
     # an edge to a region outside the drawn scope is left out of the drawing
-    fc2 = mapview.edge_features(edges, points.drop(index="6409"), lang="id")
+    fc2 = webmap.edge_features(edges, points.drop(index="6409"), lang="id")
     assert len(fc2["features"]) == len(edges) - int(
         ((edges["source"] == "6409") | (edges["target"] == "6409")).sum()
     )
 
 
 def test_candidate_outlines_union_members():
-    display = mapview.display_regions(grid_regions())
+    display = display_regions(grid_regions())
     candidates = grid_candidates()
-    outlines = mapview.candidate_outlines(candidates, display)
+    outlines = webmap.candidate_outlines(candidates, display)
     assert list(outlines.index) == list(candidates["cluster_id"])
     assert list(outlines["rank"]) == [1, 2, 3]
     first = outlines.geometry.iloc[0]
@@ -172,8 +175,8 @@ def test_candidate_outlines_union_members():
 
 def test_build_map_is_offline_escaped_and_styled():
     regions = grid_regions()
-    display = mapview.display_regions(regions)
-    m = mapview.build_map(
+    display = display_regions(regions)
+    m = webmap.build_map(
         display,
         gap=pd.Series(np.linspace(0, 1, 9), index=display.index),
         edges=grid_edges(regions),
@@ -182,7 +185,7 @@ def test_build_map_is_offline_escaped_and_styled():
         selected="water-contract-6402-6403",
         lang="id",
     )
-    page = mapview.map_html(m)
+    page = webmap.map_html(m)
     # the hostile name never appears as markup, only escaped
     assert EVIL not in page
     assert "alert(1)</script>" not in page
@@ -201,33 +204,37 @@ def test_build_map_is_offline_escaped_and_styled():
 
 
 def test_parse_click_region_candidate_marker():
-    display = mapview.display_regions(grid_regions())
+    display = display_regions(grid_regions())
     candidates = grid_candidates()
-    anchors = mapview.candidate_anchors(candidates, display)
+    anchors = webmap.candidate_anchors(candidates, display)
     region = {"type": "Feature", "properties": {"kind": "region", "code": "6403"}}
-    assert mapview.parse_click(region) == ("region", "6403")
+    assert webmap.parse_click(region) == ("region", "6403")
     cand = {"properties": {"kind": "candidate", "cluster_id": "water-joint-6401-6402"}}
-    assert mapview.parse_click(cand) == ("candidate", "water-joint-6401-6402")
+    assert webmap.parse_click(cand) == ("candidate", "water-joint-6401-6402")
     lon, lat = anchors.loc["water-joint-6405-6406-6409"]
     marker = {"geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": {}}
-    assert mapview.parse_click(marker, anchors) == ("candidate", "water-joint-6405-6406-6409")
+    assert webmap.parse_click(marker, anchors) == ("candidate", "water-joint-6405-6406-6409")
     far = {"geometry": {"type": "Point", "coordinates": [100.0, 5.0]}, "properties": {}}
-    assert mapview.parse_click(far, anchors) is None
-    assert mapview.parse_click(None) is None
+    assert webmap.parse_click(far, anchors) is None
+    assert webmap.parse_click(None) is None
 
 
 def test_candidates_with_region_and_tables():
     candidates = grid_candidates()
-    hits = mapview.candidates_with_region(candidates, "6402")
+    hits = webmap.candidates_with_region(candidates, "6402")
     assert list(hits["rank"]) == [1, 2]
-    assert mapview.candidates_with_region(candidates, "6407").empty
-    table = mapview.candidate_table(candidates, "en")
+    assert webmap.candidates_with_region(candidates, "6407").empty
+    table = tables.candidate_table(candidates, "en")
     assert list(table["Rank"]) == [1, 2, 3]
     assert table.loc[1, "Provider"] == "Kabupaten 6402"
     assert table.loc[0, "Provider"] == ""
     assert table.loc[0, "Stability"] == "95%" and table.loc[1, "Stability"] == ""
     assert "cross-province" in table.loc[2, "Notes"] and "1 maritime" in table.loc[2, "Notes"]
     assert table.loc[0, "Form"] == "Joint service"
+    score = float(candidates["score"].iloc[0])
+    assert table.loc[0, "Score"] == f"{score:.3f}"
+    indonesian = tables.candidate_table(candidates, "id")
+    assert indonesian.loc[0, "Skor"] == f"{score:.3f}".replace(".", ",")
 
 
 def test_member_table_and_province_options():
@@ -235,22 +242,26 @@ def test_member_table_and_province_options():
     table = pd.DataFrame(
         {"water_access_pct_2024": np.arange(9.0), "other": 1.0}, index=regions.index
     )
-    out = mapview.member_table(
+    table.loc["6401", "water_access_pct_2024"] = 1234.5
+    out = tables.member_table(
         ("6402", "6401"),
         table,
         ["water_access_pct_2024", "missing_col"],
         {"water_access_pct_2024": "Air minum"},
         regions["name"].to_dict(),
     )
-    assert list(out.index) == ["6402", "6401"]
-    assert list(out.columns) == ["name", "Air minum"]
-    assert list(out["Air minum"]) == [1.0, 0.0]
-    assert mapview.province_options(regions) == {"64": "Kalimantan Timur (64)"}
+    assert list(out.index) == ["6402", "6401"] and out.index.name == "Kode"
+    assert list(out.columns) == ["Kabupaten/kota", "Air minum"]
+    assert list(out["Air minum"]) == ["1", "1.234"]
+    en = tables.member_table(("6401",), table, ["water_access_pct_2024"], names={}, lang="en")
+    assert list(en.columns) == ["Regency/city", "water_access_pct_2024"]
+    assert en.iloc[0, 1] == "1,234" and en.index.name == "Code"
+    assert province_options(regions) == {"64": "Kalimantan Timur (64)"}
 
 
 def test_label_points_inside():
-    display = mapview.display_regions(grid_regions())
-    points = mapview.label_points(display)
+    display = display_regions(grid_regions())
+    points = label_points(display)
     inside = shapely.contains(
         display.geometry.values, shapely.points(points["lon"].to_numpy(), points["lat"].to_numpy())
     )
@@ -266,7 +277,7 @@ def test_national_payload_under_3_mb(national_adm2, real_data):
     from geo.boundaries import read_boundaries
 
     regions = read_boundaries(national_adm2)
-    display = mapview.display_regions(regions)
+    display = display_regions(regions)
     pairs = pd.read_csv(real_data / "boundaries" / "idn_adm2_queen_neighbours.csv", dtype=str)
     edges = pd.DataFrame(
         {
@@ -289,8 +300,8 @@ def test_national_payload_under_3_mb(national_adm2, real_data):
         }
     )
     gap = pd.Series(np.linspace(0, 1, len(regions)), index=regions.index)
-    page = mapview.map_html(
-        mapview.build_map(display, gap=gap, edges=edges, candidates=candidates, lang="id")
+    page = webmap.map_html(
+        webmap.build_map(display, gap=gap, edges=edges, candidates=candidates, lang="id")
     )
     size = len(page.encode("utf-8"))
     assert 300_000 < size <= 3_000_000

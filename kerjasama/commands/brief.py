@@ -34,9 +34,8 @@ def register(subparsers, tr, parents: list) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run ``kerjasama brief``; return the exit status."""
     from analysis import pipeline
-    from kerjasama.mapview import province_options
     from kerjasama.present.brief import build_brief, write_brief
-    from kerjasama.present.words import explain_rows
+    from kerjasama.present.words import explain_rows, province_options
 
     scope_data = load_scope(args, outputs={"--out": (args.out, (".pdf", ".html", ".htm"))})
     config, regions, table = scope_data.config, scope_data.regions, scope_data.table
@@ -75,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
     if len(chosen) == 0:
         print(t("cli.brief.none", args.lang), file=sys.stderr)
         return 1
-    provinces = province_options(regions)
+    provinces = province_options(regions, args.lang)
     scope = (
         provinces.get(str(prepared.province_code), str(prepared.province_code))
         if prepared.province_code

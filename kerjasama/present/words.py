@@ -281,3 +281,14 @@ def explain_rows(prepared, table, candidates, *, config, sector: str, lang: str 
             prepared, table, out, config=config, sector=sector, lang=lang
         )
     return out
+
+
+def province_options(regions, lang: str = "id") -> dict[str, str]:
+    """``{province code: "Name (code)"}`` for a scope selector, sorted by code (the code alone
+    when the boundary file has no province names)."""
+    from geo.boundaries import provinces
+
+    return {
+        code: t("ui.scope_province", lang, name=name, code=code) if name != code else code
+        for code, name in provinces(regions).items()
+    }

@@ -1,13 +1,14 @@
 """The interactive map: regions coloured by sector gap, adjacency links and candidate clusters.
 
-Display only: nothing here changes the analysis. :func:`display_regions` makes a light copy of the
-boundaries for the browser (coverage-preserving simplification, tiny islets dropped, coordinates
-rounded); :func:`build_map` draws a :class:`folium.Map` from it. Every string that comes from
-data is HTML-escaped before it reaches the page (folium's tooltips insert values as HTML).
+Display only: nothing here changes the analysis. The light display geometry comes from
+:mod:`geo.display`; :func:`build_map` draws a :class:`folium.Map` from it. Every string that
+comes from data is HTML-escaped before it reaches the page (folium's tooltips insert values as
+HTML inside JavaScript template literals); every string of ours comes from the catalogue.
 
 The map works without internet access: Leaflet is vendored (``kerjasama/vendor/leaflet``) and
 inlined as ``data:`` URLs, no tile layer is shown by default (an OpenStreetMap layer can be
-switched on), and the legend and full-screen button are plain Leaflet controls.
+switched on), and the legend and full-screen button are plain Leaflet controls. Clicks come back
+through :func:`parse_click`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import base64
 import html
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
@@ -31,99 +32,17 @@ from matplotlib import colormaps
 from matplotlib.colors import to_hex
 
 from common.text import translator
+from geo.display import display_tolerance, drop_small_parts, label_points
 from kerjasama.present.labels import form_label
 
-LEAFLET_DIR = Path(__file__).with_name("vendor") / "leaflet"
+LEAFLET_DIR = Path(__file__).resolve().parent.parent / "vendor" / "leaflet"
+
 NO_DATA_COLOUR = "#c8c8c8"
 LAND_COLOUR = "#37474f"
 MARITIME_COLOUR = "#1565c0"
 CANDIDATE_COLOUR = "#6a1b9a"
 SELECTED_COLOUR = "#00bcd4"
 GAP_CMAP = "YlOrRd"
-
-
-# --------------------------------------------------------------------------------------------
-# Display geometry
-# --------------------------------------------------------------------------------------------
-
-
-def display_tolerance(regions: gpd.GeoDataFrame) -> float:
-    """Simplification tolerance in degrees: 1/2500 of the larger side of the bounding box.
-
-    About 2 km for all Indonesia, 250 m for Kalimantan Timur: a pixel or less at the zoom that
-    shows the whole scope.
-    """
-    minx, miny, maxx, maxy = regions.total_bounds
-    extent = max(maxx - minx, maxy - miny, 1e-6)
-    return float(extent / 2500.0)
-
-
-def drop_small_parts(geoms: np.ndarray, min_area: float) -> np.ndarray:
-    """Remove polygon parts smaller than ``min_area`` (square degrees), keeping each
-    geometry's largest part; returns MultiPolygons aligned with ``geoms``."""
-    parts, owner = shapely.get_parts(geoms, return_index=True)
-    area = shapely.area(parts)
-    largest = pd.Series(area).groupby(owner).transform("max").to_numpy() == area
-    keep = (area >= min_area) | largest
-    return shapely.multipolygons(parts[keep], indices=owner[keep])
-
-
-def display_regions(
-    regions: gpd.GeoDataFrame, *, tolerance: float | None = None, digits: int | None = None
-) -> gpd.GeoDataFrame:
-    """Return a light copy of ``regions`` for drawing in the browser.
-
-    Parts smaller than ``(2 * tolerance)²`` square degrees are dropped unless they are a region's
-    largest part, the rest is simplified as a coverage (shared borders stay shared, no gaps
-    open between neighbours) and coordinates are rounded to ``digits`` decimals.
-
-    Parameters
-    ----------
-    regions
-        Boundaries in EPSG:4326, index ``code``, with ``name`` (and ``province`` if known).
-    tolerance
-        Simplification tolerance in degrees (default :func:`display_tolerance`).
-    digits
-        Decimals kept (default: 4 when the tolerance is at least 0.001°, else 5).
-
-    Returns
-    -------
-    GeoDataFrame
-        Same index and order, columns ``name``, ``province``, ``geometry``.
-    """
-    tol = display_tolerance(regions) if tolerance is None else float(tolerance)
-    ndigits = digits if digits is not None else (4 if tol >= 0.001 else 5)
-    kept = drop_small_parts(np.asarray(regions.geometry.values), (2.0 * tol) ** 2)
-    try:
-        simple = shapely.coverage_simplify(kept, tol)
-    except shapely.errors.GEOSException:  # not a valid coverage (overlaps): simplify one by one
-        simple = shapely.simplify(kept, tol, preserve_topology=True)
-    rounded = shapely.transform(simple, lambda xy: np.round(xy, ndigits))
-    bad = ~shapely.is_valid(rounded)
-    if bad.any():
-        rounded[bad] = shapely.make_valid(rounded[bad], method="structure", keep_collapsed=False)
-    out = gpd.GeoDataFrame(
-        {
-            "name": regions["name"].astype(str).to_numpy()
-            if "name" in regions
-            else regions.index.astype(str),
-            "province": regions["province"].astype(str).to_numpy() if "province" in regions else "",
-        },
-        geometry=rounded,
-        index=regions.index.copy(),
-        crs=regions.crs,
-    )
-    out.index.name = "code"
-    return out
-
-
-def label_points(display: gpd.GeoDataFrame) -> pd.DataFrame:
-    """A point inside each region (``lon``, ``lat``), indexed like ``display``."""
-    points = shapely.point_on_surface(np.asarray(display.geometry.values))
-    return pd.DataFrame(
-        {"lon": shapely.get_x(points), "lat": shapely.get_y(points)}, index=display.index
-    )
-
 
 # --------------------------------------------------------------------------------------------
 # Colours and text
@@ -458,11 +377,6 @@ _CSS = (
 )
 
 
-# --------------------------------------------------------------------------------------------
-# The map
-# --------------------------------------------------------------------------------------------
-
-
 def build_map(
     display: gpd.GeoDataFrame,
     *,
@@ -663,107 +577,3 @@ def candidates_with_region(candidates: pd.DataFrame, code: str) -> pd.DataFrame:
     """The candidates (rows, in rank order) whose members include ``code``."""
     mask = candidates["members"].map(lambda members: code in tuple(members))
     return candidates.loc[mask.to_numpy(dtype=bool)]
-
-
-def member_table(
-    members: Sequence[str],
-    table: pd.DataFrame,
-    columns: Sequence[str],
-    labels: Mapping[str, str] | None = None,
-    names: Mapping[str, str] | None = None,
-) -> pd.DataFrame:
-    """Indicator values of the members (rows, in the given order) for ``columns``.
-
-    Columns are renamed with ``labels``; a first column holds the member names.
-    """
-    present = [c for c in columns if c in table.columns]
-    out = table.reindex(list(members))[present].copy()
-    if labels:
-        out = out.rename(columns={c: labels.get(c, c) for c in present})
-    if names is not None:
-        out.insert(0, "name", [names.get(code, code) for code in members])
-    out.index.name = "code"
-    return out
-
-
-def province_options(regions: pd.DataFrame) -> dict[str, str]:
-    """``{province code: "Name (code)"}`` for a scope selector, sorted by code.
-
-    The name comes from a ``province_name`` column when the boundary file has one.
-    """
-    codes = regions["province"].astype(str)
-    names = (
-        regions["province_name"].astype(str)
-        if "province_name" in regions
-        else pd.Series(codes.to_numpy(), index=regions.index)
-    )
-    first = pd.DataFrame({"code": codes.to_numpy(), "name": names.to_numpy()}).drop_duplicates(
-        "code"
-    )
-    first = first.sort_values("code")
-    return {
-        code: (f"{name} ({code})" if name != code else code)
-        for code, name in zip(first["code"], first["name"], strict=True)
-    }
-
-
-def scope_gap(prepared: object, table: pd.DataFrame, sector: str, config: object) -> pd.Series:
-    """Gap score of every region of a prepared scope (normalised within the scope, like the
-    candidate scores), indexed by code."""
-    from analysis.pipeline import scope_table
-    from analysis.scores import sector_scores
-
-    scores = sector_scores(scope_table(prepared, table), config.sector(sector), config=config)
-    return scores["gap"]
-
-
-def candidate_table(candidates: pd.DataFrame, lang: str = "id") -> pd.DataFrame:
-    """The ranked candidates as a display table with translated headers (plain text cells)."""
-    from kerjasama.present.labels import component_label
-
-    tr = translator(lang)
-
-    def provider_name(row: pd.Series) -> str:
-        provider = row.get("provider")
-        if provider is None or (isinstance(provider, float) and math.isnan(provider)):
-            return ""
-        members = list(row["members"])
-        return str(row["member_names"][members.index(provider)]) if provider in members else ""
-
-    def components(value: object) -> str:
-        return ", ".join(
-            f"{component_label(k, lang)} {float(v):.2f}" for k, v in dict(value or {}).items()
-        )
-
-    def notes(row: pd.Series) -> str:
-        out = []
-        if bool(row.get("cross_province")):
-            out.append(tr("ui.flag_cross_province"))
-        if int(row.get("maritime_links") or 0):
-            out.append(tr("ui.flag_maritime", n=int(row["maritime_links"])))
-        if bool(row.get("wajib_indication")):
-            out.append(tr("ui.flag_wajib"))
-        return ", ".join(out)
-
-    stability = candidates.get("stability", pd.Series(None, index=candidates.index))
-    return pd.DataFrame(
-        {
-            tr("ui.col_rank"): candidates["rank"].astype(int).to_numpy(),
-            tr("ui.col_form"): [form_label(str(f), lang) for f in candidates["form"]],
-            tr("ui.col_members"): [", ".join(map(str, n)) for n in candidates["member_names"]],
-            tr("ui.col_provider"): [provider_name(r) for _, r in candidates.iterrows()],
-            tr("ui.col_score"): candidates["score"].astype(float).round(3).to_numpy(),
-            tr("ui.col_components"): [components(v) for v in candidates["score_components"]],
-            tr("ui.col_stability"): [
-                "" if v is None or pd.isna(v) else f"{float(v) * 100:.0f}%" for v in stability
-            ],
-            tr("ui.col_flags"): [notes(r) for _, r in candidates.iterrows()],
-            tr("ui.col_explanation"): candidates.get(
-                "explanation", pd.Series("", index=candidates.index)
-            )
-            .fillna("")
-            .astype(str)
-            .to_numpy(),
-            tr("ui.col_cluster_id"): candidates["cluster_id"].astype(str).to_numpy(),
-        }
-    )
