@@ -1,9 +1,9 @@
 """kerjasama: the Streamlit app (``streamlit run app.py``).
 
-Thin wiring only: widgets -> ``analysis.pipeline`` / ``kerjasama.present`` /
-``kerjasama.present.brief`` / ``analysis.export``. Heavy steps (reading, adjacency, enumeration,
-display geometry) are cached so moving a weight slider only re-scores. All text comes from the
-catalogue (``common/catalogue``).
+Thin wiring only: widgets -> ``analysis.pipeline`` and the presentation modules of
+``kerjasama.present`` (map, tables, words, export, brief, upload). Heavy steps (reading,
+adjacency, enumeration, display geometry) are cached so moving a weight slider only re-scores.
+All text comes from the catalogue (``common/catalogue``).
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from kerjasama import paths
 from kerjasama.present import map as webmap
 from kerjasama.present import tables
 from kerjasama.present.labels import component_label, form_label
+from kerjasama.present.upload import MAX_UPLOAD_MB, Upload, read_uploads
 from kerjasama.present.words import explain_rows, province_options
-from kerjasama.upload import MAX_UPLOAD_MB, Upload, read_uploads
 
 ALL = "__all__"
 LANG_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
@@ -417,8 +417,8 @@ def main() -> None:
 
 def downloads(tr, lang, chosen, ticked, regions, table, config, opts, sources) -> None:
     """Download buttons; files are made only when a button is clicked (deferred callables)."""
-    from analysis.export import candidates_to_geojson, members_csv, shapefile_zip
     from kerjasama.present.brief import brief_html, brief_pdf, build_brief
+    from kerjasama.present.export import candidates_to_geojson, members_csv, shapefile_zip
 
     st.subheader(tr("ui.selection_heading"))
     ranks = ", ".join(f"#{r}" for r in chosen["rank"])

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from test_app_upload import zip_bytes
 
-from kerjasama.upload import Upload
+from kerjasama.present.upload import Upload
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 180

@@ -1,4 +1,4 @@
-"""Uploads (kerjasama.upload): hostile files are refused, good ones read like the CLI."""
+"""Uploads (kerjasama.present.upload): hostile files are refused, good ones read like the CLI."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 
 from analysis.config import load_config
 from common.errors import InputError
-from kerjasama.upload import Upload, read_uploads, stage_boundaries, stage_indicators
+from kerjasama.present.upload import Upload, read_uploads, stage_boundaries, stage_indicators
 
 
 @pytest.fixture()

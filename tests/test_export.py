@@ -14,7 +14,7 @@ from test_candidates import jittered_grid
 
 from analysis import pipeline
 from analysis.config import load_config
-from analysis.export import (
+from kerjasama.present.export import (
     CSV_HEADER,
     PROPERTIES,
     SHAPEFILE_FIELDS,

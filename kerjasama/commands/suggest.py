@@ -36,7 +36,7 @@ def register(subparsers, tr, parents: list) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run ``kerjasama suggest``; return the exit status."""
     from analysis import pipeline
-    from analysis.export import candidates_to_geojson, members_csv
+    from kerjasama.present.export import candidates_to_geojson, members_csv
     from kerjasama.present.words import explain_rows, portfolio_summary
 
     tr = translator(args.lang)

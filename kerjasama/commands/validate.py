@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import sys
 
-from common.text import translator
 from kerjasama.commands._common import add_input_args, input_paths
 
 
@@ -33,7 +32,7 @@ def run(args) -> int:
     from analysis.indicators import read_indicators
     from analysis.join import default_keys, join_indicators
     from geo.boundaries import read_boundaries
-    from kerjasama.present.words import join_report_text
+    from kerjasama.present.words import validation_text
 
     config = load_config(args.config)
     boundaries, indicators = input_paths(args, config)
@@ -49,14 +48,6 @@ def run(args) -> int:
         config=config,
     )
     report.problems.extend(problems)
-    tr = translator(args.lang)
-    print(tr("cli.validate.boundaries", path=boundaries, n=len(regions)))
-    print(tr("cli.validate.indicators", path=indicators, n=len(table)))
-    for note in regions.attrs.get("kerjasama", {}).get("repairs", []):
-        print(tr("cli.validate.note", note=note.render(args.lang)))
-    for problem in problems:
-        if problem.severity == "info":
-            print(tr("cli.validate.note", note=problem.message.render(args.lang)))
-    print(join_report_text(report, args.lang))
+    print(validation_text(boundaries, regions, indicators, table, problems, report, args.lang))
     sys.stdout.flush()
     return report.exit_code

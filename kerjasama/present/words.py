@@ -111,6 +111,23 @@ def join_report_text(report, lang: str = "id", *, limit: int = 20) -> str:
     return "\n".join(join_report_lines(report, lang, limit=limit))
 
 
+def validation_text(boundaries, regions, indicators, table, problems, report, lang="id") -> str:
+    """What ``kerjasama validate`` prints: the two files, repair notes, reading notes and the
+    join report."""
+    tr = translator(lang)
+    lines = [
+        tr("report.validate.boundaries", path=boundaries, n=len(regions)),
+        tr("report.validate.indicators", path=indicators, n=len(table)),
+    ]
+    for note in regions.attrs.get("kerjasama", {}).get("repairs", []):
+        lines.append(tr("report.validate.note", note=note.render(lang)))
+    for problem in problems:
+        if problem.severity == "info":
+            lines.append(tr("report.validate.note", note=problem.message.render(lang)))
+    lines.extend(join_report_lines(report, lang))
+    return "\n".join(lines)
+
+
 def portfolio_summary(result, lang: str = "id") -> str:
     """One line on an :class:`analysis.portfolio.PortfolioResult` (CLI / app)."""
     tr = translator(lang)
