@@ -1,0 +1,48 @@
+"""Briefing pack for a Bappeda / TKKSD meeting: one document model, rendered to HTML and PDF.
+
+* :mod:`~kerjasama.present.brief.model`: :func:`build_brief` collects the content into a
+  :class:`Brief` (plain text from the catalogue and the data, plus one map PNG per cluster).
+* :mod:`~kerjasama.present.brief.figure`: the static map of a cluster (matplotlib).
+* :mod:`~kerjasama.present.brief.html`: the HTML page, through the Jinja2 template
+  ``brief.html.j2`` (autoescaped).
+* :mod:`~kerjasama.present.brief.pdf`: the A4 PDF (reportlab, DejaVu Sans embedded).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from common.errors import InputError
+from common.text import Msg
+from kerjasama.present.brief.figure import cluster_map_png, nice_length
+from kerjasama.present.brief.html import brief_html
+from kerjasama.present.brief.model import Brief, ClusterSection, build_brief
+from kerjasama.present.brief.pdf import brief_pdf
+
+__all__ = [
+    "Brief",
+    "ClusterSection",
+    "brief_html",
+    "brief_pdf",
+    "build_brief",
+    "cluster_map_png",
+    "nice_length",
+    "write_brief",
+]
+
+
+def write_brief(brief: Brief, path: str | Path) -> Path:
+    """Write ``brief`` as PDF or HTML, chosen by the suffix of ``path`` (.pdf, .html/.htm)."""
+    out = Path(path)
+    suffix = out.suffix.lower()
+    if suffix == ".pdf":
+        out.write_bytes(brief_pdf(brief))
+    elif suffix in (".html", ".htm"):
+        out.write_text(brief_html(brief), encoding="utf-8", newline="\n")
+    else:
+        raise InputError(
+            "errors.brief.file_type",
+            file=out,
+            suffix=suffix if suffix else Msg("errors.brief.no_suffix"),
+        )
+    return out
