@@ -22,6 +22,7 @@ from kerjasama.present.export import (
     members_csv,
     shapefile_zip,
 )
+from kerjasama.present.words import explain_rows
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +35,7 @@ def kaltim_out(kaltim_shp, kaltim_indicators):
     prepared = pipeline.prepare(regions, pipeline.build_adjacency(regions), province="64")
     cands = pipeline.score(prepared, table, "water", config=config)
     out, _ = pipeline.finalize(prepared, table, cands, config=config, sector="water", top=8)
+    out = explain_rows(prepared, table, out, config=config, sector="water")
     return regions, out
 
 
