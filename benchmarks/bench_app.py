@@ -21,10 +21,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))  # run from a checkout: the project and devtools/
 
-from browser_support import (  # noqa: E402  (after the path set-up)
+from devtools.appserver import (  # noqa: E402  (after the path set-up)
     CHROMIUM,
     CHROMIUM_ARGS,
     MAP_FRAME,

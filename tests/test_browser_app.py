@@ -8,7 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
-from browser_support import (
+
+from devtools.appserver import (
     CHROMIUM,
     CHROMIUM_ARGS,
     MAP_FRAME,

@@ -1,7 +1,7 @@
 """Start the Streamlit app on a free local port and drive it with Debian's Chromium.
 
 Shared by the browser test (``tests/test_browser_app.py``) and the app benchmark
-(``benchmarks/bench_app.py``).
+(``benchmarks/bench_app.py``); developer tooling, not part of the installed package.
 """
 
 from __future__ import annotations
