@@ -1,4 +1,4 @@
-"""The interactive map (kerjasama.mapview): display geometry, layers, escaping, clicks."""
+"""The interactive map and tables (present.map, present.tables, geo.display): layers, clicks."""
 
 from __future__ import annotations
 
