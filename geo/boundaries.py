@@ -1,10 +1,11 @@
 """Read kabupaten/kota boundary files into one canonical GeoDataFrame.
 
 :func:`read_boundaries` accepts what planners receive: an ESRI Shapefile (or a ``.zip`` holding
-one), a GeoPackage or a GeoJSON file. It detects the region code and name fields, normalises the
-codes (:func:`geo.codes.normalize_code`), reprojects to EPSG:4326, repairs invalid geometries and
-refuses, with a message naming the file, the feature and the fix, whatever it cannot use. The
-user's files are only read, never written; a zip is extracted into a temporary folder.
+one), a GeoPackage or a GeoJSON file, and GeoParquet (the repository's bundled default data). It
+detects the region code and name fields, normalises the codes (:func:`geo.codes.normalize_code`),
+reprojects to EPSG:4326, repairs invalid geometries and refuses, with a message naming the file,
+the feature and the fix, whatever it cannot use. The user's files are only read, never written; a
+zip is extracted into a temporary folder.
 """
 
 from __future__ import annotations
@@ -80,6 +81,7 @@ FORMATS = {
     ".gpkg": "GeoPackage",
     ".geojson": "GeoJSON",
     ".json": "GeoJSON",
+    ".parquet": "GeoParquet",
 }
 _POLYGONAL = ("Polygon", "MultiPolygon")
 _MAX_LISTED = 10
@@ -146,6 +148,15 @@ def _pick_layer(path: Path, shown: object, layer: str | None) -> str | None:
     raise InputError("errors.boundaries.several_layers", file=shown, layers=_listing(polygonal))
 
 
+def _read_geoparquet(path: Path, shown: object) -> gpd.GeoDataFrame:
+    """A GeoParquet file (GDAL's Parquet driver is not in pyogrio's wheels, so pyarrow reads it)."""
+    import pyarrow.parquet as pq
+
+    if b"geo" not in (pq.read_schema(path).metadata or {}):
+        raise InputError("errors.data.parquet_no_geometry", file=shown)
+    return gpd.read_parquet(path)
+
+
 def _read_file(path: Path, shown: object, layer: str | None) -> tuple[gpd.GeoDataFrame, str | None]:
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
@@ -156,9 +167,14 @@ def _read_file(path: Path, shown: object, layer: str | None) -> tuple[gpd.GeoDat
     elif suffix == ".gpkg":
         layer = _pick_layer(path, shown, layer)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            gdf = pyogrio.read_dataframe(path, layer=layer, on_invalid="warn")
+        if suffix == ".parquet":
+            gdf = _read_geoparquet(path, shown)
+        else:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                gdf = pyogrio.read_dataframe(path, layer=layer, on_invalid="warn")
+    except InputError:
+        raise
     except Exception as err:
         raise InputError(
             "errors.boundaries.unreadable", file=shown, format=FORMATS[suffix], error=err
@@ -445,7 +461,7 @@ def read_boundaries(
     Parameters
     ----------
     path
-        Shapefile (``.shp`` or a ``.zip`` holding one), GeoPackage or GeoJSON.
+        Shapefile (``.shp`` or a ``.zip`` holding one), GeoPackage, GeoJSON or GeoParquet.
     layer
         GeoPackage layer; needed only when the file has several polygon layers.
     id_field, name_field

@@ -2,9 +2,12 @@
 
 The data folder holds ``boundaries/`` and ``indicators/``, laid out like the project's shared data
 folder. It is found from, in order: an explicit argument (``--data``), the ``KERJASAMA_DATA``
-environment variable, then ``data/`` next to the code (the repository's own ``data/`` folder).
+environment variable, then ``data/`` next to the code: the repository's own ``data/`` folder,
+which ships the default data for all Indonesia (``data/README.md``). An installed wheel has no
+such folder; without ``--data`` or ``KERJASAMA_DATA`` it says where to get one.
 The default file names inside it come from the ``[data]`` table of the sector config
-(``analysis/sectors.toml``), the one place for that fact.
+(``analysis/sectors.toml``), the one place for that fact. When the default name is absent and the
+folder holds a single file of the kind, that file is used (the bundled ``idn_adm2.parquet``).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from common.text import Msg
 
 ENV_VAR = "KERJASAMA_DATA"
 REPO_ROOT = Path(__file__).resolve().parent.parent
-BOUNDARY_SUFFIXES = (".gpkg", ".shp", ".geojson", ".json", ".zip")
+BOUNDARY_SUFFIXES = (".gpkg", ".parquet", ".shp", ".geojson", ".json", ".zip")
 INDICATOR_SUFFIXES = (".csv", ".xlsx")
 
 
@@ -31,8 +34,19 @@ def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     return REPO_ROOT / "data"
 
 
+def _installed() -> bool:
+    """Whether the code runs from an installed wheel (no source tree, so no ``data/`` beside it)."""
+    return not (REPO_ROOT / "pyproject.toml").is_file()
+
+
 def require_data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     """Return the data folder, or raise :class:`MissingDataError` saying what is missing."""
+    if not explicit and not os.environ.get(ENV_VAR) and _installed():
+        raise MissingDataError(
+            "errors.data.installed_no_folder",
+            env=ENV_VAR,
+            how=Msg("errors.paths.how_to_get_data"),
+        )
     folder = data_dir(explicit)
     missing = [sub for sub in ("boundaries", "indicators") if not (folder / sub).is_dir()]
     if missing:

@@ -15,10 +15,10 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   .venv/bin/python -m pip install --quiet -e ".[$extras]"
   echo "$want" > "$stamp"
 fi
-# Data folder: KERJASAMA_DATA if set, else the repository's data/ when it holds files, else a
-# sibling shared/data folder (the project's development layout).
+# Data folder: KERJASAMA_DATA if set, else the repository's data/ when it holds data (a git
+# checkout ships the default data for all Indonesia there), else a sibling shared/data folder.
 if [ -z "${KERJASAMA_DATA:-}" ]; then
-  if [ -n "$(find data/boundaries -type f ! -name 'README*' 2>/dev/null | head -1)" ]; then
+  if [ -n "$(find data/boundaries -type f ! -name '*.md' 2>/dev/null | head -1)" ]; then
     export KERJASAMA_DATA="$ROOT/data"
   elif [ -d "$ROOT/../shared/data/boundaries" ]; then
     export KERJASAMA_DATA="$(cd "$ROOT/../shared/data" && pwd)"

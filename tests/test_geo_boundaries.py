@@ -188,6 +188,29 @@ def test_gpkg_with_several_polygon_layers(tmp_path):
         read_boundaries(path, layer="desa")
 
 
+def test_geoparquet_read_like_the_other_formats(tmp_path):
+    path = tmp_path / "regions.parquet"
+    _frame(["6472", "6471"]).to_crs(32750).to_parquet(path)  # the CRS travels in the metadata
+    out = read_boundaries(path)
+    assert list(out.index) == ["6471", "6472"]
+    assert out.crs.to_epsg() == 4326 and out.attrs["kerjasama"]["crs_original"] == "EPSG:32750"
+    assert out.attrs["kerjasama"]["name_field"] == "nama"
+    np.testing.assert_allclose(out.total_bounds, [110, -1, 110.2, -0.9], atol=1e-6)
+
+
+def test_parquet_that_is_not_geoparquet_refused(tmp_path):
+    import pandas as pd
+
+    plain = tmp_path / "table.parquet"
+    pd.DataFrame({"code": ["6471"], "name": ["Kota Balikpapan"]}).to_parquet(plain)
+    broken = tmp_path / "broken.parquet"
+    broken.write_bytes(b"PAR1 cut short")
+    with pytest.raises(InputError, match=r"table\.parquet: a Parquet table without geometry"):
+        read_boundaries(plain)
+    with pytest.raises(InputError, match=r"broken\.parquet: cannot be read as GeoParquet"):
+        read_boundaries(broken)
+
+
 # ---------------------------------------------------------------- CRS
 
 
