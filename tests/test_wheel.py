@@ -109,27 +109,18 @@ def test_installed_command_help_and_suggest_on_the_bundled_data(installed):
     assert result.returncode == 0, result.stderr
     for command in ("adjacency", "validate", "sectors", "suggest", "brief"):
         assert command in result.stdout
-    out = work / "water.geojson"
-    result = _run(
-        [kerjasama, "suggest", "--data", str(REPO / "data"), "--sector", "water",
-         "--province", "64", "--top", "3", "--out", str(out)],
-        cwd=work,
-        env=env,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stderr
-    text = out.read_text(encoding="utf-8")
-    assert text.count('"cluster_id"') == 3 and "Kabupaten" in text
-    # the briefing pack's template and the map's vendored Leaflet are read from the wheel
-    brief = work / "brief.html"
-    result = _run(
-        [kerjasama, "brief", "--data", str(REPO / "data"), "--sector", "water",
-         "--province", "64", "--top", "1", "--out", str(brief)],
-        cwd=work,
-        env=env,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    assert "Kabupaten" in brief.read_text(encoding="utf-8")
+    for command, top, name in (("suggest", "3", "water.geojson"), ("brief", "1", "brief.html")):
+        # brief: the briefing pack's template and the map's vendored Leaflet come from the wheel
+        result = _run(
+            [kerjasama, command, "--data", str(REPO / "data"), "--sector", "water",
+             "--province", "64", "--top", top, "--out", str(work / name)],
+            cwd=work,
+            env=env,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        assert "Traceback" not in result.stderr
+        assert "Kabupaten" in (work / name).read_text(encoding="utf-8")
+    assert (work / "water.geojson").read_text(encoding="utf-8").count('"cluster_id"') == 3
 
 
 def test_installed_command_without_data_says_where_to_get_it(installed):
