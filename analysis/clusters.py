@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.candidates import edge_positions
+from analysis.schema import Integer, Number, Table, Text
 from common.errors import InputError
 
 FORMS = ("joint", "contract")
@@ -62,9 +63,39 @@ CANDIDATE_COLUMNS = (
 )
 
 
+_SHARE = Number(0, 1)
+#: The ``[clusters]`` table of ``sectors.toml``: one entry per :class:`ClusterSettings` field
+#: (a test checks they match). A new parameter = a new field + a new entry here.
+SCHEMA = Table(
+    {
+        "population": Text(nonempty=True),
+        "need_mean_share": _SHARE,
+        "joint_min_need": _SHARE,
+        "contract_min_capacity": _SHARE,
+        "contract_min_gap": _SHARE,
+        "border_weight": _SHARE,
+        "border_ref": Number(0, 1, above=True),
+        "maritime_base_penalty": _SHARE,
+        "maritime_ref_km": Number(0, 1000, above=True),
+        "top": Integer(1, 1000),
+        "stability_draws": Integer(0, 10_000),
+        "stability_concentration": Number(0, 1e6, above=True),
+        "stability_top": Integer(1, 1000),
+        "stability_seed": Integer(0, 2**32 - 1),
+        "portfolio_time_limit": Number(0, 86_400, above=True),
+        "weights": Table(
+            {
+                form: Table({name: Number(0, 1e6) for name in names})
+                for form, names in COMPONENTS.items()
+            }
+        ),
+    }
+)
+
+
 @dataclass(frozen=True)
 class ClusterSettings:
-    """The ``[clusters]`` table of ``sectors.toml`` (see the comments there)."""
+    """The ``[clusters]`` table of ``sectors.toml`` (see the comments there and :data:`SCHEMA`)."""
 
     population: str
     need_mean_share: float
@@ -85,18 +116,14 @@ class ClusterSettings:
 
     @classmethod
     def from_mapping(cls, table: Mapping, source: str = "sectors.toml") -> ClusterSettings:
-        """Validate a ``[clusters]`` table; raise :class:`InputError` naming the bad key."""
-        values = {}
-        for f in fields(cls):
-            if f.name not in table:
-                raise InputError("errors.clusters.missing_key", file=source, key=f.name)
-            values[f.name] = table[f.name]
-        for name in ("need_mean_share", "border_weight", "maritime_base_penalty"):
-            if not 0 <= float(values[name]) <= 1:
-                raise InputError("errors.clusters.not_share", file=source, key=name)
-        for name in ("border_ref", "maritime_ref_km", "stability_concentration"):
-            if not float(values[name]) > 0:
-                raise InputError("errors.clusters.not_positive", file=source, key=name)
+        """Validate a complete ``[clusters]`` table (:data:`SCHEMA`, then the weight sums).
+
+        Raises
+        ------
+        InputError
+            Naming the file, the key and the allowed range.
+        """
+        values = SCHEMA.check(table, "[clusters]", source)
         values["weights"] = check_weights(values["weights"], source=source)
         return cls(**values)
 
@@ -125,8 +152,16 @@ def check_weights(weights: Mapping, *, source: str = "weights", base=None) -> di
             raise InputError(
                 "errors.clusters.missing_weights", file=source, form=form, names=", ".join(missing)
             )
-        vals = {c: float(given[c]) for c in comps}
-        if any(not np.isfinite(v) or v < 0 for v in vals.values()) or sum(vals.values()) <= 0:
+        numeric = all(
+            isinstance(given[c], int | float | np.number) and not isinstance(given[c], bool)
+            for c in comps
+        )
+        vals = {c: float(given[c]) if numeric else given[c] for c in comps}
+        if (
+            not numeric
+            or any(not np.isfinite(v) or v < 0 for v in vals.values())
+            or sum(vals.values()) <= 0
+        ):
             raise InputError(
                 "errors.clusters.bad_weights", file=source, form=form, values=str(vals)
             )

@@ -12,7 +12,8 @@ import difflib
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -20,6 +21,8 @@ from typing import Any
 import pandas as pd
 
 from analysis import expr
+from analysis.clusters import ClusterSettings
+from analysis.schema import Flag, Integer, Number, Raw, Table, Text, invalid, merged
 from common.errors import InputError
 from common.text import Listing, Msg
 
@@ -162,82 +165,113 @@ class Config:
             ) from None
 
 
+#: ``[indicators.<column>]``: metadata of one indicator column.
+INDICATOR = Table(
+    {
+        "label_id": Text(),
+        "label_en": Text(required=False),
+        "unit": Text(),
+        "unit_en": Text(required=False),
+        "year": Integer(1900, 2100, required=False),
+        "source": Text(required=False),
+        "min": Number(required=False),
+        "max": Number(required=False),
+    }
+)
+#: ``[[sectors.<id>.gap]]`` / ``[[sectors.<id>.capacity]]``: one term.
+TERM = Table(
+    {
+        "id": Text(required=False),
+        "expr": Text(),
+        "direction": Text(choices=DIRECTIONS),
+        "unit": Text(required=False),
+        "unit_en": Text(required=False),
+        "year": Integer(1900, 2100, required=False),
+        "weight": Number(0, 1e6, above=True, required=False),
+        "label_id": Text(required=False),
+        "label_en": Text(required=False),
+    }
+)
+#: ``[sectors.<id>]``; the term lists and ``forms`` are checked by :func:`_sector`.
+SECTOR = Table(
+    {
+        "label_id": Text(),
+        "label_en": Text(required=False),
+        "description_id": Text(required=False),
+        "description_en": Text(required=False),
+        "gap": Raw(),
+        "capacity": Raw(),
+        "forms": Raw(required=False),
+        "externality": Flag(required=False),
+        "note_id": Text(required=False),
+        "note_en": Text(required=False),
+    }
+)
+#: ``[data]``: default file names, join keys, province and column names.
+DATA = Table(
+    {
+        name: Text(nonempty=True, required=False)
+        for name in DataDefaults.__dataclass_fields__  # type: ignore[attr-defined]
+    }
+)
+#: ``[registry]``: follow-up alert thresholds and login settings of the agreements registry
+#: (every key optional; the defaults are in ``registry/settings.py``).
+REGISTRY = Table(
+    {
+        "alerts": Table(
+            {
+                "kb_without_pks_months": Integer(1, 120, required=False),
+                "pks_ending_days": Integer(1, 3650, required=False),
+                "monitoring_interval_months": Integer(1, 24, required=False),
+                "monitoring_grace_days": Integer(0, 120, required=False),
+                "budget_from_month": Integer(1, 12, required=False),
+                "overlap_min_shared": Integer(1, 5, required=False),
+            },
+            required=False,
+        ),
+        "auth": Table(
+            {
+                "session_hours": Integer(1, 24 * 30, required=False),
+                "min_password_length": Integer(8, 128, required=False),
+            },
+            required=False,
+        ),
+    },
+    required=False,
+)
+#: The whole file. ``[clusters]`` follows :data:`analysis.clusters.SCHEMA`; keys that a user's
+#: file leaves out take the packaged value.
+CONFIG = Table(
+    {
+        "data": Table(DATA.fields, required=False),
+        "indicators": Table(extra=INDICATOR, required=False),
+        "sectors": Table(extra=SECTOR),
+        "clusters": Raw(required=False),  # checked over the packaged defaults by _clusters
+        "registry": REGISTRY,
+    }
+)
+
+
 def _err(path: Path, where: object, problem: object) -> InputError:
-    return InputError("errors.config.invalid", file=path, where=where, problem=problem)
+    return invalid(path, where, problem)
 
 
-def _text(table: Mapping, key: str, path: Path, where: object, *, required: bool = True) -> str:
-    value = table.get(key)
-    if value is None:
-        if required:
-            raise _err(path, where, Msg("errors.config.missing_key", key=key))
-        return ""
-    if not isinstance(value, str):
-        raise _err(path, where, Msg("errors.config.not_text", key=key, value=repr(value)))
-    return value.strip()
-
-
-def _number(table: Mapping, key: str, path: Path, where: object) -> float | None:
-    value = table.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise _err(path, where, Msg("errors.config.not_number", key=key, value=repr(value)))
-    return float(value)
-
-
-def _year(table: Mapping, path: Path, where: object) -> int | None:
-    value = table.get("year")
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= 2100:
-        raise _err(path, where, Msg("errors.config.not_year", value=repr(value)))
-    return int(value)
-
-
-def _check_keys(table: Mapping, allowed: set[str], path: Path, where: object) -> None:
-    unknown = sorted(set(table) - allowed)
-    if unknown:
-        known = ", ".join(sorted(allowed))
-        raise _err(
-            path, where, Msg("errors.config.unknown_keys", keys=", ".join(unknown), allowed=known)
-        )
-
-
-def _indicator(column: str, table: Any, path: Path) -> IndicatorMeta:
-    where = f"[indicators.{column}]"
-    if not isinstance(table, Mapping):
-        raise _err(path, where, Msg("errors.config.not_table"))
-    allowed = {"label_id", "label_en", "unit", "unit_en", "year", "source", "min", "max"}
-    _check_keys(table, allowed, path, where)
-    lo, hi = _number(table, "min", path, where), _number(table, "max", path, where)
+def _indicator(column: str, table: dict, path: Path) -> IndicatorMeta:
+    lo, hi = table.get("min"), table.get("max")
     if lo is not None and hi is not None and lo > hi:
-        raise _err(path, where, Msg("errors.config.min_max", min=lo, max=hi))
-    label_id = _text(table, "label_id", path, where)
+        raise _err(path, f"[indicators.{column}]", Msg("errors.config.min_max", min=lo, max=hi))
+    label_id = table["label_id"]
     return IndicatorMeta(
         column=column,
         label_id=label_id,
-        label_en=_text(table, "label_en", path, where, required=False) or label_id,
-        unit=_text(table, "unit", path, where),
-        unit_en=_text(table, "unit_en", path, where, required=False),
-        year=_year(table, path, where),
-        source=_text(table, "source", path, where, required=False),
+        label_en=table.get("label_en") or label_id,
+        unit=table["unit"],
+        unit_en=table.get("unit_en", ""),
+        year=table.get("year"),
+        source=table.get("source", ""),
         min=lo,
         max=hi,
     )
-
-
-_TERM_KEYS = {
-    "id",
-    "expr",
-    "direction",
-    "unit",
-    "unit_en",
-    "year",
-    "weight",
-    "label_id",
-    "label_en",
-}
 
 
 def _term(
@@ -246,10 +280,8 @@ def _term(
     where: object = Msg(
         "errors.config.where_term", table=f"[[sectors.{sector_id}.{role}]]", n=index + 1
     )
-    if not isinstance(table, Mapping):
-        raise _err(path, where, Msg("errors.config.not_table"))
-    _check_keys(table, _TERM_KEYS, path, where)
-    text = _text(table, "expr", path, where)
+    table = TERM.check(table, where, path)
+    text = table["expr"]
     where = Msg("errors.config.where_expr", where=where, expr=repr(text))
     try:
         parsed = expr.parse(text)
@@ -257,44 +289,28 @@ def _term(
         raise _err(path, where, err) from None
     if not parsed.columns:
         raise _err(path, where, Msg("errors.config.no_column"))
-    direction = _text(table, "direction", path, where)
-    if direction not in DIRECTIONS:
-        raise _err(
-            path,
-            where,
-            Msg("errors.config.direction", value=repr(direction), allowed=", ".join(DIRECTIONS)),
-        )
-    weight = _number(table, "weight", path, where)
-    weight = 1.0 if weight is None else weight
-    if not weight > 0 or weight > 1e6:
-        raise _err(path, where, Msg("errors.config.weight", value=weight))
-    term_id = _text(table, "id", path, where, required=False) or "_".join(parsed.columns)
+    weight = table.get("weight", 1.0)
+    term_id = table.get("id") or "_".join(parsed.columns)
     if not _ID.match(term_id):
         raise _err(path, where, Msg("errors.config.term_id", value=repr(term_id)))
     metas = [indicators[c] for c in parsed.columns if c in indicators]
     single = metas[0] if len(parsed.columns) == 1 and metas else None
-    own_unit = _text(table, "unit", path, where, required=False)
+    own_unit = table.get("unit", "")
     unit = own_unit or (single.unit if single else "")
     if not unit:
         raise _err(path, where, Msg("errors.config.no_unit"))
-    unit_en = _text(table, "unit_en", path, where, required=False) or (
-        single.unit_en if single and not own_unit else ""
-    )
-    year = _year(table, path, where)
+    unit_en = table.get("unit_en") or (single.unit_en if single and not own_unit else "")
+    year = table.get("year")
     if year is None:
         years = {m.year for m in metas if m.year is not None}
         year = max(years) if years else None
-    label_id = _text(table, "label_id", path, where, required=False) or (
-        single.label_id if single else text
-    )
-    label_en = _text(table, "label_en", path, where, required=False) or (
-        single.label_en if single else label_id
-    )
+    label_id = table.get("label_id") or (single.label_id if single else text)
+    label_en = table.get("label_en") or (single.label_en if single else label_id)
     return Term(
         id=term_id,
         role=role,
         expr=text,
-        direction=direction,
+        direction=table["direction"],
         unit=unit,
         unit_en=unit_en,
         year=year,
@@ -305,27 +321,10 @@ def _term(
     )
 
 
-_SECTOR_KEYS = {
-    "label_id",
-    "label_en",
-    "description_id",
-    "description_en",
-    "gap",
-    "capacity",
-    "forms",
-    "externality",
-    "note_id",
-    "note_en",
-}
-
-
-def _sector(sector_id: str, table: Any, indicators: Mapping, path: Path) -> Sector:
+def _sector(sector_id: str, table: dict, indicators: Mapping, path: Path) -> Sector:
     where = f"[sectors.{sector_id}]"
     if not _ID.match(sector_id):
         raise _err(path, where, Msg("errors.config.sector_id"))
-    if not isinstance(table, Mapping):
-        raise _err(path, where, Msg("errors.config.not_table"))
-    _check_keys(table, _SECTOR_KEYS, path, where)
     terms: dict[str, tuple[Term, ...]] = {}
     for role in ROLES:
         raw = table.get(role)
@@ -356,50 +355,38 @@ def _sector(sector_id: str, table: Any, indicators: Mapping, path: Path) -> Sect
         raise _err(
             path, where, Msg("errors.config.forms", value=repr(forms), allowed=", ".join(FORMS))
         )
-    externality = table.get("externality", False)
-    if not isinstance(externality, bool):
-        raise _err(path, where, Msg("errors.config.externality", value=repr(externality)))
-    label_id = _text(table, "label_id", path, where)
+    label_id = table["label_id"]
     return Sector(
         id=sector_id,
         label_id=label_id,
-        label_en=_text(table, "label_en", path, where, required=False) or label_id,
+        label_en=table.get("label_en") or label_id,
         gap=terms["gap"],
         capacity=terms["capacity"],
         forms=tuple(forms),
-        externality=externality,
-        description_id=_text(table, "description_id", path, where, required=False),
-        description_en=_text(table, "description_en", path, where, required=False),
-        note_id=_text(table, "note_id", path, where, required=False),
-        note_en=_text(table, "note_en", path, where, required=False),
+        externality=table.get("externality", False),
+        description_id=table.get("description_id", ""),
+        description_en=table.get("description_en", ""),
+        note_id=table.get("note_id", ""),
+        note_en=table.get("note_en", ""),
     )
 
 
-def _data(table: Any, path: Path) -> DataDefaults:
-    where = "[data]"
-    if table is None:
-        return DataDefaults()
-    if not isinstance(table, Mapping):
-        raise _err(path, where, Msg("errors.config.not_table"))
-    defaults = DataDefaults()
-    names = set(DataDefaults.__dataclass_fields__)
-    _check_keys(table, names, path, where)
-    values: dict[str, Any] = {}
-    for name in names:
-        if name in table:
-            value = table[name]
-            if not isinstance(value, str) or not value.strip():
-                raise _err(
-                    path, where, Msg("errors.config.empty_text", key=name, value=repr(value))
-                )
-            values[name] = value.strip()
-        else:
-            values[name] = getattr(defaults, name)
-    return DataDefaults(**values)
+@lru_cache(maxsize=1)
+def _packaged_clusters() -> dict:
+    """The packaged ``[clusters]`` table: the documented default of every key."""
+    return tomllib.loads(DEFAULT_CONFIG.read_text(encoding="utf-8"))["clusters"]
+
+
+def _clusters(table: Mapping | None, path: Path) -> dict:
+    """``[clusters]`` over the packaged defaults, validated (types, ranges, weights)."""
+    if table is not None and not isinstance(table, Mapping):
+        raise _err(path, "[clusters]", Msg("errors.config.not_table"))
+    given = merged(_packaged_clusters(), table or {})
+    return asdict(ClusterSettings.from_mapping(given, source=str(path)))
 
 
 def load_config(path: str | Path | None = None) -> Config:
-    """Read and validate a sector configuration.
+    """Read and validate a sector configuration, every table at once.
 
     Parameters
     ----------
@@ -410,13 +397,15 @@ def load_config(path: str | Path | None = None) -> Config:
     -------
     Config
         Frozen: ``sectors`` (ordered as in the file), ``indicators``, ``data``, ``clusters``
-        (the ``[clusters]`` table as a plain dict, empty when absent), ``registry`` (the
-        ``[registry]`` table, validated by :mod:`registry.settings`).
+        (the validated ``[clusters]`` table as a plain dict; keys the file leaves out take the
+        packaged value), ``registry`` (the validated ``[registry]`` table; the defaults of the
+        keys it leaves out are in :mod:`registry.settings`).
 
     Raises
     ------
     InputError
-        Naming the file, the sector/term and the problem.
+        Naming the file, the table or sector/term, the key and the problem (wrong type, not
+        finite, out of range, not a whole number, unknown or missing key).
     """
     path = Path(path) if path is not None else DEFAULT_CONFIG
     try:
@@ -427,28 +416,18 @@ def load_config(path: str | Path | None = None) -> Config:
         raise InputError("errors.config.unreadable", file=path, error=err) from None
     except tomllib.TOMLDecodeError as err:
         raise InputError("errors.config.toml", file=path, error=err) from None
-    top = Msg("errors.config.where_top")
-    _check_keys(raw, {"data", "indicators", "sectors", "clusters", "registry"}, path, top)
-    raw_indicators = raw.get("indicators", {})
-    if not isinstance(raw_indicators, Mapping):
-        raise _err(path, "[indicators]", Msg("errors.config.not_table_of_tables"))
-    indicators = {c: _indicator(c, t, path) for c, t in raw_indicators.items()}
-    raw_sectors = raw.get("sectors")
-    if not isinstance(raw_sectors, Mapping) or not raw_sectors:
+    if not isinstance(raw.get("sectors"), Mapping) or not raw["sectors"]:
         raise _err(path, "[sectors]", Msg("errors.config.no_sectors"))
-    sectors = {s: _sector(s, t, indicators, path) for s, t in raw_sectors.items()}
-    clusters = raw.get("clusters", {})
-    if not isinstance(clusters, Mapping):
-        raise _err(path, "[clusters]", Msg("errors.config.not_table"))
-    registry = raw.get("registry", {})
-    if not isinstance(registry, Mapping):
-        raise _err(path, "[registry]", Msg("errors.config.not_table"))
+    raw = CONFIG.check(raw, Msg("errors.config.where_top"), path)
+    indicators = {c: _indicator(c, t, path) for c, t in raw.get("indicators", {}).items()}
+    sectors = {s: _sector(s, t, indicators, path) for s, t in raw["sectors"].items()}
+    data = DataDefaults(**raw.get("data", {}))
     return Config(
         sectors=MappingProxyType(sectors),
         indicators=MappingProxyType(indicators),
-        data=_data(raw.get("data"), path),
-        clusters=dict(clusters),
-        registry=dict(registry),
+        data=data,
+        clusters=_clusters(raw.get("clusters"), path),
+        registry=raw.get("registry", {}),
         source=path,
     )
 

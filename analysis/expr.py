@@ -5,9 +5,15 @@ Sector terms in ``sectors.toml`` are written as small formulas such as
 node is checked against a strict whitelist; the tree is then evaluated by this module's own
 interpreter on pandas Series. Nothing is ever passed to ``eval``/``exec``/``compile``.
 
-Allowed: numbers, column names (identifiers, no leading underscore), ``+ - * /``, unary ``-`` and
-``+``, parentheses, the functions ``min``, ``max`` and ``abs``, and ``**`` with a constant
-exponent of at most :data:`MAX_EXPONENT` in absolute value.
+Allowed: numbers up to :data:`MAX_LITERAL` in size, column names (identifiers, no leading
+underscore), ``+ - * /``, unary ``-`` and ``+``, parentheses, the functions ``min``, ``max`` and
+``abs``, and ``**`` with a constant exponent of at most :data:`MAX_EXPONENT` in absolute value.
+
+Constant parts (``100 / 3``, ``2 ** -1``) are computed once when the formula is parsed, so a
+division by zero, an overflow or a complex number there (``1 / 0``, ``0 ** -1``, ``1e308 ** 3``,
+``(-8) ** 0.5``) is refused with the formula named instead of failing later. On the data, an
+undefined value (a division by zero, a negative number to a fractional power) is missing for
+that region, never a number; a formula over a column that holds text is refused.
 """
 
 from __future__ import annotations
@@ -21,12 +27,14 @@ import numpy as np
 import pandas as pd
 
 from common.errors import InputError
-from common.text import Msg
+from common.text import Listing, Msg
 
 MAX_LENGTH = 500
 MAX_DEPTH = 20
 MAX_NODES = 200
 MAX_EXPONENT = 3
+#: Largest number a formula may write (a literal beyond this is a typo or an attack).
+MAX_LITERAL = 1e15
 FUNCTIONS = ("min", "max", "abs")
 
 _BINOPS = {
@@ -71,6 +79,10 @@ def _fail(text: str, problem: Msg) -> InputError:
     )
 
 
+def _short(text: str, limit: int = 24) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _paren_depth(text: str) -> int:
     depth = deepest = 0
     for char in text:
@@ -102,8 +114,11 @@ def _check(node: ast.AST, text: str, depth: int, names: set[str]) -> None:
     elif isinstance(node, ast.Constant):
         if type(node.value) not in (int, float):
             raise _fail(text, Msg("errors.expr.constant", value=repr(node.value)))
-        if not math.isfinite(float(node.value)):
+        if isinstance(node.value, float) and not math.isfinite(node.value):
             raise _fail(text, Msg("errors.expr.not_finite", value=repr(node.value)))
+        if abs(node.value) > MAX_LITERAL:
+            shown = _short(str(node.value))
+            raise _fail(text, Msg("errors.expr.literal_large", value=shown, max=MAX_LITERAL))
     elif isinstance(node, ast.Name):
         if node.id.startswith("_"):
             raise _fail(text, Msg("errors.expr.underscore", name=repr(node.id)))
@@ -154,6 +169,58 @@ def _check(node: ast.AST, text: str, depth: int, names: set[str]) -> None:
         raise _fail(text, Msg("errors.expr.node", node=type(node).__name__))
 
 
+class _Folder(ast.NodeTransformer):
+    """Compute constant sub-expressions once; refuse those without a real, finite value."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
+        written = ast.unparse(node)
+        self.generic_visit(node)
+        if isinstance(node.left, ast.Constant) and isinstance(node.right, ast.Constant):
+            op = _BINOPS[type(node.op)]
+            left, right = float(node.left.value), float(node.right.value)
+            return self._fold(node, written, lambda: op(left, right))
+        zero = isinstance(node.right, ast.Constant) and float(node.right.value) == 0
+        if isinstance(node.op, ast.Div) and zero:  # undefined for every region
+            part = _short(written, 60)
+            raise _fail(self.text, Msg("errors.expr.const_zero_division", part=part))
+        return node
+
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> ast.AST:
+        written = ast.unparse(node)
+        self.generic_visit(node)
+        if isinstance(node.operand, ast.Constant):
+            sign = -1.0 if isinstance(node.op, ast.USub) else 1.0
+            value = float(node.operand.value)
+            return self._fold(node, written, lambda: sign * value)
+        return node
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        written = ast.unparse(node)
+        self.generic_visit(node)
+        if all(isinstance(arg, ast.Constant) for arg in node.args):
+            values = [float(arg.value) for arg in node.args]
+            fn = {"abs": lambda v: abs(v[0]), "min": min, "max": max}[node.func.id]
+            return self._fold(node, written, lambda: fn(values))
+        return node
+
+    def _fold(self, node: ast.AST, written: str, compute) -> ast.Constant:
+        part = _short(written, 60)
+        try:
+            value = compute()
+        except ZeroDivisionError:
+            raise _fail(self.text, Msg("errors.expr.const_zero_division", part=part)) from None
+        except OverflowError:
+            raise _fail(self.text, Msg("errors.expr.const_overflow", part=part)) from None
+        if isinstance(value, complex):
+            raise _fail(self.text, Msg("errors.expr.const_complex", part=part))
+        if not math.isfinite(value):
+            raise _fail(self.text, Msg("errors.expr.const_overflow", part=part))
+        return ast.copy_location(ast.Constant(float(value)), node)
+
+
 def parse(text: str) -> Expression:
     """Parse and check an expression.
 
@@ -194,6 +261,7 @@ def parse(text: str) -> Expression:
         raise _fail(text, Msg("errors.expr.too_big", n=MAX_NODES))
     names: set[str] = set()
     _check(tree, text, 0, names)
+    tree = ast.fix_missing_locations(_Folder(text).visit(tree))
     return Expression(text=text, columns=tuple(sorted(names)), tree=tree)
 
 
@@ -202,22 +270,22 @@ def columns_of(text: str) -> tuple[str, ...]:
     return parse(text).columns
 
 
-def _eval(node: ast.AST, table: pd.DataFrame) -> pd.Series | float:
+def _eval(node: ast.AST, columns: dict[str, pd.Series]) -> pd.Series | float:
     if isinstance(node, ast.Expression):
-        return _eval(node.body, table)
+        return _eval(node.body, columns)
     if isinstance(node, ast.Constant):
         return float(node.value)
     if isinstance(node, ast.Name):
-        return pd.to_numeric(table[node.id], errors="coerce").astype("float64")
+        return columns[node.id]
     if isinstance(node, ast.BinOp):
-        left = _eval(node.left, table)
-        right = _eval(node.right, table)
+        left = _eval(node.left, columns)
+        right = _eval(node.right, columns)
         return _BINOPS[type(node.op)](left, right)
     if isinstance(node, ast.UnaryOp):
-        value = _eval(node.operand, table)
+        value = _eval(node.operand, columns)
         return -value if isinstance(node.op, ast.USub) else value
     if isinstance(node, ast.Call):
-        args = [_eval(arg, table) for arg in node.args]
+        args = [_eval(arg, columns) for arg in node.args]
         if node.func.id == "abs":
             return abs(args[0])
         combine = np.minimum if node.func.id == "min" else np.maximum
@@ -228,16 +296,37 @@ def _eval(node: ast.AST, table: pd.DataFrame) -> pd.Series | float:
     raise AssertionError(f"unchecked node {type(node).__name__}")  # pragma: no cover
 
 
+def _numbers(table: pd.DataFrame, column: str, expression: Expression) -> pd.Series:
+    """A column as floats; InputError when it holds text (missing cells stay missing)."""
+    values = table[column]
+    if pd.api.types.is_numeric_dtype(values):
+        return values.astype("float64")
+    numbers = pd.to_numeric(values, errors="coerce")
+    text = values.notna().to_numpy() & numbers.isna().to_numpy()
+    if text.any():
+        examples = [repr(_short(str(v))) for v in pd.unique(values[text])[:3]]
+        raise InputError(
+            "errors.expr.text_column",
+            expr=repr(expression.text),
+            column=repr(column),
+            n=int(text.sum()),
+            examples=Listing(examples),
+        )
+    return numbers.astype("float64")
+
+
 def evaluate(expression: Expression | str, table: pd.DataFrame) -> pd.Series:
     """Evaluate an expression on a table; a float Series indexed like ``table``.
 
-    Missing inputs give a missing result, and so do divisions by zero and overflows (``inf``
-    is turned into NaN): a region never gets a silent number it does not have.
+    Missing inputs give a missing result, and so do divisions by zero, overflows and negative
+    numbers raised to a fractional power (``inf`` and complex values are turned into NaN): a
+    region never gets a silent number it does not have.
 
     Raises
     ------
     InputError
-        When the expression is unsafe or reads a column the table does not have.
+        When the expression is unsafe, reads a column the table does not have, or reads a
+        column that holds text.
     """
     if isinstance(expression, str):
         expression = parse(expression)
@@ -246,8 +335,9 @@ def evaluate(expression: Expression | str, table: pd.DataFrame) -> pd.Series:
         raise InputError(
             "errors.expr.missing_columns", expr=repr(expression.text), columns=", ".join(missing)
         )
+    columns = {c: _numbers(table, c, expression) for c in expression.columns}
     with np.errstate(all="ignore"):
-        value = _eval(expression.tree, table)
+        value = _eval(expression.tree, columns)
     if not isinstance(value, pd.Series):
         value = pd.Series(float(value), index=table.index)
     value = value.astype("float64")

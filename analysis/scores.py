@@ -43,8 +43,22 @@ def raw_values(
     """
     sector = _sector(sector, config)
     _check(table, sector)
-    data = {term.key: evaluate(term.expr, table) for term in sector.terms}
+    data = {term.key: _evaluate(term, sector, table) for term in sector.terms}
     return pd.DataFrame(data, index=table.index, columns=[t.key for t in sector.terms])
+
+
+def _evaluate(term: Term, sector: Sector, table: pd.DataFrame) -> pd.Series:
+    """One term's values; an unusable formula (e.g. over a text column) names sector and term."""
+    try:
+        return evaluate(term.expr, table)
+    except InputError as err:
+        raise InputError(
+            "errors.indicators.term_failed",
+            sector=repr(sector.id),
+            role=Msg(ROLE_KEYS[term.role]),
+            term=repr(term.id),
+            problem=err,
+        ) from None
 
 
 def _check(table: pd.DataFrame, sector: Sector) -> None:

@@ -62,6 +62,10 @@ if TYPE_CHECKING:
 DEFAULT_TOLERANCE_M = 25.0
 #: Maritime link distance (km). See docs/geo.md for the measured table behind this choice.
 DEFAULT_MARITIME_KM = 15.0
+#: Largest tolerance accepted (m): 40 times the default, beyond any map's positional error.
+MAX_TOLERANCE_M = 1000.0
+#: Largest maritime distance accepted (km): wider straits are not "neighbours" for a service.
+MAX_MARITIME_KM = 100.0
 #: A pair within the maritime distance is linked by sea only if at least this share of the
 #: shortest line between them runs outside every region (over water or unmapped area). Pairs
 #: separated by a third region's land are not maritime neighbours: inland ones (Kota Blitar and
@@ -402,10 +406,11 @@ def adjacency_edges(
         Count only pairs sharing a border of positive length (default: Queen, a point suffices).
     tolerance_m
         Gaps (and overlaps) up to this many metres between two regions still make them land
-        neighbours.
+        neighbours; 0 to :data:`MAX_TOLERANCE_M`.
     maritime_km
-        Link regions without a land border whose outlines are within this distance.
-        ``None`` or 0 disables maritime links, including the nearest-region rule.
+        Link regions without a land border whose outlines are within this distance (0 to
+        :data:`MAX_MARITIME_KM`). ``None`` or 0 disables maritime links, including the
+        nearest-region rule.
 
     Returns
     -------
@@ -413,10 +418,12 @@ def adjacency_edges(
         Columns ``source, target, kind, shared_border_km, distance_km``; one row per unordered
         pair with ``source < target``, sorted by ``(source, target)``.
     """
-    if tolerance_m is None or tolerance_m < 0:
-        raise InputError("errors.adjacency.tolerance", value=str(tolerance_m))
-    if maritime_km is not None and maritime_km < 0:
-        raise InputError("errors.adjacency.maritime", value=str(maritime_km))
+    if tolerance_m is None or not 0 <= tolerance_m <= MAX_TOLERANCE_M:
+        raise InputError(
+            "errors.adjacency.tolerance", value=str(tolerance_m), limit=MAX_TOLERANCE_M
+        )
+    if maritime_km is not None and not 0 <= maritime_km <= MAX_MARITIME_KM:
+        raise InputError("errors.adjacency.maritime", value=str(maritime_km), limit=MAX_MARITIME_KM)
     ids, geoms = _arrays(regions)
     if len(ids) < 2:
         return _empty()

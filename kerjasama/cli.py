@@ -116,8 +116,33 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
     return parser
 
 
+#: Exit status when the reader of stdout went away (``kerjasama ... | head -1``): 128 + SIGPIPE,
+#: what the shell reports for any other command stopped that way.
+EXIT_PIPE_CLOSED = 141
+
+
+def _stdout_closed() -> int:
+    """Stop quietly after the reader closed stdout: no traceback, no error at exit."""
+    try:  # later flushes (at interpreter exit) go nowhere instead of failing again
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+    return EXIT_PIPE_CLOSED
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
+    try:
+        status = _run(argv)
+        sys.stdout.flush()
+        return status
+    except BrokenPipeError:
+        return _stdout_closed()
+
+
+def _run(argv: Sequence[str] | None) -> int:
     lang = choose_lang(argv)
     tr = translator(lang)
     with argparse_language(lang):
@@ -135,6 +160,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(tr("cli.interrupted"), file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        raise
     except Exception as err:  # unexpected: a short message, a traceback only on request
         if os.environ.get("KERJASAMA_DEBUG"):
             raise

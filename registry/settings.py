@@ -2,16 +2,15 @@
 
 ``[registry.alerts]`` holds the follow-up alert thresholds and ``[registry.auth]`` the login
 settings (see ``analysis/sectors.toml``). Every key is optional; missing keys take the defaults
-below; an unknown key or a value out of range is refused with the file, key and allowed range.
+below. The table is validated when the config is loaded (``analysis.config.REGISTRY``: types,
+allowed ranges, unknown keys), so the values here are already checked.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
-
-from common.errors import InputError
 
 
 @dataclass(frozen=True)
@@ -42,78 +41,21 @@ class Settings:
     auth: AuthSettings = AuthSettings()
 
 
-#: Allowed range of each integer setting (inclusive).
-RANGES: dict[str, tuple[int, int]] = {
-    "kb_without_pks_months": (1, 120),
-    "pks_ending_days": (1, 3650),
-    "monitoring_interval_months": (1, 24),
-    "monitoring_grace_days": (0, 120),
-    "budget_from_month": (1, 12),
-    "overlap_min_shared": (1, 5),
-    "session_hours": (1, 24 * 30),
-    "min_password_length": (8, 128),
-}
-
-
-def _section(cls: type, raw: Any, table: str, source: object) -> Any:
-    if raw is None:
-        return cls()
-    if not isinstance(raw, Mapping):
-        raise InputError("errors.registry.setting_table", file=source, table=table)
-    names = [f.name for f in fields(cls)]
-    unknown = sorted(set(raw) - set(names))
-    if unknown:
-        raise InputError(
-            "errors.registry.setting_unknown",
-            file=source,
-            table=table,
-            keys=", ".join(unknown),
-            allowed=", ".join(names),
-        )
-    values = {}
-    for name in names:
-        if name not in raw:
-            continue
-        value = raw[name]
-        lo, hi = RANGES[name]
-        if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-            raise InputError(
-                "errors.registry.setting_range",
-                file=source,
-                table=table,
-                key=name,
-                value=repr(value),
-                lo=lo,
-                hi=hi,
-            )
-        values[name] = value
-    return cls(**values)
+def _section(cls: type, raw: Mapping | None) -> Any:
+    return cls(**(raw or {}))
 
 
 def settings_from(config: Any = None) -> Settings:
     """Validated :class:`Settings` of an :class:`analysis.config.Config` (default: packaged).
 
-    Raises
-    ------
-    InputError
-        An unknown key or a value out of range, naming the file and the key.
+    A config from :func:`analysis.config.load_config` has its ``[registry]`` table validated.
     """
     if config is None:
         from analysis.config import load_config
 
         config = load_config()
     raw = dict(getattr(config, "registry", {}) or {})
-    source = getattr(config, "source", "sectors.toml")
-    unknown = sorted(set(raw) - {"alerts", "auth"})
-    if unknown:
-        raise InputError(
-            "errors.registry.setting_unknown",
-            file=source,
-            table="[registry]",
-            keys=", ".join(unknown),
-            allowed="alerts, auth",
-        )
     return Settings(
-        alerts=_section(AlertSettings, raw.get("alerts"), "[registry.alerts]", source),
-        auth=_section(AuthSettings, raw.get("auth"), "[registry.auth]", source),
+        alerts=_section(AlertSettings, raw.get("alerts")),
+        auth=_section(AuthSettings, raw.get("auth")),
     )

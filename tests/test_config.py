@@ -77,7 +77,7 @@ def test_user_config_defaults_and_clusters_absent(tmp_path):
     assert term.columns == ("x_pct_2024",)
     assert term.unit == "%" and term.year == 2024 and term.weight == 1.0
     assert term.key == "gap_x_pct_2024"
-    assert config.clusters == {}
+    assert config.clusters == load_config().clusters  # [clusters] absent: packaged values
     assert config.sectors["demo"].forms == ("joint", "contract")
 
 

@@ -101,3 +101,49 @@ def test_long_and_deep_input_refused():
 def test_not_text_refused():
     with pytest.raises(InputError, match="not text"):
         parse(42)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("a + 1 / 0", "1 / 0 divides by zero"),
+        ("a * 1 / 0", "a * 1 / 0 divides by zero"),
+        ("a / (2 - 2)", "a / (2 - 2) divides by zero"),
+        ("a * 0 ** -1", "0 ** (-1) divides by zero"),
+        ("a * 1e308 ** 3", "the number 1e+308 is larger than 1e+15"),
+        ("a * ((1e15 ** 3) ** 3) ** 3", "(1000000000000000.0 ** 3) ** 3) ** 3 is too large"),
+        ("a + 1" + "0" * 400, "larger than 1e+15"),
+        ("a * (-8) ** 0.5", "no real value"),
+        ("a * max(1, 2 / (3 - 3))", "divides by zero"),
+    ],
+)
+def test_constant_parts_checked_when_parsed(text, says):
+    # these crashed (ZeroDivisionError, OverflowError) or kept the real part of a complex number
+    with pytest.raises(InputError) as err:
+        parse(text)
+    assert says in str(err.value) and "not allowed" in str(err.value)
+
+
+def test_constant_parts_folded_once(table):
+    expr = parse("a * (2 ** -1) + max(1, 3) - abs(-2)")
+    assert isinstance(expr.tree.body.left.right, __import__("ast").Constant)
+    assert evaluate(expr, table).tolist()[:2] == [0.5 + 1, 1.0 + 1]
+
+
+def test_negative_base_fractional_power_on_data_is_missing_not_real_part():
+    table = pd.DataFrame({"a": [-8.0, 4.0]}, index=["1", "2"])
+    out = evaluate("a ** 0.5", table)
+    assert np.isnan(out["1"]) and out["2"] == 2.0 and out.dtype == "float64"
+
+
+def test_formula_over_text_column_refused_naming_it():
+    table = pd.DataFrame(
+        {"a": [1.0, 2.0], "province_name": ["Kalimantan Timur", None]}, index=["1", "2"]
+    )
+    with pytest.raises(InputError) as err:
+        evaluate("100 - province_name", table)
+    message = str(err.value)
+    assert "'100 - province_name'" in message and "'province_name'" in message
+    assert "'Kalimantan Timur'" in message and "1 row" in message
+    numeric_text = pd.DataFrame({"a": ["1.5", None]}, index=["1", "2"])  # numbers as text: fine
+    assert evaluate("a * 2", numeric_text).tolist()[0] == 3.0

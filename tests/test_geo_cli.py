@@ -94,8 +94,9 @@ def test_cli_bad_input_exit_2(kaltim_shp, tmp_path, capsys):
     assert main(["adjacency", str(shp)]) == 2
     err = capsys.readouterr().err
     assert "terpotong" in err and str(shp) in err and "Traceback" not in err
-    assert main(["adjacency", str(kaltim_shp), "--tolerance-m", "-5"]) == 2
-    assert "--tolerance-m" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stop:  # refused by the parser, before reading
+        main(["adjacency", str(kaltim_shp), "--tolerance-m", "-5"])
+    assert stop.value.code == 2 and "--tolerance-m" in capsys.readouterr().err
 
 
 def test_cli_note_on_stderr(tmp_path, capsys):

@@ -7,13 +7,41 @@
 from __future__ import annotations
 
 import argparse
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from common.errors import InputError
-from common.text import Listing
+from kerjasama.outputs import check_output
+
+#: Rows for ``--top`` (the members CSV may hold many; GeoJSON has its own limit).
+TOP_RANGE = (1, 100_000)
+
+
+def number(tr: Callable, lo: float, hi: float, *, integer: bool = False) -> Callable[[str], float]:
+    """An argparse ``type=``: a finite number in ``[lo, hi]`` (a whole one when ``integer``).
+
+    A value outside is refused by argparse with exit 2 and the allowed range, before any data is
+    read (``inf``, ``nan``, ``1e9`` and ``2.5`` for a count included).
+    """
+
+    lo_shown, hi_shown = (int(v) if float(v).is_integer() else v for v in (lo, hi))
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        whole = math.isfinite(value) and value.is_integer()
+        if not (math.isfinite(value) and lo <= value <= hi) or (integer and not whole):
+            key = "cli.option_range_int" if integer else "cli.option_range"
+            raise argparse.ArgumentTypeError(tr(key, value=text, lo=lo_shown, hi=hi_shown))
+        return int(value) if integer else value
+
+    parse.__name__ = "int" if integer else "float"
+    return parse
 
 
 def add_input_args(p: argparse.ArgumentParser, tr: Callable, *, sheet: bool = False) -> None:
@@ -31,12 +59,20 @@ def add_input_args(p: argparse.ArgumentParser, tr: Callable, *, sheet: bool = Fa
 
 def add_scope_args(p: argparse.ArgumentParser, tr: Callable) -> None:
     """Options choosing the sector, the scope and the cluster sizes."""
+    from analysis.candidates import MAX_SIZE, MIN_SIZE
+
+    size = number(tr, MIN_SIZE, MAX_SIZE, integer=True)
     p.add_argument("--sector", required=True, help=tr("cli.args.sector"))
     p.add_argument("--province", help=tr("cli.args.province"))
     p.add_argument("--cross-province", action="store_true", help=tr("cli.args.cross_province"))
     p.add_argument("--no-maritime", action="store_true", help=tr("cli.args.no_maritime"))
-    p.add_argument("--min-size", type=int, default=2, help=tr("cli.args.min_size"))
-    p.add_argument("--max-size", type=int, default=5, help=tr("cli.args.max_size"))
+    p.add_argument("--min-size", type=size, default=MIN_SIZE, help=tr("cli.args.min_size"))
+    p.add_argument("--max-size", type=size, default=MAX_SIZE, help=tr("cli.args.max_size"))
+
+
+def add_top_arg(p: argparse.ArgumentParser | argparse._MutuallyExclusiveGroup, tr, help: str):
+    """``--top N``: a whole number in :data:`TOP_RANGE`."""
+    p.add_argument("--top", type=number(tr, *TOP_RANGE, integer=True), default=None, help=help)
 
 
 def input_paths(args: argparse.Namespace, config: Any) -> tuple[Path, Path]:
@@ -56,24 +92,6 @@ def input_paths(args: argparse.Namespace, config: Any) -> tuple[Path, Path]:
     return boundaries, indicators
 
 
-def output_path(
-    path: str | None, inputs: list[Path], what: str, suffixes: tuple[str, ...] = ()
-) -> Path | None:
-    """Check an output path: right suffix, not an input file, existing folder."""
-    if not path:
-        return None
-    out = Path(path)
-    if suffixes and out.suffix.lower() not in suffixes:
-        raise InputError(
-            "errors.cli.output_suffix", option=what, file=out, suffixes=Listing(suffixes, last="or")
-        )
-    if any(out.resolve() == p.resolve() for p in inputs):
-        raise InputError("errors.cli.output_is_input", option=what, file=out)
-    if not out.parent.exists():
-        raise InputError("errors.cli.output_folder", option=what, file=out, folder=out.parent)
-    return out
-
-
 @dataclass(frozen=True)
 class Scope:
     """Everything ``suggest`` and ``brief`` compute before scoring."""
@@ -85,21 +103,30 @@ class Scope:
     table: Any
     problems: list
     prepared: Any
+    outputs: dict[str, Path | None]
 
 
 def load_scope(args: argparse.Namespace, *, outputs: dict[str, tuple] | None = None) -> Scope:
     """Validate the scope options, then read, join, build adjacency and enumerate the sets.
 
     ``outputs`` maps an option name (``"--out"``) to ``(value, suffixes)``; each is checked
-    before any heavy work so a typo fails fast.
+    (:func:`kerjasama.outputs.check_output`: suffix, folder, not part of an input dataset) before
+    any data is read, and returned in ``Scope.outputs``.
     """
     from analysis import pipeline
+    from analysis.candidates import MAX_SIZE, MIN_SIZE
     from analysis.config import load_config
 
     if args.cross_province and not args.province:
         raise InputError("errors.cli.cross_province")
-    if getattr(args, "top", None) is not None and args.top < 1:
-        raise InputError("errors.cli.top", value=args.top)
+    if args.min_size > args.max_size:
+        raise InputError(
+            "errors.clusters.sizes",
+            lo=MIN_SIZE,
+            hi=MAX_SIZE,
+            min=args.min_size,
+            max=args.max_size,
+        )
     config = load_config(args.config)
     if args.sector not in config.sectors:
         raise InputError(
@@ -109,8 +136,11 @@ def load_scope(args: argparse.Namespace, *, outputs: dict[str, tuple] | None = N
             sectors=", ".join(config.sectors),
         )
     boundaries, indicators = input_paths(args, config)
-    for name, (value, suffixes) in (outputs or {}).items():
-        output_path(value, [boundaries, indicators], name, suffixes)
+    inputs = [boundaries, indicators, config.source]
+    checked = {
+        name: check_output(value, name, inputs, suffixes)
+        for name, (value, suffixes) in (outputs or {}).items()
+    }
     regions = pipeline.load_regions(boundaries, layer=args.layer)
     table, _report, problems = pipeline.load_table(
         indicators, regions, args.boundary_key, args.indicator_key, config
@@ -125,4 +155,4 @@ def load_scope(args: argparse.Namespace, *, outputs: dict[str, tuple] | None = N
         min_size=args.min_size,
         max_size=args.max_size,
     )
-    return Scope(config, boundaries, indicators, regions, table, problems, prepared)
+    return Scope(config, boundaries, indicators, regions, table, problems, prepared, checked)

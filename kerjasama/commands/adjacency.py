@@ -5,12 +5,19 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
-from common.errors import InputError
 from common.text import translator
-from geo.adjacency import COLUMNS, DEFAULT_MARITIME_KM, DEFAULT_TOLERANCE_M, adjacency_edges
+from geo.adjacency import (
+    COLUMNS,
+    DEFAULT_MARITIME_KM,
+    DEFAULT_TOLERANCE_M,
+    MAX_MARITIME_KM,
+    MAX_TOLERANCE_M,
+    adjacency_edges,
+)
 from geo.boundaries import read_boundaries
+from kerjasama.commands._common import number
+from kerjasama.outputs import check_output, write_output
 
 
 def register(subparsers: argparse._SubParsersAction, tr: Callable, parents: list) -> None:
@@ -29,27 +36,24 @@ def register(subparsers: argparse._SubParsersAction, tr: Callable, parents: list
     parser.add_argument("--rook", action="store_true", help=tr("cli.adjacency.rook"))
     parser.add_argument(
         "--tolerance-m",
-        type=float,
+        type=number(tr, 0, MAX_TOLERANCE_M),
         default=DEFAULT_TOLERANCE_M,
         help=tr("cli.adjacency.tolerance_m", default=DEFAULT_TOLERANCE_M),
     )
     parser.add_argument(
         "--maritime-km",
-        type=float,
+        type=number(tr, 0, MAX_MARITIME_KM),
         default=DEFAULT_MARITIME_KM,
         help=tr("cli.adjacency.maritime_km", default=DEFAULT_MARITIME_KM),
     )
-    parser.add_argument("--out", type=Path, help=tr("cli.adjacency.out"))
+    parser.add_argument("--out", help=tr("cli.adjacency.out"))
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Compute the edge table and write it as CSV; notes and repairs go to stderr."""
     tr = translator(args.lang)
-    if args.tolerance_m < 0:
-        raise InputError("errors.cli.tolerance_m", value=args.tolerance_m)
-    if args.maritime_km < 0:
-        raise InputError("errors.cli.maritime_km", value=args.maritime_km)
+    out_path = check_output(args.out, "--out", [args.boundaries])
     regions = read_boundaries(
         args.boundaries, layer=args.layer, id_field=args.id_field, name_field=args.name_field
     )
@@ -73,14 +77,9 @@ def run(args: argparse.Namespace) -> int:
         ),
         file=sys.stderr,
     )
-    out = edges[COLUMNS]
-    if args.out is not None:
-        if args.out.resolve() == Path(args.boundaries).resolve():
-            raise InputError("errors.cli.out_is_input", file=args.out)
-        try:
-            out.to_csv(args.out, index=False, float_format="%.3f", lineterminator="\n")
-        except OSError as err:
-            raise InputError("errors.cli.cannot_write", file=args.out, error=err.strerror) from None
+    text = edges[COLUMNS].to_csv(index=False, float_format="%.3f", lineterminator="\n")
+    if out_path is not None:
+        write_output(out_path, text, "--out")
     else:
-        out.to_csv(sys.stdout, index=False, float_format="%.3f", lineterminator="\n")
+        sys.stdout.write(text)
     return 0

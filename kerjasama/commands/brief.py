@@ -10,7 +10,12 @@ import numpy as np
 
 from common.errors import InputError
 from common.text import t
-from kerjasama.commands._common import add_input_args, add_scope_args, load_scope, output_path
+from kerjasama.commands._common import (
+    add_input_args,
+    add_scope_args,
+    add_top_arg,
+    load_scope,
+)
 
 
 def register(subparsers, tr, parents: list) -> None:
@@ -25,7 +30,7 @@ def register(subparsers, tr, parents: list) -> None:
     add_input_args(p, tr)
     add_scope_args(p, tr)
     group = p.add_mutually_exclusive_group()
-    group.add_argument("--top", type=int, default=None, help=tr("cli.brief.top"))
+    add_top_arg(group, tr, tr("cli.brief.top"))
     group.add_argument("--cluster-id", nargs="+", metavar="ID", help=tr("cli.brief.cluster_id"))
     p.add_argument("--out", required=True, help=tr("cli.brief.out"))
     p.set_defaults(func=run)
@@ -41,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     config, regions, table = scope_data.config, scope_data.regions, scope_data.table
     prepared = scope_data.prepared
     boundaries, indicators = scope_data.boundaries, scope_data.indicators
-    out = output_path(args.out, [boundaries, indicators], "--out")
+    out = scope_data.outputs["--out"]
     ranked = pipeline.score(prepared, table, args.sector, config=config)
     if args.cluster_id:
         wanted = list(dict.fromkeys(args.cluster_id))

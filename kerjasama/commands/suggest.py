@@ -7,11 +7,20 @@ import sys
 
 from common.errors import InputError
 from common.text import translator
-from kerjasama.commands._common import add_input_args, add_scope_args, load_scope, output_path
+from kerjasama.commands._common import (
+    add_input_args,
+    add_scope_args,
+    add_top_arg,
+    load_scope,
+    number,
+)
+from kerjasama.outputs import write_output
 
 
 def register(subparsers, tr, parents: list) -> None:
     """Add the ``suggest`` sub-command."""
+    from analysis.clusters import SCHEMA
+
     p = subparsers.add_parser(
         "suggest",
         help=tr("cli.suggest.help"),
@@ -22,11 +31,16 @@ def register(subparsers, tr, parents: list) -> None:
     add_input_args(p, tr)
     add_scope_args(p, tr)
     group = p.add_mutually_exclusive_group()
-    group.add_argument("--top", type=int, default=None, help=tr("cli.suggest.top"))
+    add_top_arg(group, tr, tr("cli.suggest.top"))
     group.add_argument("--all", action="store_true", help=tr("cli.suggest.all"))
     p.add_argument("--portfolio", action="store_true", help=tr("cli.suggest.portfolio"))
+    draws = SCHEMA.fields["stability_draws"]
     p.add_argument(
-        "--stability", type=int, default=None, metavar="DRAWS", help=tr("cli.suggest.stability")
+        "--stability",
+        type=number(tr, draws.lo, draws.hi, integer=True),
+        default=None,
+        metavar="DRAWS",
+        help=tr("cli.suggest.stability"),
     )
     p.add_argument("--out", help=tr("cli.suggest.out"))
     p.add_argument("--members-csv", help=tr("cli.suggest.members_csv"))
@@ -50,9 +64,7 @@ def run(args: argparse.Namespace) -> int:
         },
     )
     config, regions, table, prepared = scope.config, scope.regions, scope.table, scope.prepared
-    inputs = [scope.boundaries, scope.indicators]
-    out = output_path(args.out, inputs, "--out")
-    csv_out = output_path(args.members_csv, inputs, "--members-csv")
+    out, csv_out = scope.outputs["--out"], scope.outputs["--members-csv"]
     settings = pipeline.settings_of(config)
     candidates = pipeline.score(prepared, table, args.sector, config=config)
     top = None if args.all else (args.top if args.top is not None else settings.top)
@@ -72,9 +84,9 @@ def run(args: argparse.Namespace) -> int:
             prepared, table, output, config=config, sector=args.sector, lang=args.lang
         )
     if out:
-        out.write_text(candidates_to_geojson(output, regions), encoding="utf-8", newline="\n")
+        write_output(out, candidates_to_geojson(output, regions), "--out")
     if csv_out:
-        csv_out.write_text(members_csv(output), encoding="utf-8", newline="\n")
+        write_output(csv_out, members_csv(output), "--members-csv")
 
     n_forms = candidates["form"].value_counts().to_dict() if len(candidates) else {}
     print(

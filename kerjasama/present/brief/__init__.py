@@ -33,12 +33,14 @@ __all__ = [
 
 def write_brief(brief: Brief, path: str | Path) -> Path:
     """Write ``brief`` as PDF or HTML, chosen by the suffix of ``path`` (.pdf, .html/.htm)."""
+    from kerjasama.outputs import write_output
+
     out = Path(path)
     suffix = out.suffix.lower()
     if suffix == ".pdf":
-        out.write_bytes(brief_pdf(brief))
+        write_output(out, brief_pdf(brief))
     elif suffix in (".html", ".htm"):
-        out.write_text(brief_html(brief), encoding="utf-8", newline="\n")
+        write_output(out, brief_html(brief))
     else:
         raise InputError(
             "errors.brief.file_type",
