@@ -6,7 +6,8 @@ Every command and export that writes a file goes through this module:
   folder exists, is a folder and can be written to, and the path is not, and does not link to
   (symbolic or hard link), any file of any input dataset: every Shapefile sidecar (``.shx``,
   ``.dbf``, ``.prj``, ``.cpg``, spatial indexes, ``.shp.xml``...) whether or not it exists, a
-  GeoPackage's ``-wal``/``-shm`` journals, the zip, the indicator table, the config.
+  GeoPackage's or database's ``-wal``/``-shm``/``-journal`` files, the zip, the indicator table,
+  the config, the registry database.
 * :func:`write_output`: the bytes go to a temporary file in the same folder, which then replaces
   the target in one step (:func:`os.replace`), so an interrupted run leaves the old file as it
   was. A link given as output is followed: the file it points to is replaced, the link kept.
@@ -32,7 +33,7 @@ SHAPEFILE_PARTS = (
     ".shp", ".shx", ".dbf", ".prj", ".cpg", ".sbn", ".sbx", ".fbn", ".fbx", ".ain", ".aih",
     ".atx", ".ixs", ".mxs", ".qix", ".qpj", ".qmd", ".fix", ".xml", ".shp.xml", ".shp.iso.xml",
 )  # fmt: skip
-#: Files that belong to a GeoPackage or SQLite database ``<name>``.
+#: Files that belong to a GeoPackage or SQLite database ``<name>`` (checked for every input).
 DATABASE_PARTS = ("-wal", "-shm", "-journal")
 
 
@@ -43,11 +44,10 @@ def _family(path: Path) -> tuple[set[Path], set[tuple[int, int]]]:
     for given in {path, Path(os.path.realpath(path))}:
         folder = Path(os.path.realpath(given.parent))
         members = [folder / given.name]
+        members += [folder / f"{given.name}{part}" for part in DATABASE_PARTS]
         suffix = given.suffix.lower()
         if suffix == ".shp":
             members += [folder / f"{given.stem}{part}" for part in SHAPEFILE_PARTS]
-        elif suffix in (".gpkg", ".sqlite", ".db"):
-            members += [folder / f"{given.name}{part}" for part in DATABASE_PARTS]
         for member in members:
             names.add(member.with_name(member.name.lower()))
         if suffix == ".shp" and folder.is_dir():  # sidecars in any letter case

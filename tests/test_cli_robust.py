@@ -104,6 +104,20 @@ def test_zip_input_protected(tmp_path, capsys, shapefile):
     assert "kaltim.zip" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("link", ["hard", "symbolic"])
+def test_registry_export_never_over_its_database(tmp_path, capsys, monkeypatch, link):
+    monkeypatch.delenv("KERJASAMA_DATA", raising=False)
+    database = tmp_path / "registry.sqlite"
+    url = f"sqlite:///{database}"
+    assert main(["--lang", "en", "registry", "list", "--db", url]) == 0
+    before = database.read_bytes()
+    out = tmp_path / "agreements.csv"
+    (os.link if link == "hard" else os.symlink)(database, out)
+    assert main(["--lang", "en", "registry", "export", "--db", url, "--out", str(out)]) == 2
+    assert "registry.sqlite" in capsys.readouterr().err
+    assert database.read_bytes() == before
+
+
 def test_outputs_written_atomically(shapefile, tmp_path, monkeypatch, capsys):
     out = tmp_path / "edges.csv"
     out.write_text("old,contents\n")

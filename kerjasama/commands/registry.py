@@ -18,6 +18,7 @@ from pathlib import Path
 
 from common.errors import InputError, KerjasamaError, MissingDataError
 from common.text import DEFAULT_LANG, check_lang, fmt_number, translator
+from kerjasama.outputs import check_output, write_output
 
 #: catalogue keys (literal, so that the catalogue tests can see every key used)
 HELP_KEYS = {
@@ -576,15 +577,14 @@ def _import(args, tr) -> int:
 
 
 def _export(args, tr) -> int:
-    from registry import exchange
+    from registry import db, exchange
 
-    out = Path(args.out)
-    suffix = out.suffix.lower()
-    if suffix not in (".csv", ".geojson", ".json"):
-        raise InputError("errors.registry.export_suffix", file=out)
-    if not out.parent.exists():
-        raise InputError("errors.registry.export_folder", file=out, folder=out.parent)
     config = _config(args)
+    inputs = [config.source, *(p for p in [db.sqlite_path(db.resolve_url(args.db))] if p)]
+    if args.boundaries:
+        inputs.append(Path(args.boundaries))
+    out = check_output(args.out, "--out", inputs, (".csv", ".geojson", ".json"))
+    suffix = out.suffix.lower()
     places = _places(args, config, required=True) if suffix != ".csv" else None
     with _open(args, config=config) as reg:
         rows = reg.list(sector=args.sector, stage=args.stage, province=args.province)
@@ -593,7 +593,7 @@ def _export(args, tr) -> int:
         if suffix == ".csv"
         else exchange.agreements_geojson(rows, places)
     )
-    out.write_text(text, encoding="utf-8", newline="")
+    write_output(out, text, "--out")
     print(tr("registry.exported", n=len(rows), file=out))
     return 0
 
