@@ -2,9 +2,11 @@
 
 A zip from e-mail or a portal is hostile until checked: member names can climb out of the target
 folder (``../``, absolute paths, drive letters), members can be symbolic links, and a few kilobytes
-can inflate to gigabytes (a zip bomb). :func:`safe_extract` checks every member before writing
-anything, then streams each member while counting the bytes actually produced, so a member whose
-header lies about its size is stopped too.
+can inflate to gigabytes (a zip bomb), in one member or in many members that each look modest.
+:func:`safe_extract` checks every member before writing anything, bounds the expansion of each
+member *and of the whole archive* (total bytes, and total bytes against the zip's size on disk),
+then streams each member while counting the bytes actually produced, so headers that lie about
+sizes are stopped too: the disk used never exceeds the bounds.
 """
 
 from __future__ import annotations
@@ -17,9 +19,14 @@ from pathlib import Path, PurePosixPath
 from common.errors import InputError
 from common.text import Msg
 
-MAX_BYTES = 2 * 1024**3  # 2 GiB in total: far above any kab/kota boundary file
+MAX_BYTES = 1024**3  # 1 GiB in total: far above any kab/kota or kecamatan boundary file
 MAX_MEMBERS = 1000
 MAX_RATIO = 200  # uncompressed / compressed per member; shapefiles compress ~2-10x
+#: Whole archive: expanded bytes / bytes of the zip file. Real boundary zips measure 1.3
+#: (GeoPackage) to 2.3 (Shapefile with its GeoJSON); a .dbf alone reaches ~11.
+MAX_TOTAL_RATIO = 50
+#: Below this many expanded bytes the whole-archive ratio is not applied (tiny zips of text).
+RATIO_FLOOR = 16 * 1024**2
 _CHUNK = 1 << 20
 
 
@@ -52,6 +59,7 @@ def safe_extract(
     max_bytes: int = MAX_BYTES,
     max_members: int = MAX_MEMBERS,
     max_ratio: float = MAX_RATIO,
+    max_total_ratio: float = MAX_TOTAL_RATIO,
 ) -> Path:
     """Extract the zip ``source`` into ``dest_dir`` after checking every member.
 
@@ -68,6 +76,9 @@ def safe_extract(
         Limit on the number of members.
     max_ratio
         Limit on the uncompressed/compressed ratio of a member larger than 1 MiB.
+    max_total_ratio
+        Limit on all members' expanded bytes over the size of the zip file, once they pass
+        :data:`RATIO_FLOOR`; checked on the declared sizes and on the bytes written.
 
     Returns
     -------
@@ -78,10 +89,16 @@ def safe_extract(
     ------
     InputError
         Unreadable archive, absolute or ``..`` member paths, links, too many members, size or
-        ratio over the limits. Nothing is written outside ``dest_dir``.
+        ratio over the limits. Nothing is written outside ``dest_dir``, and never more than
+        the smaller of ``max_bytes`` and the whole-archive ratio bound.
     """
     source = Path(source)
     dest = Path(dest_dir).resolve()
+    try:
+        packed = source.stat().st_size
+    except OSError as err:
+        raise InputError("errors.zip.unreadable", file=source, error=err) from None
+    budget = min(max_bytes, max(RATIO_FLOOR, int(max_total_ratio * packed)))
     try:
         archive = zipfile.ZipFile(source)
     except (zipfile.BadZipFile, OSError) as err:
@@ -100,6 +117,14 @@ def safe_extract(
                     source,
                     info.filename,
                     Msg("errors.zip.why_declared_size", limit=max_bytes),
+                )
+            if declared > budget:
+                raise _refuse(
+                    source,
+                    info.filename,
+                    Msg(
+                        "errors.zip.why_total_ratio", ratio=declared / packed, limit=max_total_ratio
+                    ),
                 )
             if info.file_size > _CHUNK and info.file_size > max_ratio * max(info.compress_size, 1):
                 raise _refuse(
@@ -127,7 +152,7 @@ def safe_extract(
                     while chunk := src.read(_CHUNK):
                         produced += len(chunk)
                         written += len(chunk)
-                        if produced > info.file_size or written > max_bytes:
+                        if produced > info.file_size or written > budget:
                             raise _refuse(
                                 source,
                                 info.filename,

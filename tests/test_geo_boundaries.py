@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import stat
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -322,6 +323,49 @@ def test_zip_bomb_refused(tmp_path):
     assert list(out.iterdir()) == []
     with pytest.raises(InputError, match="zip bomb"):
         read_boundaries(zpath)
+
+
+def test_zip_bomb_of_many_modest_members_refused_before_writing(tmp_path, monkeypatch):
+    # each member is 1 MiB of zeros (too small for the per-member ratio check); together they
+    # expand ~300 MiB from ~300 KiB: bounded for the whole archive (issue 8 section 8)
+    zpath = tmp_path / "many.zip"
+    with zipfile.ZipFile(zpath, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("a.shp", b"\0" * 1024)
+        for k in range(300):
+            zf.writestr(f"part{k:03}.dbf", b"\0" * (1024 * 1024))
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(InputError, match="whole archive") as err:
+        safe_extract(zpath, out)
+    assert "zip bomb" in str(err.value) and "many.zip" in str(err.value)
+    assert list(out.iterdir()) == []  # refused on the declared sizes: nothing written
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setenv("TMPDIR", str(scratch))
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    with pytest.raises(InputError, match="zip bomb"):
+        read_boundaries(zpath)
+    assert list(scratch.iterdir()) == []  # the temporary folder is gone too
+
+
+def test_zip_total_bounded_on_bytes_written_when_headers_lie(tmp_path):
+    zpath = tmp_path / "liar.zip"
+    with zipfile.ZipFile(zpath, "w", zipfile.ZIP_DEFLATED) as zf:
+        for k in range(40):
+            zf.writestr(f"p{k:02}.dbf", b"\0" * (1024 * 1024))
+    data = bytearray(zpath.read_bytes())
+    # rewrite every declared uncompressed size to 1 byte (local headers and central directory)
+    for sig, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        start = 0
+        while (start := data.find(sig, start)) >= 0:
+            data[start + offset : start + offset + 4] = (1).to_bytes(4, "little")
+            start += 4
+    zpath.write_bytes(bytes(data))
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(InputError, match="liar.zip"):  # stopped at the declared size
+        safe_extract(zpath, out)
+    assert sum(p.stat().st_size for p in out.iterdir()) <= 2 * 1024 * 1024
 
 
 def test_zip_too_many_members_and_not_a_zip(tmp_path):
