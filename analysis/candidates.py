@@ -25,6 +25,14 @@ MAX_SETS = 4_000_000
 EDGE_COLUMNS = ("source", "target", "kind")
 
 
+def check_sizes(min_size: int, max_size: int) -> None:
+    """Refuse sizes outside ``MIN_SIZE <= min_size <= max_size <= MAX_SIZE`` (InputError)."""
+    if not (MIN_SIZE <= min_size <= max_size <= MAX_SIZE):
+        raise InputError(
+            "errors.clusters.sizes", lo=MIN_SIZE, hi=MAX_SIZE, min=min_size, max=max_size
+        )
+
+
 def edge_positions(
     edges: pd.DataFrame, ids: Sequence[str], *, kinds: Sequence[str] = ("land", "maritime")
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -158,10 +166,7 @@ def enumerate_sets(
         sorted ascending (members first, padding last), rows in lexicographic order of their
         member tuples.
     """
-    if not (MIN_SIZE <= min_size <= max_size <= MAX_SIZE):
-        raise InputError(
-            "errors.clusters.sizes", lo=MIN_SIZE, hi=MAX_SIZE, min=min_size, max=max_size
-        )
+    check_sizes(min_size, max_size)
     n = len(set(map(str, ids)))
     if n != len(ids):
         raise InputError("errors.clusters.duplicate_ids")

@@ -126,14 +126,18 @@ def check_output(
         with tempfile.TemporaryFile(dir=folder):
             pass
     except OSError as err:
-        raise InputError(
-            "errors.output.cannot_write",
-            option=option,
-            file=out,
-            folder=out.parent,
-            error=err.strerror or type(err).__name__,
-        ) from None
+        raise _cannot_write(option, out, err) from None
     return out
+
+
+def _cannot_write(option: str, out: Path, err: OSError) -> InputError:
+    return InputError(
+        "errors.output.cannot_write",
+        option=option,
+        file=out,
+        folder=out.parent,
+        error=err.strerror or type(err).__name__,
+    )
 
 
 def _umask() -> int:
@@ -177,13 +181,7 @@ def write_output(path: str | os.PathLike[str], data: str | bytes, option: str = 
         os.replace(tmp, target)
         tmp = None
     except OSError as err:
-        raise InputError(
-            "errors.output.cannot_write",
-            option=option,
-            file=out,
-            folder=out.parent,
-            error=err.strerror or type(err).__name__,
-        ) from None
+        raise _cannot_write(option, out, err) from None
     finally:
         if tmp is not None:
             with contextlib.suppress(OSError):

@@ -10,29 +10,14 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from test_config import BASE
 
 from analysis.clusters import SCHEMA, ClusterSettings
 from analysis.config import load_config
 from common.errors import InputError
 from kerjasama.cli import main
 
-SECTOR = """
-[indicators.x_pct_2024]
-label_id = "X"
-unit = "%"
-year = 2024
-min = 0
-max = 100
-
-[sectors.demo]
-label_id = "Demo"
-[[sectors.demo.gap]]
-expr = "100 - x_pct_2024"
-direction = "higher_is_more"
-[[sectors.demo.capacity]]
-expr = "x_pct_2024"
-direction = "higher_is_more"
-"""
+SECTOR = BASE.format(gap="100 - x_pct_2024", direction="higher_is_more")
 
 
 def _config(tmp_path, clusters: str, extra: str = "") -> str:

@@ -114,19 +114,12 @@ def load_scope(args: argparse.Namespace, *, outputs: dict[str, tuple] | None = N
     any data is read, and returned in ``Scope.outputs``.
     """
     from analysis import pipeline
-    from analysis.candidates import MAX_SIZE, MIN_SIZE
+    from analysis.candidates import check_sizes
     from analysis.config import load_config
 
     if args.cross_province and not args.province:
         raise InputError("errors.cli.cross_province")
-    if args.min_size > args.max_size:
-        raise InputError(
-            "errors.clusters.sizes",
-            lo=MIN_SIZE,
-            hi=MAX_SIZE,
-            min=args.min_size,
-            max=args.max_size,
-        )
+    check_sizes(args.min_size, args.max_size)
     config = load_config(args.config)
     if args.sector not in config.sectors:
         raise InputError(
