@@ -119,13 +119,16 @@ def _parties_by_agreement(conn: Connection, filters: Filters) -> dict[int, tuple
     if filters != Filters():
         stmt = stmt.where(P.c.agreement_id.in_(_filtered(select(A.c.id), filters)))
     groups: dict[int, list[PartyRef]] = {}
-    make = PartyRef._make
-    for row in conn.execute(stmt.order_by(P.c.id)).all():  # a plain scan; grouped below
-        bucket = groups.get(row[0])
+    new = tuple.__new__  # PartyRef(...) without the keyword handling: this loop runs per party
+    for agreement_id, kind, code, name, is_provider in conn.execute(
+        stmt.order_by(P.c.id)  # a plain scan; grouped here
+    ).all():
+        party = new(PartyRef, (kind, code, name, is_provider))
+        bucket = groups.get(agreement_id)
         if bucket is None:
-            groups[row[0]] = [make(row[1:])]
+            groups[agreement_id] = [party]
         else:
-            bucket.append(make(row[1:]))
+            bucket.append(party)
     return {k: tuple(v) for k, v in groups.items()}
 
 
@@ -135,8 +138,11 @@ def summaries(conn: Connection, filters: Filters | None = None) -> list[Agreemen
     parties = _parties_by_agreement(conn, filters)
     stmt = _filtered(select(*_SUMMARY_COLUMNS), filters).order_by(A.c.id)
     empty: tuple[PartyRef, ...] = ()
-    make = AgreementSummary._make
-    return [make((*row, parties.get(row[0], empty))) for row in conn.execute(stmt).all()]
+    new = tuple.__new__
+    return [
+        new(AgreementSummary, (*row, parties.get(row[0], empty)))
+        for row in conn.execute(stmt).all()
+    ]
 
 
 @dataclass(frozen=True)
