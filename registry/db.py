@@ -17,6 +17,7 @@ import datetime as dt
 import os
 import sqlite3
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect
@@ -106,6 +107,7 @@ def _alembic_config():
     return cfg
 
 
+@lru_cache(maxsize=1)
 def head_revision() -> str:
     """The newest schema revision this code knows."""
     from alembic.script import ScriptDirectory
@@ -113,12 +115,13 @@ def head_revision() -> str:
     return ScriptDirectory.from_config(_alembic_config()).get_current_head()
 
 
-def revisions() -> list[str]:
+@lru_cache(maxsize=1)
+def revisions() -> tuple[str, ...]:
     """Every known revision, oldest first."""
     from alembic.script import ScriptDirectory
 
     script = ScriptDirectory.from_config(_alembic_config())
-    return [r.revision for r in reversed(list(script.walk_revisions()))]
+    return tuple(r.revision for r in reversed(list(script.walk_revisions())))
 
 
 def current_revision(engine: Engine) -> str | None:
