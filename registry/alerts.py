@@ -31,7 +31,7 @@ from typing import NamedTuple
 from sqlalchemy import Connection, and_, exists, func, select
 
 from registry.models import ACTIVE_STAGES, Agreement, BudgetCommitment, MonitoringEntry, Party
-from registry.queries import Filters, _filtered
+from registry.queries import Filters, _filtered, no_gc
 from registry.records import add_months
 from registry.settings import AlertSettings
 
@@ -104,7 +104,13 @@ def compute(
     filters: Filters | None = None,
 ) -> AlertReport:
     """Every open alert on ``today`` for the agreements matching ``filters``."""
-    filters = filters or Filters()
+    with no_gc():
+        return _compute(conn, today, settings, filters or Filters())
+
+
+def _compute(
+    conn: Connection, today: dt.date, settings: AlertSettings, filters: Filters
+) -> AlertReport:
     alerts: list[Alert] = []
     unknown: dict[int, tuple[str, str, bool, list[str]]] = {}
 
