@@ -1,14 +1,13 @@
 """The registry's thresholds: the ``[registry]`` table of the sector config.
 
 ``[registry.alerts]`` holds the follow-up alert thresholds and ``[registry.auth]`` the login
-settings (see ``analysis/sectors.toml``). Every key is optional; missing keys take the defaults
-below. The table is validated when the config is loaded (``analysis.config.REGISTRY``: types,
-allowed ranges, unknown keys), so the values here are already checked.
+settings (see ``analysis/sectors.toml``). The table is validated when the config is loaded
+(:data:`analysis.config.REGISTRY`: known keys, whole numbers in range); every key is optional
+and takes the default below when left out.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,21 +40,14 @@ class Settings:
     auth: AuthSettings = AuthSettings()
 
 
-def _section(cls: type, raw: Mapping | None) -> Any:
-    return cls(**(raw or {}))
-
-
 def settings_from(config: Any = None) -> Settings:
-    """Validated :class:`Settings` of an :class:`analysis.config.Config` (default: packaged).
-
-    A config from :func:`analysis.config.load_config` has its ``[registry]`` table validated.
-    """
+    """:class:`Settings` of a loaded :class:`analysis.config.Config` (default: the packaged one)."""
     if config is None:
         from analysis.config import load_config
 
         config = load_config()
     raw = dict(getattr(config, "registry", {}) or {})
     return Settings(
-        alerts=_section(AlertSettings, raw.get("alerts")),
-        auth=_section(AuthSettings, raw.get("auth")),
+        alerts=AlertSettings(**dict(raw.get("alerts") or {})),
+        auth=AuthSettings(**dict(raw.get("auth") or {})),
     )
