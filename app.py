@@ -25,7 +25,14 @@ from kerjasama.present import map as webmap
 from kerjasama.present import tables
 from kerjasama.present.labels import component_label, form_label
 from kerjasama.present.upload import MAX_UPLOAD_MB, Upload, read_uploads
-from kerjasama.present.words import explain_rows, province_options
+from kerjasama.present.words import (
+    boundary_messages,
+    explain_rows,
+    join_messages,
+    province_options,
+    unmatched_in_scope,
+    validation_text,
+)
 
 ALL = "__all__"
 LANG_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
@@ -52,10 +59,15 @@ def folder_data(boundaries: str, indicators: str, stamp: tuple):
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def upload_data(digest: str, _boundaries: tuple, _indicators: Upload, bkey: str, ikey: str):
-    """Uploaded data read and joined (keyed by the content digest), plus its edges."""
+def upload_data(digest: str, _boundaries: tuple, _indicators: Upload, bkey: str, ikey: str, **kw):
+    """Uploaded data read and joined (keyed by the content digest and options), plus its edges."""
     data = read_uploads(
-        list(_boundaries), _indicators, config=get_config(), boundary_key=bkey, indicator_key=ikey
+        list(_boundaries),
+        _indicators,
+        config=get_config(),
+        boundary_key=bkey,
+        indicator_key=ikey,
+        **kw,
     )
     return data, pipeline.build_adjacency(data.regions)
 
@@ -103,12 +115,21 @@ def upload_form(tr, where, expanded: bool) -> None:
             key="up_boundaries",
         )
         ifile = st.file_uploader(tr("ui.upload_indicators"), type=["csv", "xlsx"], key="up_ind")
+        options = {
+            "id_field": st.text_input(tr("ui.upload_id_field"), key="up_idf").strip(),
+            "name_field": st.text_input(tr("ui.upload_name_field"), key="up_namef").strip(),
+            "indicator_name": st.text_input(tr("ui.upload_indicator_name"), key="up_iname").strip(),
+            "names": not st.checkbox(tr("ui.upload_no_name_check"), key="up_nonames"),
+            "keep_non_regions": st.checkbox(tr("ui.upload_keep_non_regions"), key="up_keep"),
+        }
         bkey = st.text_input(tr("ui.upload_boundary_key"), key="up_bkey")
         ikey = st.text_input(tr("ui.upload_indicator_key"), key="up_ikey")
         if st.button(tr("ui.upload_use"), key="up_use"):
             boundaries = tuple(Upload(f.name, f.getvalue()) for f in bfiles or [])
             indicators = Upload(ifile.name, ifile.getvalue()) if ifile else None
-            st.session_state["uploads"] = (boundaries, indicators, bkey.strip(), ikey.strip())
+            st.session_state["uploads"] = (
+                boundaries, indicators, bkey.strip(), ikey.strip(), options
+            )  # fmt: skip
         if "uploads" in st.session_state and st.button(tr("ui.upload_clear"), key="up_clear"):
             del st.session_state["uploads"]
 
@@ -117,16 +138,17 @@ def load_data(tr, files: tuple[Path, Path] | None):
     """(regions, table, report, problems, edges, data_key, source names) of the uploads (when
     used) or of the data folder."""
     if "uploads" in st.session_state:
-        boundaries, indicators, bkey, ikey = st.session_state["uploads"]
+        boundaries, indicators, bkey, ikey, *more = st.session_state["uploads"]
+        options = more[0] if more else {}
         if indicators is None or not boundaries:
             raise InputError("errors.upload.need_both")
         digest = hashlib.sha256()
         for item in (*boundaries, indicators):
             digest.update(item.name.encode() + b"\0" + item.data)
-        digest.update(f"{bkey}\0{ikey}".encode())
+        digest.update(f"{bkey}\0{ikey}\0{sorted(options.items())}".encode())
         key = "upload:" + digest.hexdigest()
         with st.spinner(tr("ui.computing")):
-            data, edges = upload_data(key, boundaries, indicators, bkey, ikey)
+            data, edges = upload_data(key, boundaries, indicators, bkey, ikey, **options)
         st.sidebar.caption(
             tr(
                 "ui.data_uploaded_caption",
@@ -144,6 +166,16 @@ def load_data(tr, files: tuple[Path, Path] | None):
     st.sidebar.caption(tr("ui.data_files_caption", boundaries=bpath.name, indicators=ipath.name))
     key = f"{bpath}|{ipath}|{stamp}"
     return regions, table, report, problems, edges, key, (bpath.name, ipath.name)
+
+
+def data_report(tr, lang: str, regions, report, problems, sources) -> None:
+    """How the data was read and joined, in the page language: warnings above the map, the
+    whole report (as ``kerjasama validate`` prints it) in an expander, as plain text."""
+    warnings = [m for level, m in boundary_messages(regions) if level == "warning"]
+    for message in [*warnings, *join_messages(report)]:
+        st.warning(message.render(lang, "app"))
+    with st.expander(tr("ui.data_report_heading"), expanded=False):
+        st.text(validation_text(sources[0], regions, sources[1], None, problems, report, lang))
 
 
 def remember(name: str, default):
@@ -295,6 +327,7 @@ def main() -> None:
         return
     upload_form(tr, st.sidebar, expanded=False)
     regions, table, report, problems, edges, data_key, sources = load_data(tr, files)
+    data_report(tr, lang, regions, report, problems, sources)
     opts = controls(tr, lang, regions, config)
 
     with st.spinner(tr("ui.computing")):
@@ -324,6 +357,9 @@ def main() -> None:
         )
         display = display_scope(data_key, regions, prepared.ids)
         gap = pipeline.scope_gap(prepared, table, opts["sector"], config)
+    missing = unmatched_in_scope(report, prepared.ids)
+    if missing is not None:
+        st.warning(missing.render(lang, "app"))
 
     names = regions["name"].astype(str).to_dict()
     ids = list(shown["cluster_id"])
@@ -463,4 +499,4 @@ try:
     main()
 except KerjasamaError as err:
     _lang = st.session_state.get("lang")
-    st.error(f"**{translator(_lang)('ui.error_heading')}**\n\n{err.render(_lang)}")
+    st.error(f"**{translator(_lang)('ui.error_heading')}**\n\n{err.render(_lang, 'app')}")

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from common.errors import InputError
-from common.text import Msg
+from common.text import Listing, Msg, Option
 
 MISSING_TOKENS = frozenset(
     {"", "-", "--", "---", "–", "—", "..", "...", "…", "n/a", "na", "n.a.", "n.a", "nan", "null",
@@ -224,6 +224,7 @@ def _excel_rows(path: Path, sheet: str | int | None) -> tuple[list[list[str]], l
                         file=path.name,
                         sheets=", ".join(sheets),
                         first=sheets[0],
+                        fix=Option("sheet"),
                     ),
                 )
             )
@@ -242,19 +243,43 @@ def _excel_rows(path: Path, sheet: str | int | None) -> tuple[list[list[str]], l
     rows = [[_excel_cell(v) for v in row] for row in frame.itertuples(index=False)]
     # pandas drops leading empty rows of the sheet; keep spreadsheet row numbers right
     first_row = 1
+    formulas: list[tuple[int, int, str]] = []
     try:
         import openpyxl
 
-        ws = openpyxl.load_workbook(path, read_only=True)[
-            chosen if isinstance(chosen, str) else sheets[chosen]
-        ]
+        name = chosen if isinstance(chosen, str) else sheets[chosen]
+        ws = openpyxl.load_workbook(path, read_only=True)[name]
         for idx, row in enumerate(ws.iter_rows(values_only=True), start=1):
             if any(v is not None and str(v).strip() for v in row):
                 first_row = idx
                 break
-    except Exception:  # row numbers only; never fail the read for this
+        formulas = _unsaved_formulas(path, name, rows, first_row)
+    except Exception:  # row numbers and notes only; never fail the read for this
         first_row = 1
-    return rows, problems, {"sheet": str(chosen), "first_row": first_row}
+    return rows, problems, {"sheet": str(chosen), "first_row": first_row, "formulas": formulas}
+
+
+def _unsaved_formulas(
+    path: Path, sheet: str, rows: list[list[str]], first_row: int
+) -> list[tuple[int, int, str]]:
+    """(spreadsheet row, column index, formula) of formula cells that have no saved value.
+
+    A workbook written by a program that does not calculate (a script, some exporters) keeps
+    the formulas but no results: the cells read as empty.
+    """
+    import openpyxl
+
+    ws = openpyxl.load_workbook(path, read_only=True, data_only=False)[sheet]
+    out = []
+    for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        k = number - first_row
+        for col, value in enumerate(row):
+            if not (isinstance(value, str) and value.startswith("=")):
+                continue
+            saved = rows[k][col] if 0 <= k < len(rows) and col < len(rows[k]) else ""
+            if saved == "":
+                out.append((number, col, value))
+    return out
 
 
 # ----------------------------------------------------------------------------- header
@@ -353,15 +378,25 @@ def _parse_number(text: str, decimal: str) -> float | None:
     return None
 
 
+def _grouped_shape(text: str) -> bool:
+    """``286.991`` / ``1,500``: one separator followed by exactly three digits (a thousands
+    group, or a decimal with three places: only the unit can tell)."""
+    t, _ = _clean(text)
+    one = _SEP1.match(t)
+    return bool(one and len(one.group(1)) <= 3 and len(one.group(3)) == 3)
+
+
 def _convert(
     name: str, cells: list[str], rows: list[int], file_decimal: str | None, path: Path
-) -> tuple[pd.Series | None, list[Problem]]:
+) -> tuple[pd.Series | None, list[Problem], list[tuple[int, str]]]:
+    """The column as numbers (None when it is text), its problems, and the (row, cell text)
+    whose value was read from a ``286.991``-shaped cell with the separator as decimal mark."""
     present = [(c, r) for c, r in zip(cells, rows, strict=True) if not is_missing_token(c)]
     if not present:
-        return pd.Series(np.nan, index=rows, dtype="float64"), []
+        return pd.Series(np.nan, index=rows, dtype="float64"), [], []
     numeric = [c for c, _ in present if _looks_numeric(c)]
     if len(numeric) < 0.5 * len(present):
-        return None, []
+        return None, [], []
     decimal = _column_decimal(numeric)
     problems: list[Problem] = []
     if decimal is None:
@@ -382,6 +417,7 @@ def _convert(
             )
     values = np.full(len(cells), np.nan)
     mixed = False
+    grouped: list[tuple[int, str]] = []
     for pos, text in enumerate(cells):
         if is_missing_token(text):
             continue
@@ -404,8 +440,13 @@ def _convert(
             )
             continue
         t, _ = _clean(text)
-        if decimal == "," and _SEP1.match(t) and _SEP1.match(t).group(2) == ".":
-            mixed = True
+        one = _SEP1.match(t)
+        if one and abs(value) != float(one.group(1) + one.group(3)):
+            # the separator was read as a decimal mark
+            if decimal == "," and one.group(2) == ".":
+                mixed = True
+            if _grouped_shape(text):
+                grouped.append((rows[pos], text.strip()))
         values[pos] = value
     if mixed:
         problems.append(
@@ -415,7 +456,7 @@ def _convert(
                 column=name,
             )
         )
-    return pd.Series(values, index=rows, dtype="float64"), problems
+    return pd.Series(values, index=rows, dtype="float64"), problems, grouped
 
 
 # ----------------------------------------------------------------------------- main entry
@@ -439,15 +480,18 @@ def read_indicators(
         Columns as in the file (names stripped), numeric columns as float, code and name
         columns as text. The index, named ``row``, is the row number in the file (1-based,
         header counted) so that problems can point at the line. ``table.attrs["kerjasama"]``
-        holds ``source``, ``encoding``/``sheet``, ``delimiter``, ``header_row`` and ``units``
-        (unit row text per column, when the file has one).
+        holds ``source``, ``encoding``/``sheet``, ``delimiter``, ``header_row``, ``units``
+        (unit row text per column, when the file has one) and ``grouped_decimals``
+        (``{column: {row: cell text}}`` of cells like ``286.991`` read with the separator as
+        decimal mark: thousands written with a dot, if the values are implausible).
     problems
         Non-numeric cells in numeric columns, ambiguous separators, skipped rows, notes.
 
     Raises
     ------
     InputError
-        When the file is missing, unreadable, empty or has no header row.
+        When the file is missing, unreadable, empty or has no header row, or when rows of a
+        CSV file have a different number of fields than the header (all such rows listed).
     """
     path = Path(path)
     if not path.is_file():
@@ -466,7 +510,8 @@ def read_indicators(
     if not any(any(r) for r in rows):
         raise InputError("errors.indicators.empty", file=path)
     header_at = _find_header(rows, path)
-    width = max(len(r) for r in rows)
+    csv_file = "delimiter" in info
+    width = len(rows[header_at]) if csv_file else max(len(r) for r in rows)
     header = [c.strip() for c in rows[header_at]] + [""] * (width - len(rows[header_at]))
     seen: Counter[str] = Counter()
     names = []
@@ -516,19 +561,26 @@ def read_indicators(
             )
         )
     body = [(i + 1 + offset, r) for i, r in enumerate(rows) if i >= body_start and any(r)]
+    while body and len(body[-1][1]) < width and sum(bool(c) for c in body[-1][1]) <= 1:
+        number, r = body.pop()  # a footnote below the table ("Sumber: BPS ...")
+        problems.append(
+            Problem(
+                "info",
+                Msg(
+                    "problems.indicators.footer_skipped",
+                    file=path.name,
+                    row=number,
+                    text=repr(" ".join(c for c in r if c)[:60]),
+                ),
+                row=number,
+            )
+        )
     if not body:
         raise InputError("errors.indicators.no_rows", file=path)
+    if csv_file:
+        _check_row_widths(body, header, path)
     row_numbers = [n for n, _ in body]
     columns = {name: [r[j] if j < len(r) else "" for _, r in body] for j, name in enumerate(names)}
-    for number, r in body:
-        if len(r) > width:  # pragma: no cover - width is the max
-            problems.append(
-                Problem(
-                    "warning",
-                    Msg("problems.indicators.extra_cells", file=path.name, row=number),
-                    number,
-                )
-            )
     # file-wide decimal mark: from columns that show it unambiguously
     votes: Counter[str] = Counter()
     for name, cells in columns.items():
@@ -540,16 +592,21 @@ def read_indicators(
     file_decimal = votes.most_common(1)[0][0] if votes else None
     if file_decimal is None and info.get("delimiter") == "semicolon":
         file_decimal = ","  # Indonesian locale export: ';' separates, ',' is the decimal mark
+    formulas = _formulas_by_column(info.pop("formulas", []), names, row_numbers)
     out: dict[str, pd.Series] = {}
+    grouped: dict[str, dict[int, str]] = {}
     for name, cells in columns.items():
         series = None
         if not is_code_column(name):
-            series, found = _convert(name, cells, row_numbers, file_decimal, path)
+            series, found, rows_grouped = _convert(name, cells, row_numbers, file_decimal, path)
             problems.extend(found)
+            if rows_grouped:
+                grouped[name] = dict(rows_grouped)
         if series is None:
             series = pd.Series(
                 [None if c == "" else c for c in cells], index=row_numbers, dtype=object
             )
+        problems.extend(_empty_column(name, cells, series, formulas.get(name, []), path))
         out[name] = series
     table = pd.DataFrame(out, index=pd.Index(row_numbers, name="row"))
     table.attrs["kerjasama"] = {
@@ -557,5 +614,101 @@ def read_indicators(
         **info,
         "header_row": header_at + 1 + offset,
         "units": units,
+        "grouped_decimals": grouped,
     }
     return table, problems
+
+
+def _check_row_widths(body: list[tuple[int, list[str]]], header: list[str], path: Path) -> None:
+    """Refuse rows with a different number of fields than the header (all listed at once).
+
+    Cells never shift: a row with an extra field (an unquoted decimal comma: ``84,25`` in a
+    comma-separated file) or a missing one would put every later value under the wrong
+    column. Empty trailing fields beyond the header, and missing fields under empty trailing
+    header cells, are harmless and accepted.
+    """
+    width = len(header)
+    bad = []
+    for number, cells in body:
+        short = len(cells) < width and any(header[len(cells) :])
+        long = len(cells) > width and any(cells[width:])
+        if short or long:
+            bad.append(Msg("errors.indicators.row_width_item", row=number, fields=len(cells)))
+    if bad:
+        raise InputError(
+            "errors.indicators.row_width",
+            file=path,
+            n=len(bad),
+            width=width,
+            rows=Listing(bad, limit=20),
+        )
+
+
+def _is_placeholder(text: str) -> bool:
+    """A cell that stands for "no value": a missing token, or a symbol of at most two letters
+    (BPS writes ``x`` for confidential, ``e`` for estimate; others ``?``, ``*``, ``***``)."""
+    if is_missing_token(text):
+        return True
+    stripped = text.strip()
+    return (
+        bool(stripped)
+        and not any(c.isdigit() for c in stripped)
+        and (sum(c.isalpha() for c in stripped) <= 2)
+    )
+
+
+def _empty_column(
+    name: str, cells: list[str], series: pd.Series, formulas: list[tuple[str, str]], path: Path
+) -> list[Problem]:
+    """Warn about a column that holds no value at all: formulas without saved values, only
+    placeholders (read as text), or only missing-value marks."""
+    if formulas:
+        cell, formula = formulas[0]
+        return [
+            Problem(
+                "warning",
+                Msg(
+                    "problems.indicators.formulas",
+                    file=path.name,
+                    column=repr(name),
+                    n=len(formulas),
+                    cell=cell,
+                    formula=formula,
+                ),
+                column=name,
+            )
+        ]
+    if is_code_column(name):
+        return []
+    present = [c for c in cells if c != ""]
+    if not present or not all(_is_placeholder(c) for c in present):
+        return []
+    values = ", ".join(map(repr, sorted(set(present))[:5]))
+    return [
+        Problem(
+            "warning",
+            Msg(
+                "problems.indicators.all_missing"
+                if pd.api.types.is_numeric_dtype(series)
+                else "problems.indicators.placeholders",
+                file=path.name,
+                column=repr(name),
+                values=values,
+            ),
+            column=name,
+        )
+    ]
+
+
+def _formulas_by_column(
+    cells: list[tuple[int, int, str]], names: list[str], row_numbers: list[int]
+) -> dict[str, list[tuple[str, str]]]:
+    """Formula cells without a saved value, per column name: (cell reference, formula)."""
+    from openpyxl.utils import get_column_letter
+
+    rows = set(row_numbers)
+    out: dict[str, list[tuple[str, str]]] = {}
+    for row, col, formula in cells:
+        if row in rows and col < len(names):
+            out.setdefault(names[col], []).append((f"{get_column_letter(col + 1)}{row}", formula))
+    return out

@@ -34,6 +34,7 @@ from analysis.clusters import (
 )
 from analysis.stability import stability as stability_shares
 from common.errors import InputError
+from common.text import Listing, Msg
 from geo.codes import normalize_code
 
 if TYPE_CHECKING:
@@ -84,6 +85,8 @@ def load_table(
     config=None,
     *,
     sheet: str | int | None = None,
+    indicator_name: str | None = None,
+    names: bool = True,
 ):
     """Read the indicator table and join it to ``regions``.
 
@@ -92,7 +95,8 @@ def load_table(
     (table, report, problems)
         ``table`` indexed like ``regions`` (index ``code``), the ``JoinReport`` and the reading
         problems of :func:`analysis.indicators.read_indicators`. Join keys default to the
-        config's ``[data]`` keys when both files have them, else the join proposes keys.
+        config's ``[data]`` keys when both files have them, else the join proposes keys;
+        ``indicator_name`` and ``names`` are passed to :func:`analysis.join.join_indicators`.
     """
     from analysis.indicators import read_indicators
     from analysis.join import default_keys, join_indicators
@@ -103,7 +107,13 @@ def load_table(
             regions, raw, config, boundary_key, indicator_key
         )
     table, report = join_indicators(
-        regions, raw, boundary_key=boundary_key, indicator_key=indicator_key, config=config
+        regions,
+        raw,
+        boundary_key=boundary_key,
+        indicator_key=indicator_key,
+        indicator_name=indicator_name,
+        names=names,
+        config=config,
     )
     return table, report, problems
 
@@ -125,7 +135,7 @@ def _scope(regions, edges, province, cross_province, kinds) -> tuple[np.ndarray,
     inside = prov == wanted
     if not inside.any():
         known = ", ".join(sorted(set(prov)))
-        raise InputError("errors.clusters.no_province", province=repr(province), known=known)
+        raise _no_province(regions, province, wanted, known)
     if not cross_province:
         return codes[inside], np.ones(int(inside.sum()), dtype=bool)
     sel = edges[edges["kind"].isin(list(kinds))]
@@ -134,6 +144,32 @@ def _scope(regions, edges, province, cross_province, kinds) -> tuple[np.ndarray,
     touch = set(tgt[src.isin(members)]) | set(src[tgt.isin(members)])
     keep = inside | np.isin(codes, sorted(touch))
     return codes[keep], inside[keep]
+
+
+def _no_province(regions, province, wanted, known) -> InputError:
+    """The error for a province code that no region has; when the file codes regions that are
+    in that province today under their former province (an older edition), it says so."""
+    from geo.reference import by_code
+    from geo.vintages import moved_into, province_changes
+
+    codes = [str(c) for c in regions.index]
+    moved = moved_into(wanted or "", codes, list(regions["name"])) if "name" in regions else []
+    if not moved:
+        return InputError("errors.clusters.no_province", province=repr(province), known=known)
+    formers = sorted({c[:2] for c in moved})
+    change = next((c for c in province_changes() if c.new == wanted), None)
+    names = dict(zip(codes, regions["name"].astype(str), strict=True))
+    name = next(r.province_name for r in by_code().values() if r.province == wanted)
+    return InputError(
+        "errors.clusters.province_old_codes",
+        province=repr(province),
+        n=len(moved),
+        name=name,
+        since=Msg("errors.clusters.since_law", law=change.law) if change else "",
+        former=Listing(formers, last="or"),
+        first=formers[0],
+        regions=Listing([f"{c} {names[c]}" for c in moved], limit=10),
+    )
 
 
 def prepare(

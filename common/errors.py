@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from common.text import _map_text, t
+from common.text import _map_text, _text
 
 
 class KerjasamaError(Exception):
@@ -36,9 +36,12 @@ class KerjasamaError(Exception):
         if exit_code is not None:
             self.exit_code = exit_code
 
-    def render(self, lang: str | None = "en") -> str:
-        """The message in ``lang``."""
-        return t(self.key, lang, **self.params)
+    surface_aware = True
+
+    def render(self, lang: str | None = "en", surface: str = "cli") -> str:
+        """The message in ``lang``; settings it offers are named as on ``surface``
+        (``"cli"``: command-line flags, ``"app"``: the app's form fields)."""
+        return _text(self.key, lang, surface, self.params)
 
     def with_text(self, fn: Callable[[str], str]) -> KerjasamaError:
         """A copy with ``fn`` applied to every text parameter (e.g. temporary paths → names)."""

@@ -45,6 +45,9 @@ from typing import Any
 
 LANGS: tuple[str, ...] = ("id", "en")
 DEFAULT_LANG = "id"
+#: Where a message is shown: the command line or the app. Messages that tell the user which
+#: setting to change name it the way that surface does (:class:`Option`).
+SURFACES: tuple[str, ...] = ("cli", "app")
 CATALOGUE_DIR = Path(__file__).with_name("catalogue")
 
 
@@ -138,12 +141,13 @@ def format_value(value: object, spec: str, lang: str | None = DEFAULT_LANG) -> s
 
 
 class _Formatter(string.Formatter):
-    def __init__(self, lang: str) -> None:
+    def __init__(self, lang: str, surface: str = "cli") -> None:
         self.lang = lang
+        self.surface = surface
 
     def format_field(self, value: Any, format_spec: str) -> str:
-        if isinstance(value, Msg | Listing) or _renders(value):
-            return super().format_field(value.render(self.lang), format_spec)
+        if isinstance(value, Msg | Listing | Option) or _renders(value):
+            return super().format_field(render(value, self.lang, self.surface), format_spec)
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
             return super().format_field(value, format_spec)
         if math.isnan(float(value)):
@@ -159,8 +163,12 @@ def t(key: str, lang: str | None = DEFAULT_LANG, /, **params: object) -> str:
     KeyError
         When the key is not in the catalogue (a programming error; tests check every key).
     """
+    return _text(key, lang, "cli", params)
+
+
+def _text(key: str, lang: str | None, surface: str, params: Mapping[str, object]) -> str:
     chosen = check_lang(lang)
-    return _Formatter(chosen).vformat(catalogue(chosen)[key], (), params)
+    return _Formatter(chosen, surface).vformat(catalogue(chosen)[key], (), params)
 
 
 def translator(lang: str | None) -> Callable[..., str]:
@@ -178,9 +186,17 @@ def _renders(value: object) -> bool:
     return callable(getattr(value, "render", None)) and not isinstance(value, type)
 
 
-def render(value: object, lang: str | None) -> str:
-    """``value`` as text in ``lang``: deferred text is rendered, anything else is ``str()``."""
-    return value.render(lang) if _renders(value) else str(value)  # type: ignore[attr-defined]
+def render(value: object, lang: str | None, surface: str = "cli") -> str:
+    """``value`` as text in ``lang``: deferred text is rendered, anything else is ``str()``.
+
+    ``surface`` (``"cli"`` or ``"app"``) reaches nested :class:`Option` parameters, so a message
+    names the settings the surface showing it has.
+    """
+    if not _renders(value):
+        return str(value)
+    if getattr(value, "surface_aware", False):
+        return value.render(lang, surface)  # type: ignore[attr-defined]
+    return value.render(lang)  # type: ignore[attr-defined]
 
 
 def _map_text(value: object, fn: Callable[[str], str]) -> object:
@@ -203,14 +219,15 @@ class Msg:
 
     key: str
     params: Mapping[str, object]
+    surface_aware = True
 
     def __init__(self, key: str, /, **params: object) -> None:
         object.__setattr__(self, "key", key)
         object.__setattr__(self, "params", params)
 
-    def render(self, lang: str | None = DEFAULT_LANG) -> str:
-        """The text in ``lang``."""
-        return t(self.key, lang, **self.params)
+    def render(self, lang: str | None = DEFAULT_LANG, surface: str = "cli") -> str:
+        """The text in ``lang``, naming settings as ``surface`` (``"cli"``/``"app"``) does."""
+        return _text(self.key, lang, surface, self.params)
 
     def with_text(self, fn: Callable[[str], str]) -> Msg:
         """A copy with ``fn`` applied to every text parameter (nested ones included)."""
@@ -248,6 +265,7 @@ class Listing:
     limit: int | None
     last: str | None
     sep: str
+    surface_aware = True
 
     def __init__(
         self,
@@ -265,10 +283,10 @@ class Listing:
     def __len__(self) -> int:
         return len(self.items)
 
-    def render(self, lang: str | None = DEFAULT_LANG) -> str:
+    def render(self, lang: str | None = DEFAULT_LANG, surface: str = "cli") -> str:
         """The listing in ``lang``."""
         shown = self.items if self.limit is None else self.items[: self.limit]
-        words = [render(item, lang) for item in shown]
+        words = [render(item, lang, surface) for item in shown]
         more = len(self.items) - len(shown)
         if more > 0:
             return self.sep.join(words) + t("common.and_more", lang, n=more)
@@ -285,6 +303,67 @@ class Listing:
             last=self.last,
             sep=self.sep,
         )
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+
+#: Catalogue key of each option per surface. The app has no command-line flags: there an option
+#: is named by the form field that sets it.
+_OPTION_KEYS = {
+    ("cli", "id_field"): "options.cli.id_field",
+    ("app", "id_field"): "options.app.id_field",
+    ("cli", "name_field"): "options.cli.name_field",
+    ("app", "name_field"): "options.app.name_field",
+    ("cli", "key_pair"): "options.cli.key_pair",
+    ("app", "key_pair"): "options.app.key_pair",
+    ("cli", "keys"): "options.cli.keys",
+    ("app", "keys"): "options.app.keys",
+    ("cli", "indicator_name"): "options.cli.indicator_name",
+    ("app", "indicator_name"): "options.app.indicator_name",
+    ("cli", "no_name_check"): "options.cli.no_name_check",
+    ("app", "no_name_check"): "options.app.no_name_check",
+    ("cli", "keep_non_regions"): "options.cli.keep_non_regions",
+    ("app", "keep_non_regions"): "options.app.keep_non_regions",
+    ("cli", "layer"): "options.cli.layer",
+    ("app", "layer"): "options.app.layer",
+    ("cli", "sheet"): "options.cli.sheet",
+    ("app", "sheet"): "options.app.sheet",
+}
+
+
+@dataclass(frozen=True, init=False)
+class Option:
+    """A setting the user can change, named as the surface showing the message names it.
+
+    On the command line it is a flag (``--id-field KDPKAB``), in the app a form field. A message
+    that offers a fix takes an :class:`Option` parameter, so it never offers a flag inside the
+    app, nor a form field on the command line.
+
+    >>> Option("id_field").render("en")
+    '--id-field'
+    >>> Option("key_pair", bkey="code_dot", ikey="kode").render("en")
+    '--boundary-key code_dot --indicator-key kode'
+    """
+
+    name: str
+    params: Mapping[str, object]
+    surface_aware = True
+
+    def __init__(self, name: str, /, **params: object) -> None:
+        if ("cli", name) not in _OPTION_KEYS:
+            raise KeyError(name)
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "params", params)
+
+    def render(self, lang: str | None = DEFAULT_LANG, surface: str = "cli") -> str:
+        """The option's name on ``surface`` (``"cli"`` or ``"app"``), in ``lang``."""
+        where = surface if surface in SURFACES else "cli"
+        return _text(_OPTION_KEYS[(where, self.name)], lang, where, self.params)
+
+    def with_text(self, fn: Callable[[str], str]) -> Option:
+        """A copy with ``fn`` applied to every text parameter."""
+        return type(self)(self.name, **{k: _map_text(v, fn) for k, v in self.params.items()})
 
     def __str__(self) -> str:
         return self.render("en")

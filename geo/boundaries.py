@@ -24,58 +24,25 @@ import shapely
 from pyproj import CRS
 
 from common.errors import InputError, MissingDataError
-from common.text import Listing, Msg
+from common.text import Listing, Msg, Option
 from geo.codes import normalize_code, normalize_codes
 from geo.crs import WGS84
+from geo.fields import (
+    ID_FIELDS,
+    NAME_FIELDS,
+    PROVINCE_FIELDS,
+    Fields,
+    detect_fields,
+    header_code_fields,
+    kinds_of,
+    province_of,
+)
+from geo.names import name_key, non_region, province_key
+from geo.reference import EDITION, by_code, lookup, province_codes
+from geo.reference import provinces as province_names
 from geo.safezip import safe_extract
+from geo.vintages import detect
 
-#: Region code fields tried in order (case-insensitive) when ``id_field`` is not given.
-ID_FIELDS = (
-    "code",
-    "code_dot",
-    "kode",
-    "kode_kab",
-    "kode_kabkota",
-    "kd_kab",
-    "kdpkab",
-    "kdbbps",
-    "kdcpum",
-    "kode_bps",
-    "bps_code",
-    "kemendagri_code",
-    "adm2_pcode",
-    "id_kab",
-    "kab_code",
-    "regency_code",
-    "pcode",
-    "id",
-)
-#: Region name fields tried in order (case-insensitive) when ``name_field`` is not given.
-NAME_FIELDS = (
-    "name",
-    "nama",
-    "nama_kab",
-    "nama_kabkota",
-    "namobj",
-    "wadmkk",
-    "adm2_en",
-    "adm2_id",
-    "kab_name",
-    "regency",
-    "kabupaten",
-    "nm_kab",
-)
-#: Province code fields tried in order (case-insensitive).
-PROVINCE_FIELDS = (
-    "province_code",
-    "prov_code",
-    "kode_prov",
-    "kd_prov",
-    "kdppum",
-    "kdpprov",
-    "adm1_pcode",
-    "prov_id",
-)
 FORMATS = {
     ".shp": "ESRI Shapefile",
     ".gpkg": "GeoPackage",
@@ -145,7 +112,12 @@ def _pick_layer(path: Path, shown: object, layer: str | None) -> str | None:
             file=shown,
             layers=_listing(names) if names else Msg("common.none"),
         )
-    raise InputError("errors.boundaries.several_layers", file=shown, layers=_listing(polygonal))
+    raise InputError(
+        "errors.boundaries.several_layers",
+        file=shown,
+        layers=_listing(polygonal),
+        fix=Option("layer"),
+    )
 
 
 def _read_geoparquet(path: Path, shown: object) -> gpd.GeoDataFrame:
@@ -207,6 +179,22 @@ def _column(gdf: pd.DataFrame, wanted: str) -> str | None:
     return lower.get(wanted.lower())
 
 
+def _fields(gdf: pd.DataFrame) -> list[str]:
+    return [str(c) for c in gdf.columns if c != gdf.geometry.name]
+
+
+def _named_field(gdf: pd.DataFrame, shown: object, wanted: str | None) -> str | None:
+    """The column the user named (any letter case); refuse a name that is not a field."""
+    if wanted is None:
+        return None
+    col = _column(gdf, wanted)
+    if col is None:
+        raise InputError(
+            "errors.boundaries.no_field", file=shown, field=wanted, fields=_listing(_fields(gdf))
+        )
+    return str(col)
+
+
 def _code_text(value: object) -> str | None:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return None
@@ -238,86 +226,193 @@ def _describe(
     return out
 
 
-def _duplicates_error(
-    shown: object, field: str, codes: pd.Series, names: pd.Series | None
-) -> InputError:
+def _duplicates(field: str, codes: pd.Series, names: pd.Series | None) -> Msg:
     dup = codes[codes.duplicated(keep=False) & codes.notna()]
     groups = []
     for code in sorted(dup.unique()):
         rows = np.flatnonzero((codes == code).to_numpy())
         who = [
             Msg("errors.boundaries.feature_plain", n=int(r) + 1, name=str(names.iloc[r]))
-            if names is not None
+            if names is not None and isinstance(names.iloc[r], str)
             else Msg("errors.boundaries.feature", n=int(r) + 1)
             for r in rows
         ]
         groups.append(Msg("errors.boundaries.duplicate_group", code=code, features=Listing(who)))
-    return InputError(
-        "errors.boundaries.duplicate_codes", file=shown, field=field, groups=_listing(groups)
+    return Msg(
+        "errors.boundaries.item.duplicate_codes",
+        field=field,
+        groups=_listing(groups),
+        option=Option("id_field"),
     )
 
 
-def _choose_id(
-    gdf: pd.DataFrame, shown: object, id_field: str | None, names: pd.Series | None
-) -> tuple[str, pd.Series]:
-    if id_field is not None:
-        col = _column(gdf, id_field)
-        if col is None:
-            raise InputError(
-                "errors.boundaries.no_field",
-                file=shown,
-                field=id_field,
-                fields=_listing(_fields(gdf)),
-            )
-        candidates = [col]
-    else:
-        candidates = [c for c in (_column(gdf, f) for f in ID_FIELDS) if c is not None]
-        if not candidates:
-            raise InputError(
-                "errors.boundaries.no_code_field",
-                file=shown,
-                tried=", ".join(ID_FIELDS[:8]),
-                fields=_listing(_fields(gdf)),
-            )
-    first_problem = None
-    for col in candidates:
-        codes = normalize_codes(gdf[col])
-        missing = np.flatnonzero(codes.isna().to_numpy())
-        if len(missing):
-            problem = InputError(
-                "errors.boundaries.codes_missing",
-                file=shown,
-                field=str(col),
-                features=_listing(_describe(gdf, missing, None, names)),
-            )
-        elif codes.duplicated().any():
-            problem = _duplicates_error(shown, col, codes, names)
+_NON_REGION_KEYS = {
+    "water": "errors.boundaries.non_region_water",
+    "undefined": "errors.boundaries.non_region_undefined",
+    "province": "errors.boundaries.non_region_province",
+    "empty": "errors.boundaries.non_region_empty",
+}
+
+
+def _non_regions(
+    gdf: pd.DataFrame,
+    fields: Fields,
+    names: pd.Series | None,
+    kinds: pd.Series,
+    codes: pd.Series | None,
+) -> pd.Series:
+    """Why each feature is no kab/kota (``water``/``undefined``/``province``/``empty``), or None."""
+    geoms = np.asarray(gdf.geometry.values, dtype=object)
+    missing = shapely.is_missing(geoms)
+    empty = missing | shapely.is_empty(np.where(missing, shapely.Point(), geoms))
+    texts = [c for c in _fields(gdf) if pd.api.types.is_string_dtype(gdf[c])]
+    known_provinces = province_names()
+    name_list = list(names) if names is not None else [None] * len(gdf)
+    code_list = list(codes) if codes is not None else [None] * len(gdf)
+    lengths = pd.Series([len(c) for c in code_list if c is not None], dtype=int)
+    level = int(lengths.mode().iloc[0]) if len(lengths) else 0  # 4: a kab/kota file
+    text_values = {column: list(gdf[column]) for column in texts}
+    out: list[str | None] = []
+    for r, (name, kind, code) in enumerate(zip(name_list, kinds, code_list, strict=True)):
+        why = non_region(name) if isinstance(name, str) else None
+        if why is None and kind in ("water", "province"):
+            why = kind
+        if why is None and isinstance(name, str):
+            says, key = province_key(name)
+            if says or (key in known_provinces and not lookup(name, kind)):
+                why = "province"
+        if why is None and code is not None and len(code) == 2 < level:
+            why = "province" if code in province_codes() else None
+        if why is None and not isinstance(name, str):
+            # no kab/kota name: look at the other text fields (BIG "Area Tidak Terdefinisi")
+            for values in text_values.values():
+                if isinstance(values[r], str) and non_region(values[r]) == "undefined":
+                    why = "undefined"
+                    break
+        if why is None and empty[r]:
+            why = "empty"
+        out.append(why)
+    reason = pd.Series(out, index=gdf.index, dtype=object)
+    return reason
+
+
+def _codes_from_names(
+    names: pd.Series, kinds: pd.Series, provinces_hint: pd.Series | None
+) -> tuple[pd.Series, list[int], list[tuple[int, list[str]]]]:
+    """Current Kemendagri codes by name; positions of unknown and of ambiguous names."""
+    ref = by_code()
+    out = pd.Series(None, index=names.index, dtype=object)
+    unknown: list[int] = []
+    ambiguous: list[tuple[int, list[str]]] = []
+    for r, (name, kind) in enumerate(zip(names, kinds, strict=True)):
+        found = lookup(name, kind if kind in ("kabupaten", "kota") else None)
+        hint = provinces_hint.iloc[r] if provinces_hint is not None else None
+        if len(found) > 1 and hint is not None:
+            narrowed = [c for c in found if ref[c].province == hint]
+            found = narrowed or found
+        if len(found) == 1:
+            out.iloc[r] = found[0]
+        elif not found:
+            unknown.append(r)
         else:
-            return str(col), codes
-        first_problem = first_problem or problem
-    raise first_problem
+            ambiguous.append((r, found))
+    return out, unknown, ambiguous
 
 
-def _fields(gdf: pd.DataFrame) -> list[str]:
-    return [str(c) for c in gdf.columns if c != gdf.geometry.name]
-
-
-def _choose_name(gdf: pd.DataFrame, shown: object, name_field: str | None) -> str | None:
-    if name_field is not None:
-        col = _column(gdf, name_field)
-        if col is None:
-            raise InputError(
-                "errors.boundaries.no_field",
-                file=shown,
-                field=name_field,
-                fields=_listing(_fields(gdf)),
+def _geometry_problems(
+    gdf: gpd.GeoDataFrame, codes: pd.Series | None, names: pd.Series | None
+) -> tuple[np.ndarray, list[Msg]]:
+    """The geometries in 2D, and the problems of empty and non-polygon ones."""
+    geoms = np.asarray(gdf.geometry.values, dtype=object)
+    problems: list[Msg] = []
+    missing = shapely.is_missing(geoms)
+    empty = missing | shapely.is_empty(np.where(missing, shapely.Point(), geoms))
+    if empty.any():
+        problems.append(
+            Msg(
+                "errors.boundaries.item.empty_geometry",
+                features=_listing(_describe(gdf, np.flatnonzero(empty), codes, names)),
             )
-        return str(col)
-    for wanted in NAME_FIELDS:
-        col = _column(gdf, wanted)
-        if col is not None and not pd.api.types.is_numeric_dtype(gdf[col]):
-            return str(col)
-    return None
+        )
+    present = ~empty
+    filled = np.where(present, geoms, shapely.Point())
+    if shapely.has_z(filled).any():
+        geoms = np.where(present, shapely.force_2d(filled), geoms)
+        filled = np.where(present, geoms, shapely.Point())
+    kinds = np.where(present, shapely.get_type_id(filled), 3)
+    bad = ~np.isin(kinds, (3, 6))
+    if bad.any():
+        rows = np.flatnonzero(bad)
+        described = [
+            Msg("errors.boundaries.feature_type", feature=d, type=geoms[r].geom_type)
+            for d, r in zip(_describe(gdf, rows, codes, names), rows, strict=True)
+        ]
+        problems.append(Msg("errors.boundaries.item.not_polygon", features=_listing(described)))
+    return geoms, problems
+
+
+def _repair(
+    geoms: np.ndarray,
+    gdf: pd.DataFrame,
+    shown: object,
+    codes: pd.Series,
+    names: pd.Series | None,
+    repairs: list[Msg],
+    problems: list[Msg],
+) -> np.ndarray:
+    geoms = geoms.copy()
+    invalid = np.flatnonzero(~shapely.is_valid(geoms))
+    if len(invalid):
+        reasons = shapely.is_valid_reason(geoms[invalid])
+        try:
+            fixed = shapely.make_valid(geoms[invalid], method="structure", keep_collapsed=False)
+        except (TypeError, ValueError, shapely.errors.GEOSException):  # GEOS < 3.10
+            fixed = shapely.make_valid(geoms[invalid])
+        for k, r in enumerate(invalid):
+            poly = _polygonal_part(fixed[k])
+            where = _describe(gdf, np.array([r]), codes, names)[0]
+            if shapely.is_empty(poly):
+                problems.append(
+                    Msg("errors.boundaries.item.invalid_no_area", feature=where, reason=reasons[k])
+                )
+                continue
+            repairs.append(
+                Msg(
+                    "repairs.boundaries.made_valid"
+                    if shapely.get_type_id(fixed[k]) in (3, 6)
+                    else "repairs.boundaries.made_valid_dropped",
+                    file=shown,
+                    feature=where,
+                    reason=reasons[k],
+                )
+            )
+            geoms[r] = poly
+    return geoms
+
+
+def _raise_all(shown: object, problems: list) -> None:
+    """Raise one error listing every problem of the file (nothing when there is none)."""
+    if len(problems) == 1:
+        raise InputError("errors.boundaries.problem_one", file=shown, problem=problems[0])
+    if problems:
+        raise InputError(
+            "errors.boundaries.problems",
+            file=shown,
+            n=len(problems),
+            problems=Listing(problems, sep="\n  - "),
+        )
+
+
+def _typed_names(names: pd.Series, kinds: pd.Series) -> tuple[pd.Series, int]:
+    """Names with the type word from the type field when the name has none."""
+    words = {"kabupaten": "Kabupaten", "kota": "Kota"}
+    out = names.copy()
+    added = 0
+    for r, (name, kind) in enumerate(zip(names, kinds, strict=True)):
+        if isinstance(name, str) and kind in words and name_key(name)[0] is None:
+            out.iloc[r] = f"{words[kind]} {name.strip()}"
+            added += 1
+    return out, added
 
 
 def _fix_crs(gdf: gpd.GeoDataFrame, shown: object, repairs: list[Msg]) -> gpd.GeoDataFrame:
@@ -382,79 +477,13 @@ def _polygonal_part(geom: shapely.Geometry) -> shapely.Geometry:
     return polys[0] if len(polys) == 1 else shapely.MultiPolygon(polys)
 
 
-def _check_geometries(
-    gdf: gpd.GeoDataFrame, shown: object, codes: pd.Series, names: pd.Series | None
-) -> np.ndarray:
-    """Refuse missing, empty and non-polygon geometries; return them in 2D."""
-    geoms = np.asarray(gdf.geometry.values, dtype=object)
-    missing = shapely.is_missing(geoms)
-    empty = missing | shapely.is_empty(np.where(missing, shapely.Point(), geoms))
-    if empty.any():
-        raise InputError(
-            "errors.boundaries.empty_geometry",
-            file=shown,
-            features=_listing(_describe(gdf, np.flatnonzero(empty), codes, names)),
-        )
-    if shapely.has_z(geoms).any():
-        geoms = shapely.force_2d(geoms)
-    kinds = shapely.get_type_id(geoms)
-    bad = ~np.isin(kinds, (3, 6))
-    if bad.any():
-        rows = np.flatnonzero(bad)
-        described = [
-            Msg("errors.boundaries.feature_type", feature=d, type=geoms[r].geom_type)
-            for d, r in zip(_describe(gdf, rows, codes, names), rows, strict=True)
-        ]
-        raise InputError("errors.boundaries.not_polygon", file=shown, features=_listing(described))
-    return geoms
-
-
-def _repair(
-    geoms: np.ndarray,
-    gdf: pd.DataFrame,
-    shown: object,
-    codes: pd.Series,
-    names: pd.Series | None,
-    repairs: list[Msg],
-) -> np.ndarray:
-    geoms = geoms.copy()
-    invalid = np.flatnonzero(~shapely.is_valid(geoms))
-    if len(invalid):
-        reasons = shapely.is_valid_reason(geoms[invalid])
-        try:
-            fixed = shapely.make_valid(geoms[invalid], method="structure", keep_collapsed=False)
-        except (TypeError, ValueError, shapely.errors.GEOSException):  # GEOS < 3.10
-            fixed = shapely.make_valid(geoms[invalid])
-        for k, r in enumerate(invalid):
-            poly = _polygonal_part(fixed[k])
-            where = _describe(gdf, np.array([r]), codes, names)[0]
-            if shapely.is_empty(poly):
-                raise InputError(
-                    "errors.boundaries.invalid_no_area",
-                    file=shown,
-                    feature=where,
-                    reason=reasons[k],
-                )
-            repairs.append(
-                Msg(
-                    "repairs.boundaries.made_valid"
-                    if shapely.get_type_id(fixed[k]) in (3, 6)
-                    else "repairs.boundaries.made_valid_dropped",
-                    file=shown,
-                    feature=where,
-                    reason=reasons[k],
-                )
-            )
-            geoms[r] = poly
-    return geoms
-
-
 def read_boundaries(
     path: str | os.PathLike[str],
     *,
     layer: str | None = None,
     id_field: str | None = None,
     name_field: str | None = None,
+    keep_non_regions: bool = False,
 ) -> gpd.GeoDataFrame:
     """Read a kab/kota boundary file into a canonical GeoDataFrame.
 
@@ -465,24 +494,35 @@ def read_boundaries(
     layer
         GeoPackage layer; needed only when the file has several polygon layers.
     id_field, name_field
-        Region code and name fields; detected when not given (see :data:`ID_FIELDS`,
-        :data:`NAME_FIELDS`; the first code field whose normalised values are all present and
-        unique is used).
+        Region code and name fields; detected by their content when not given
+        (:func:`geo.fields.detect_fields`). A file without any code field is read when its
+        names identify every region in the current Kemendagri list (codes are then taken from
+        the list, and ``attrs["kerjasama"]["codes_from_names"]`` is True).
+    keep_non_regions
+        Keep features that are not a kab/kota (lakes, province rows, undefined areas): by
+        default they are set aside and listed in ``attrs["kerjasama"]["set_aside"]``.
 
     Returns
     -------
     geopandas.GeoDataFrame
         EPSG:4326, index ``code`` (canonical code, sorted), columns ``code_raw`` (original code
-        as text), ``name``, ``province`` (canonical province code), every original attribute,
-        ``geometry`` (valid Polygon/MultiPolygon). ``attrs["kerjasama"]`` holds ``source``,
-        ``layer``, ``id_field``, ``name_field``, ``crs_original`` and ``repairs``.
+        as text), ``name`` (with the type word from a type field when the name has none),
+        ``province`` (canonical province code), every original attribute, ``geometry`` (valid
+        Polygon/MultiPolygon). ``attrs["kerjasama"]`` holds ``source``, ``layer``,
+        ``id_field``, ``name_field``, ``type_field``, ``province_field``, ``code_system``
+        (``"kemendagri"``, ``"bps"`` or None), ``codes_from_names``, ``fields`` (why each field
+        was chosen), ``crs_original``, ``repairs``, ``set_aside`` (one message, or None) and
+        ``vintage`` (:class:`geo.vintages.Finding` list). Messages are :class:`common.text.Msg`:
+        render them with ``.render(lang)``.
 
     Raises
     ------
     MissingDataError
         The file does not exist.
     InputError
-        The file cannot be used; the message names the file, the feature or code and the fix.
+        The file cannot be used. One error lists every problem of the file (missing or
+        duplicate codes, unknown names, empty or non-polygon geometries...), each naming the
+        feature, and the fix.
     """
     path = Path(path)
     if not path.is_file():
@@ -502,39 +542,144 @@ def read_boundaries(
         gdf, layer = _read_file(path, shown, layer)
     if len(gdf) == 0:
         raise InputError("errors.boundaries.no_features", file=shown)
+    gdf = gdf.reset_index(drop=True)
 
     repairs: list[Msg] = []
-    name_col = _choose_name(gdf, shown, name_field)
-    names = gdf[name_col].astype(object).where(gdf[name_col].notna(), None) if name_col else None
-    id_col, codes = _choose_id(gdf, shown, id_field, names)
-    crs_original = gdf.crs.to_string() if gdf.crs is not None else None
-    geoms = _check_geometries(gdf, shown, codes, names)
-    gdf = gpd.GeoDataFrame(gdf.drop(columns=gdf.geometry.name), geometry=geoms, crs=gdf.crs)
-    gdf = _fix_crs(gdf, shown, repairs)  # reproject first: reprojection can break validity
-    gdf = gdf.set_geometry(
-        _repair(np.asarray(gdf.geometry.values, dtype=object), gdf, shown, codes, names, repairs),
-        crs=gdf.crs,
+    problems: list[Msg] = []
+    given_id = _named_field(gdf, shown, id_field)
+    given_name = _named_field(gdf, shown, name_field)
+    fields = detect_fields(gdf, id_field=given_id, name_field=given_name)
+    kinds = kinds_of(gdf, fields.kind)
+    raw_names = (
+        gdf[fields.name].astype(object).where(gdf[fields.name].notna(), None)
+        if fields.name
+        else None
     )
+    names = raw_names
+    if raw_names is not None and fields.kind is not None:
+        names, added = _typed_names(raw_names, kinds)
+        if added:
+            repairs.append(
+                Msg("repairs.boundaries.names_typed", file=shown, n=added, field=fields.kind)
+            )
 
-    province = None
-    for wanted in PROVINCE_FIELDS:
-        col = _column(gdf, wanted)
-        if col is not None:
-            province = normalize_codes(gdf[col])
-            break
-    fallback = codes.str[:2]
-    province = fallback if province is None else province.where(province.notna(), fallback)
+    # codes: the code field; else names that identify every region; else a field named like one
+    code_field, codes_from_names = fields.code, False
+    codes = normalize_codes(gdf[code_field]) if code_field else None
+    why = _non_regions(gdf, fields, names, kinds, codes)
+    if code_field is None and names is not None:
+        hint = province_of(gdf, fields, pd.Series(None, index=gdf.index, dtype=object))
+        by_name, unknown, ambiguous = _codes_from_names(
+            names, kinds, hint if fields.province else None
+        )
+        regions_mask = why.isna().to_numpy()
+        unknown = [r for r in unknown if regions_mask[r]]
+        ambiguous = [(r, c) for r, c in ambiguous if regions_mask[r]]
+        n_regions = int(regions_mask.sum())
+        if n_regions and len(unknown) + len(ambiguous) <= 0.2 * n_regions:
+            codes, codes_from_names = by_name.astype(object), True
+            for r in unknown:
+                problems.append(
+                    Msg(
+                        "errors.boundaries.item.unknown_name",
+                        feature=_describe(gdf, np.array([r]), None, names)[0],
+                        edition=EDITION,
+                        option=Option("id_field"),
+                    )
+                )
+            for r, found in ambiguous:
+                problems.append(
+                    Msg(
+                        "errors.boundaries.item.ambiguous_name",
+                        feature=_describe(gdf, np.array([r]), None, names)[0],
+                        candidates=Listing([by_code()[c].name for c in found], last="or"),
+                    )
+                )
+    if codes is None:
+        named = header_code_fields(gdf)
+        if not named:
+            raise InputError(
+                "errors.boundaries.no_code_field",
+                file=shown,
+                fields=_listing(_fields(gdf)),
+                option=Option("id_field"),
+                names=Option("name_field"),
+            )
+        code_field = named[0]
+        codes = normalize_codes(gdf[code_field])
+        why = _non_regions(gdf, fields, names, kinds, codes)
 
+    # non-region features: set aside (one message) unless asked to keep them
+    set_aside = None
+    aside = why.notna().to_numpy() if not keep_non_regions else np.zeros(len(gdf), dtype=bool)
+    if aside.any():
+        listed = [
+            Msg(_NON_REGION_KEYS[w], feature=d)
+            for w, d in zip(
+                why[aside], _describe(gdf, np.flatnonzero(aside), codes, raw_names), strict=True
+            )
+        ]
+        set_aside = Msg(
+            "repairs.boundaries.set_aside",
+            file=shown,
+            n=len(listed),
+            features=Listing(listed, sep="; "),
+            option=Option("keep_non_regions"),
+        )
+    keep = ~aside
+    gdf = gdf[keep].reset_index(drop=True)
+    codes = codes[keep].reset_index(drop=True)
+    names = names[keep].reset_index(drop=True) if names is not None else None
+    kinds = kinds[keep].reset_index(drop=True)
+    if len(gdf) == 0:
+        raise InputError("errors.boundaries.only_non_regions", file=shown, aside=set_aside)
+
+    if not codes_from_names:
+        missing = np.flatnonzero(codes.isna().to_numpy())
+        if len(missing):
+            problems.append(
+                Msg(
+                    "errors.boundaries.item.codes_missing",
+                    field=code_field,
+                    features=_listing(_describe(gdf, missing, None, names)),
+                    option=Option("id_field"),
+                )
+            )
+    if codes.dropna().duplicated().any():
+        problems.append(_duplicates(code_field or (fields.name or ""), codes, names))
+    geoms, found = _geometry_problems(gdf, codes, names)
+    problems.extend(found)
+    crs_original = gdf.crs.to_string() if gdf.crs is not None else None
+    if not problems:
+        gdf = gpd.GeoDataFrame(gdf.drop(columns=gdf.geometry.name), geometry=geoms, crs=gdf.crs)
+        try:
+            gdf = _fix_crs(gdf, shown, repairs)  # reproject first: it can break validity
+        except InputError as err:
+            problems.append(err)
+        else:
+            geoms = _repair(
+                np.asarray(gdf.geometry.values, dtype=object),
+                gdf, shown, codes, names, repairs, problems,
+            )  # fmt: skip
+            gdf = gdf.set_geometry(geoms, crs=gdf.crs)
+    _raise_all(shown, problems)
+
+    province = province_of(gdf, fields, codes)
     out = gdf.copy()
-    out.insert(0, "code_raw", [_code_text(v) for v in gdf[id_col]])
-    if name_col is None:
+    out.insert(
+        0,
+        "code_raw",
+        [None if codes_from_names else _code_text(v) for v in gdf[code_field]]
+        if code_field
+        else [None] * len(gdf),
+    )
+    if names is None:
         name_values = codes.to_numpy(dtype=object)
         repairs.append(Msg("repairs.boundaries.no_name_field", file=shown))
     else:
-        raw = gdf[name_col]
-        name_values = np.where(raw.notna(), raw.astype(str), codes).astype(object)
-        if raw.isna().any():
-            rows = np.flatnonzero(raw.isna().to_numpy())
+        name_values = np.where(names.notna(), names.astype(str), codes).astype(object)
+        if names.isna().any():
+            rows = np.flatnonzero(names.isna().to_numpy())
             repairs.append(
                 Msg(
                     "repairs.boundaries.no_name",
@@ -544,7 +689,7 @@ def read_boundaries(
             )
     for column, values, where in (("name", name_values, 1), ("province", province, 2)):
         values = np.asarray(values, dtype=object)
-        if column in out.columns and not (column == "name" and name_col == "name"):
+        if column in out.columns and not (column == "name" and fields.name == "name"):
             # keep the user's own column under another name, never silently lose it
             out.insert(where, f"{column}_original", out.pop(column))
             repairs.append(Msg("repairs.boundaries.column_kept", file=shown, column=column))
@@ -552,15 +697,27 @@ def read_boundaries(
             out[column] = values
         else:
             out.insert(where, column, values)
+    if codes_from_names:
+        repairs.append(
+            Msg("repairs.boundaries.codes_from_names", file=shown, n=len(out), edition=EDITION)
+        )
     out.index = pd.Index(codes.to_numpy(dtype=object), name="code")
+    vintage = detect([None if codes_from_names else c for c in out.index], list(out["name"]))
     out = out.sort_index(kind="stable")
     out.attrs["kerjasama"] = {
         "source": str(path),
         "layer": layer,
-        "id_field": id_col,
-        "name_field": name_col,
+        "id_field": None if codes_from_names else code_field,
+        "name_field": fields.name,
+        "type_field": fields.kind,
+        "province_field": fields.province,
+        "code_system": "kemendagri" if codes_from_names else fields.system,
+        "codes_from_names": codes_from_names,
+        "fields": list(fields.reasons),
         "crs_original": crs_original,
         "repairs": repairs,
+        "set_aside": set_aside,
+        "vintage": vintage,
     }
     return out
 

@@ -142,3 +142,39 @@ def test_uploaded_kaltim_data_gives_candidates(
     assert "Memakai data unggahan: kaltim_adm2.shp" in captions
     table = candidates_frame(at)
     assert len(table) > 3 and table["ID klaster"].str.startswith("water-").all()
+
+
+def test_upload_report_warnings_and_options_in_the_page_language(
+    tmp_path, monkeypatch, national_indicators
+):
+    import layouts
+
+    monkeypatch.setenv("KERJASAMA_DATA", str(tmp_path / "empty"))
+    gadm = layouts.gadm(tmp_path, others=False)
+    indicators = Upload("indikator.csv", national_indicators.read_bytes())
+    at = run_app(uploads=((Upload(gadm.name, gadm.read_bytes()),), indicators, "", "", {}))
+    assert not at.exception, at.exception
+    assert not at.error
+    warnings = " ".join(w.value for w in at.warning)
+    # regions of the scope without figures, and the older edition, are said in Indonesian
+    assert "5 wilayah dalam cakupan tidak punya baris indikator" in warnings
+    assert "6407 Kabupaten Bulungan" in warnings and "UU 20/2012" in warnings
+    # the upload form has every setting the messages may offer
+    labels = {w.label for w in at.get("text_input")} | {w.label for w in at.get("checkbox")}
+    assert {"Field kode batas wilayah (kosong = dikenali dari nilainya)",
+            "Lewati pemeriksaan nama (pasangan yang namanya berbeda tetap dicantumkan)",
+            "Pertahankan fitur bukan wilayah (danau, baris provinsi, area tidak terdefinisi)",
+            } <= labels  # fmt: skip
+    report = " ".join(t.value for t in at.text)
+    assert "field kode 'CC_2'" in report and "penomoran BPS" in report
+    # a refused join offers the app's fields, never a command-line flag
+    at = run_app(uploads=((Upload(gadm.name, gadm.read_bytes()),), indicators, "CC_2",
+                          "kemendagri_code_2025", {}))  # fmt: skip
+    message = at.error[0].value
+    assert "“CC_2” dan “code” pada kotak kunci penggabungan di formulir unggah" in message
+    assert "--" not in message.replace("–", "")
+    # the option reaches the reader: with the name check off the join is made and listed
+    at = run_app(uploads=((Upload(gadm.name, gadm.read_bytes()),), indicators, "CC_2",
+                          "kemendagri_code_2025", {"names": False}))  # fmt: skip
+    assert not at.error, at.error
+    assert "pemeriksaan nama dimatikan" in " ".join(w.value for w in at.warning)

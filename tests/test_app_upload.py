@@ -110,3 +110,26 @@ def test_read_uploads_zip_and_join_error(private_tmp, kaltim_shp, kaltim_indicat
 def test_read_uploads_needs_both(tmp_path):
     with pytest.raises(InputError, match="Upload both"):
         read_uploads([], None, config=load_config())
+
+
+def test_read_uploads_passes_the_reading_options(private_tmp, tmp_path, national_indicators):
+    import layouts
+
+    shp = layouts.big(tmp_path)
+    parts = [
+        Upload(p.name, p.read_bytes())
+        for p in sorted(tmp_path.iterdir())
+        if p.stem == shp.stem and p.suffix in (".shp", ".shx", ".dbf", ".prj", ".cpg")
+    ]
+    indicators = Upload("indikator.csv", national_indicators.read_bytes())
+    data = read_uploads(parts, indicators, config=load_config())
+    assert data.report.matched == 10 and data.regions.attrs["kerjasama"]["set_aside"] is not None
+    with pytest.raises(InputError) as err:
+        read_uploads(parts, indicators, config=load_config(), keep_non_regions=True)
+    assert "feature 12" in str(err.value) and "batas_kabkota_big.shp" in str(err.value)
+    assert str(private_tmp) not in str(err.value)
+    with pytest.raises(InputError) as err:  # the user's choice wins: village names differ
+        read_uploads(parts, indicators, config=load_config(), name_field="NAMOBJ")
+    assert "'Tanah Grogot' vs indicator 6401 'Kabupaten Paser'" in str(err.value)
+    data = read_uploads(parts, indicators, config=load_config(), id_field="KDPKAB")
+    assert data.regions.attrs["kerjasama"]["id_field"] == "KDPKAB"

@@ -138,7 +138,7 @@ def test_no_code_field_refused(tmp_path):
     gdf = gpd.GeoDataFrame({"label": ["a"]}, geometry=[box(0, 0, 1, 1)], crs=4326)
     path = tmp_path / "x.geojson"
     gdf.to_file(path, driver="GeoJSON")
-    with pytest.raises(InputError, match="no region code field.*--id-field"):
+    with pytest.raises(InputError, match="no field holds kab/kota codes.*--id-field"):
         read_boundaries(path)
 
 
@@ -165,12 +165,20 @@ def test_bowtie_repaired_and_reported(tmp_path):
     )
 
 
-def test_empty_and_non_polygon_geometries_refused(tmp_path):
+def test_empty_geometry_set_aside_or_refused_when_kept(tmp_path):
     gdf = _frame(["6471", "6472"], geoms=[box(110, -1, 111, 0), Polygon()])
     path = tmp_path / "empty.gpkg"
     gdf.to_file(path, layer="kab")
+    out = read_boundaries(path)
+    assert list(out.index) == ["6471"]
+    aside = out.attrs["kerjasama"]["set_aside"]
+    assert "feature 2 code 6472 (Kota 6472) (no geometry)" in str(aside)
+    assert "--keep-non-regions" in str(aside)
     with pytest.raises(InputError, match=r"empty.*feature 2 code 6472 \(Kota 6472\)"):
-        read_boundaries(path)
+        read_boundaries(path, keep_non_regions=True)
+
+
+def test_non_polygon_geometries_refused(tmp_path):
     gdf = _frame(["6471", "6472"], geoms=[Point(110, -1), LineString([(110, -1), (111, 0)])])
     path = tmp_path / "points.geojson"
     gdf.to_file(path, driver="GeoJSON")
@@ -393,3 +401,20 @@ def test_own_name_and_province_columns_kept(tmp_path):
     assert list(out["province_original"]) == ["Kalimantan Timur"] * 2
     repairs = " ".join(map(str, out.attrs["kerjasama"]["repairs"]))
     assert "feature 2 code 6472" in repairs and "province_original" in repairs
+
+
+def test_every_problem_of_a_file_in_one_error(tmp_path):
+    gdf = _frame(
+        ["6471", "6471", None, "6474"],
+        names=["Balikpapan A", "Balikpapan B", "Tanpa kode", "Bontang"],
+        geoms=[box(110, -1, 111, 0), box(111, -1, 112, 0), box(112, -1, 113, 0), Point(114, 0)],
+    )
+    path = tmp_path / "all.geojson"
+    gdf.to_file(path, driver="GeoJSON")
+    with pytest.raises(InputError) as err:
+        read_boundaries(path)
+    text = err.value.render("en")
+    assert "3 problems, all listed here" in text
+    assert "feature 3 (Tanpa kode)" in text  # missing code
+    assert "6471: feature 1 Balikpapan A, feature 2 Balikpapan B" in text  # duplicates
+    assert "feature 4 code 6474 (Bontang): Point" in text

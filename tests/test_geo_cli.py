@@ -15,7 +15,7 @@ from shapely.geometry import box
 
 from kerjasama.cli import main
 
-HEADER = "source,target,kind,shared_border_km,distance_km"
+HEADER = "source,source_name,target,target_name,kind,shared_border_km,distance_km"
 VENV_BIN = Path(sys.executable).parent
 
 
@@ -141,3 +141,46 @@ def test_console_script_subprocess(kaltim_shp, tmp_path):
         env={k: v for k, v in os.environ.items() if k != "KERJASAMA_LANG"},
     )
     assert bad.returncode == 2 and "tidak ditemukan" in bad.stderr
+
+
+def test_cli_names_isolates_and_long_sea_links(tmp_path, capsys):
+    gdf = gpd.GeoDataFrame(
+        {
+            "kode": ["1109", "1110", "1111"],
+            "nama": ["Simeulue", "Aceh Singkil", "=HYPERLINK(1)"],
+        },
+        geometry=[box(96.0, 2.5, 96.2, 2.7), box(97.6, 2.2, 97.8, 2.4), box(97.8, 2.2, 98.0, 2.4)],
+        crs=4326,
+    )
+    path = tmp_path / "aceh.geojson"
+    gdf.to_file(path, driver="GeoJSON")
+    assert main(["adjacency", str(path), "--lang", "en"]) == 0
+    captured = capsys.readouterr()
+    rows = _check_contract(captured.out)
+    sea = [r for r in rows if r["kind"] == "maritime"]
+    assert [(r["source_name"], r["target_name"]) for r in sea] == [("Simeulue", "Aceh Singkil")]
+    assert [r["target_name"] for r in rows if r["kind"] == "land"] == ["'=HYPERLINK(1)"]
+    assert "1 sea link(s) longer than 15 km" in captured.err
+    assert "Simeulue–Aceh Singkil 156 km" in captured.err
+    assert main(["adjacency", str(path), "--maritime-km", "0", "--lang", "en"]) == 0
+    err = capsys.readouterr().err
+    assert "1 region(s) have no neighbour at all: 1109 Simeulue" in err
+
+
+def test_cli_boundary_options_and_non_regions(tmp_path, capsys):
+    gdf = gpd.GeoDataFrame(
+        {"kd": ["6401", "6409", None], "label": ["Paser", "Penajam Paser Utara", "Danau Jempang"]},
+        geometry=[box(116, -2, 116.5, -1.5), box(116.5, -2, 117, -1.5), box(117, -2, 117.1, -1.9)],
+        crs=4326,
+    )
+    path = tmp_path / "k.geojson"
+    gdf.to_file(path, driver="GeoJSON")
+    assert main(["adjacency", str(path), "--lang", "en"]) == 0
+    captured = capsys.readouterr()
+    assert len(_check_contract(captured.out)) == 1
+    assert "feature 3 (Danau Jempang) (lake or reservoir)" in captured.err
+    assert "name field 'label'" in captured.err and "code field 'kd'" in captured.err
+    assert main(["adjacency", str(path), "--keep-non-regions", "--lang", "en"]) == 2
+    assert "no usable code" in capsys.readouterr().err
+    assert main(["adjacency", str(path), "--id-field", "label", "--lang", "en"]) == 2
+    assert "--id-field" in capsys.readouterr().err

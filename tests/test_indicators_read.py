@@ -168,3 +168,97 @@ def test_real_national_table(national_indicators):
     )
     for column in numeric:
         np.testing.assert_allclose(table[column].to_numpy(), reference[column].to_numpy())
+
+
+# ---------------------------------------------------------------- issue 8 §5: never misread
+
+
+def test_row_with_another_number_of_fields_is_an_error_naming_it(tmp_path):
+    path = tmp_path / "shift.csv"
+    path.write_text(
+        "kode,nama,water_access_pct_2024,grdp\n"
+        "64.01,Paser,84,25,3.64\n"  # unquoted decimal comma: one field too many
+        "64.02,Kutai Kartanegara,80.5,7.1\n"
+        "64.03,Berau,77.1\n"  # one field short
+        "Sumber: BPS\n"  # a footnote below the table is fine
+    )
+    with pytest.raises(InputError) as err:
+        read_indicators(path)
+    text = err.value.render("en")
+    assert "2 row(s) have a different number of fields than the header (4 fields)" in text
+    assert "row 2 (5 fields), row 4 (3 fields)" in text and '"84,25"' in text
+    assert "baris 2 (5 field)" in err.value.render("id")
+    path.write_text(
+        'kode,nama,water_access_pct_2024,grdp\n64.01,Paser,"84,25",3.64\n'
+        "64.02,Kutai Kartanegara,80.5,7.1,,\nSumber: BPS\n"
+    )
+    table, problems = read_indicators(path)  # trailing empty fields are harmless
+    assert table["water_access_pct_2024"].tolist() == [84.25, 80.5]
+    assert table["grdp"].tolist() == [3.64, 7.1] and list(table.columns)[-1] == "grdp"
+    assert any("Sumber: BPS" in p.message.render("en") for p in problems)
+
+
+def test_thousands_with_dots_flagged_when_implausible(tmp_path):
+    from analysis.join import join_indicators
+
+    path = tmp_path / "pop.xlsx"
+    frame = pd.DataFrame(
+        [["kode", "nama", "population_bps_2024"], ["64.01", "Paser", 286.991],
+         ["64.09", "Penajam Paser Utara", 191.42], ["64.72", "Kota Samarinda", 861878]]
+    )  # fmt: skip
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:  # typed in an English-locale Excel
+        frame.to_excel(writer, header=False, index=False)
+    table, _ = read_indicators(path)
+    assert table["population_bps_2024"].tolist() == [286.991, 191.42, 861878]
+    regions = pd.DataFrame(
+        {"name": ["Kabupaten Paser", "Kabupaten Penajam Paser Utara", "Kota Samarinda"]},
+        index=pd.Index(["6401", "6409", "6472"], name="code"),
+    )
+    regions["province"] = "64"
+    joined, report = join_indicators(regions, table)
+    assert joined["population_bps_2024"].isna().tolist() == [True, True, False]
+    assert len(report.out_of_range) == 2 and report.exit_code == 1
+    (flag,) = [p for p in report.problems if p.column == "population_bps_2024"]
+    text = flag.message.render("en")
+    assert "written like '286.991' (e.g. row 2)" in text and "'286.991' = 286,991" in text
+    assert "1 value(s) below the valid minimum 1,000 jiwa" in text
+    assert "286.991 = 286.991" not in flag.message.render("id")
+
+
+def test_dot_thousands_in_a_comma_decimal_file_read_as_thousands(tmp_path):
+    path = tmp_path / "koma.csv"
+    path.write_text("kode;nama;population_bps_2024;air\n64.01;Paser;286.991;84,25\n"
+                    "64.02;Kutai Kartanegara;800.123;80,5\n")  # fmt: skip
+    table, problems = read_indicators(path)
+    assert table["population_bps_2024"].tolist() == [286991, 800123]
+    assert not [p for p in problems if "decimal" in p.message.render("en")]
+    assert table.attrs["kerjasama"]["grouped_decimals"] == {}
+
+
+def test_formulas_without_saved_values_named(tmp_path):
+    import openpyxl
+
+    path = tmp_path / "rumus.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["kode", "nama", "penduduk", "luas", "kepadatan"])
+    sheet.append(["64.01", "Paser", 286991, 11603.94, "=C2/D2"])
+    sheet.append(["64.02", "Kutai Kartanegara", 800123, 27263.10, "=C3/D3"])
+    book.save(path)  # openpyxl writes formulas but never their results
+    table, problems = read_indicators(path)
+    assert table["kepadatan"].isna().all()
+    (warning,) = [p for p in problems if p.severity == "warning"]
+    text = warning.message.render("en")
+    assert "column 'kepadatan' holds 2 formula(s) without a saved value (e.g. E2: =C2/D2)" in text
+    assert "LibreOffice" in text and "CSV" in text
+
+
+def test_columns_of_placeholders_reported(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("kode,nama,rahasia,kosong,air\n64.01,Paser,x,-,84.2\n64.02,Berau,x,n/a,80\n")
+    table, problems = read_indicators(path)
+    warned = {p.column: p.message.render("en") for p in problems if p.severity == "warning"}
+    assert set(warned) == {"rahasia", "kosong"}
+    assert "every value is a placeholder ('x'), so it is read as text" in warned["rahasia"]
+    assert "column 'kosong' has no values" in warned["kosong"]
+    assert table["air"].tolist() == [84.2, 80.0]

@@ -7,9 +7,10 @@ import pandas as pd
 import pytest
 
 from analysis.indicators import read_indicators
-from analysis.join import join_indicators, name_key, names_match
+from analysis.join import join_indicators
 from common.errors import InputError
 from geo.boundaries import read_boundaries
+from geo.names import name_key, names_match
 from kerjasama.cli import main
 from kerjasama.present.words import join_report_text
 
@@ -228,3 +229,153 @@ def test_sectors_cli(capsys):
     out = capsys.readouterr().out
     assert "Kesenjangan" in out
     assert "100 - water_access_pct_2024 [% rumah tangga, 2024]" in out
+
+
+# ---------------------------------------------------------------- issue 8 §4 and issue 9
+
+
+def _kaltim(system: str = "kemendagri") -> list[tuple[str, str]]:
+    """The ten Kalimantan Timur regions as (code, name) in one numbering of the shipped list."""
+    from geo.reference import regions
+
+    ref = regions()
+    kaltim = ref[ref["province"] == "64"]
+    codes = kaltim.index if system == "kemendagri" else kaltim["bps_code"]
+    return list(zip(codes, kaltim["name"], strict=True))
+
+
+def _table(pairs, name_header="Kabupaten/Kota", **extra) -> pd.DataFrame:
+    data = {"Kode": [c for c, _ in pairs]}
+    if name_header:
+        data[name_header] = [n for _, n in pairs]
+    data["water_access_pct_2024"] = [50.0 + k for k in range(len(pairs))]
+    data.update(extra)
+    return pd.DataFrame(data, index=pd.Index(range(2, len(pairs) + 2), name="row"))
+
+
+def test_bps_style_name_header_recognised_and_mixup_refused():
+    regions = _regions(_kaltim())
+    with pytest.raises(InputError) as err:
+        join_indicators(regions, _table(_kaltim("bps")), indicator_key="Kode", boundary_key="code")
+    text = err.value.render("en")
+    assert "name different regions" in text and "BPS vs Kemendagri" in text
+    assert "'Kabupaten Kutai Kartanegara' vs indicator 6402 'Kabupaten Kutai Barat'" in text
+    _, report = join_indicators(regions, _table(_kaltim()))
+    assert report.indicator_name == "Kabupaten/Kota" and report.matched == 10
+
+
+@pytest.mark.parametrize("header", [None, "Keterangan"])
+def test_no_names_to_compare_refused_unless_no_name_check(header):
+    regions = _regions(_kaltim())
+    pairs = _kaltim("bps")
+    table = _table(pairs, name_header=header)
+    if header:
+        table[header] = ["-"] * len(pairs)
+    with pytest.raises(InputError) as err:
+        join_indicators(regions, table, boundary_key="code", indicator_key="Kode")
+    text = err.value.render("en")
+    assert "cannot be checked: no region names can be compared" in text
+    assert "6402: Kabupaten Kutai Kartanegara in Kemendagri numbering" in text
+    assert "Kabupaten Kutai Barat in BPS numbering" in text
+    assert "--indicator-name" in text and "--no-name-check" in text
+    app = err.value.render("en", "app")
+    assert "--no-name-check" not in app and "“Name column” box" in app
+    joined, report = join_indicators(
+        regions, table, boundary_key="code", indicator_key="Kode", names=False
+    )
+    assert report.unverified and report.exit_code == 1 and report.matched == 8
+    assert "no region names could be compared" in join_report_text(report, "en")
+
+
+def test_codes_meaning_the_same_region_in_both_numberings_need_no_names():
+    same = [(c, n) for c, n in _kaltim() if c in ("6401", "6409", "6471", "6472", "6474")]
+    _, report = join_indicators(_regions(same), _table(same, name_header=None))
+    assert report.matched == 5 and report.unverified and report.exit_code == 1
+
+
+def test_no_name_check_still_lists_and_counts_every_mismatch():
+    regions = _regions(_kaltim())
+    table = _table(_kaltim("bps"))
+    _, report = join_indicators(
+        regions, table, boundary_key="code", indicator_key="Kode", names=False
+    )
+    assert not report.names_checked and len(report.name_differences) == 2
+    text = join_report_text(report, "en")
+    assert "the name check is off: 2 of 8 matched pairs have different names" in text
+    assert "6402: 'Kabupaten Kutai Kartanegara' vs 'Kabupaten Kutai Barat'" in text
+
+
+def test_a_handful_of_spelling_differences_joined_and_listed():
+    from geo.reference import regions as reference
+
+    ref = reference()
+    jateng = ref[ref["province"] == "33"]
+    pairs = list(zip(jateng.index, jateng["name"], strict=True))
+    spelled = [(c, n.replace("Kabupaten", "Kab.")[:-1]) for c, n in pairs[:4]]  # "Cilaca"
+    table = _table(spelled + pairs[4:])
+    joined, report = join_indicators(_regions(pairs), table)
+    assert report.matched == 35 and len(report.name_differences) == 4 and report.exit_code == 1
+    assert "4 matched pair(s) with different names" in join_report_text(report, "en")
+    # most names differing is refused, blaming neither numbering
+    garbled = [(c, f"Kabupaten Entah {k}") for k, (c, _) in enumerate(pairs)]
+    with pytest.raises(InputError, match="probably describe different regions"):
+        join_indicators(_regions(pairs), _table(garbled), boundary_key="code", indicator_key="Kode")
+
+
+def test_a_split_off_region_never_gets_its_former_parents_figures():
+    regions = _regions([("6407", "Kabupaten Kutai Barat"), ("6401", "Kabupaten Paser")])
+    table = _table([("6407", "Kabupaten Mahakam Ulu"), ("6401", "Kabupaten Paser")])
+    joined, report = join_indicators(
+        regions, table, boundary_key="code", indicator_key="Kode", names=False
+    )
+    assert np.isnan(joined.loc["6407", "water_access_pct_2024"])
+    assert joined.loc["6401", "water_access_pct_2024"] == 51.0
+    assert report.split_pairs[["code", "law"]].values.tolist() == [["6407", "UU 2/2013"]]
+    assert "one region split off from the other" in join_report_text(report, "en")
+
+
+def test_table_older_than_a_split_is_reported():
+    regions = _regions([("6407", "Kabupaten Kutai Barat"), ("6411", "Kabupaten Mahakam Ulu")])
+    _, report = join_indicators(regions, _table([("6407", "Kabupaten Kutai Barat")]))
+    (finding,) = report.vintage
+    assert finding.kind == "table_includes"
+    assert "no row for Kabupaten Mahakam Ulu, split off from it by UU 2/2013" in (
+        finding.message().render("en")
+    )
+
+
+def test_table_without_codes_joined_on_names_and_ambiguity_refused():
+    regions = _regions(REGIONS)
+    table = pd.DataFrame(
+        {
+            "Nama Kabupaten/Kota": ["Kota Bogor", "Kab. Bogor", "Gunung Kidul", "Kab. Paser"],
+            "water_access_pct_2024": [90.0, 80.0, 70.0, 60.0],
+        },
+        index=pd.Index([2, 3, 4, 5], name="row"),
+    )
+    joined, report = join_indicators(regions, table)
+    assert report.method == "names" and report.names_reason == "table_without_codes"
+    assert joined.loc["3271", "water_access_pct_2024"] == 90.0
+    assert joined.loc["3201", "water_access_pct_2024"] == 80.0
+    assert report.unmatched_regions["code"].tolist() == ["6472"]
+    table.loc[6] = ["Bogor", 10.0]
+    with pytest.raises(InputError) as err:
+        join_indicators(regions, table)
+    assert "row 6 Bogor: Kabupaten Bogor or Kota Bogor" in err.value.render("en")
+
+
+def test_validate_cli_new_options(tmp_path, capsys, kaltim_shp):
+    path = tmp_path / "bps.csv"
+    rows = [f"{c};{n};{50 + k}" for k, (c, n) in enumerate(_kaltim("bps"))]
+    path.write_text("kode_bps;Kabupaten/Kota;water_access_pct_2024\n" + "\n".join(rows) + "\n")
+    args = ["validate", "--boundaries", str(kaltim_shp), "--indicators", str(path), "--lang", "en"]
+    assert main(args) == 0  # joined on names: no code pair names the same regions
+    out = capsys.readouterr().out
+    assert "Joined on region names" in out and "10 of 10 regions matched" in out
+    assert "code field 'code'" in out  # the fields chosen, and why
+    code = main([*args, "--boundary-key", "code", "--indicator-key", "kode_bps"])
+    assert code == 2 and "BPS vs Kemendagri" in capsys.readouterr().err
+    code = main([*args, "--boundary-key", "code", "--indicator-key", "kode_bps", "--no-name-check"])
+    assert code == 1 and "the name check is off" in capsys.readouterr().out
+    assert main([*args, "--indicator-name", "nope"]) == 2
+    assert "no column 'nope'" in capsys.readouterr().err

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from common.errors import InputError
+from common.text import translator
 from kerjasama.outputs import check_output
 
 #: Rows for ``--top`` (the members CSV may hold many; GeoJSON has its own limit).
@@ -44,17 +45,50 @@ def number(tr: Callable, lo: float, hi: float, *, integer: bool = False) -> Call
     return parse
 
 
+def add_boundary_args(p: argparse.ArgumentParser, tr: Callable) -> None:
+    """Options on how to read a boundary file: its code and name fields, non-region features."""
+    p.add_argument("--id-field", help=tr("cli.args.id_field"))
+    p.add_argument("--name-field", help=tr("cli.args.name_field"))
+    p.add_argument("--keep-non-regions", action="store_true", help=tr("cli.args.keep_non_regions"))
+
+
 def add_input_args(p: argparse.ArgumentParser, tr: Callable, *, sheet: bool = False) -> None:
     """Options naming the boundary file, the indicator table, the join keys and the config."""
     p.add_argument("--boundaries", help=tr("cli.args.boundaries"))
     p.add_argument("--layer", help=tr("cli.args.layer"))
+    add_boundary_args(p, tr)
     p.add_argument("--indicators", help=tr("cli.args.indicators"))
     if sheet:
         p.add_argument("--sheet", help=tr("cli.args.sheet"))
     p.add_argument("--boundary-key", help=tr("cli.args.boundary_key"))
     p.add_argument("--indicator-key", help=tr("cli.args.indicator_key"))
+    p.add_argument("--indicator-name", help=tr("cli.args.indicator_name"))
+    p.add_argument("--no-name-check", action="store_true", help=tr("cli.args.no_name_check"))
     p.add_argument("--data", help=tr("cli.args.data"))
     p.add_argument("--config", help=tr("cli.args.config"))
+
+
+def boundary_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The keyword arguments of :func:`geo.boundaries.read_boundaries` given on the command line."""
+    return {
+        "layer": args.layer,
+        "id_field": args.id_field,
+        "name_field": args.name_field,
+        "keep_non_regions": args.keep_non_regions,
+    }
+
+
+def boundary_notes(regions: Any, lang: str, *, fields: bool = False) -> list[str]:
+    """Lines on how a boundary file was read (notes and warnings), for stderr."""
+    from kerjasama.present.words import boundary_messages
+
+    tr = translator(lang)
+    return [
+        tr("cli.warning", message=m.render(lang))
+        if level == "warning"
+        else tr("cli.note", note=m.render(lang))
+        for level, m in boundary_messages(regions, fields=fields)
+    ]
 
 
 def add_scope_args(p: argparse.ArgumentParser, tr: Callable) -> None:
@@ -104,6 +138,20 @@ class Scope:
     problems: list
     prepared: Any
     outputs: dict[str, Path | None]
+    report: Any = None
+
+    def warnings(self, lang: str) -> list[str]:
+        """Lines for stderr: how the boundaries were read, regions of the scope without data,
+        and a join that was made on names or without a name check."""
+        from kerjasama.present.words import join_messages, unmatched_in_scope
+
+        warn = translator(lang)
+        lines = boundary_notes(self.regions, lang)
+        messages = join_messages(self.report)
+        missing = unmatched_in_scope(self.report, self.prepared.ids)
+        if missing is not None:
+            messages.append(missing)
+        return lines + [warn("cli.warning", message=m.render(lang)) for m in messages]
 
 
 def load_scope(args: argparse.Namespace, *, outputs: dict[str, tuple] | None = None) -> Scope:
@@ -134,9 +182,15 @@ def load_scope(args: argparse.Namespace, *, outputs: dict[str, tuple] | None = N
         name: check_output(value, name, inputs, suffixes)
         for name, (value, suffixes) in (outputs or {}).items()
     }
-    regions = pipeline.load_regions(boundaries, layer=args.layer)
-    table, _report, problems = pipeline.load_table(
-        indicators, regions, args.boundary_key, args.indicator_key, config
+    regions = pipeline.load_regions(boundaries, **boundary_options(args))
+    table, report, problems = pipeline.load_table(
+        indicators,
+        regions,
+        args.boundary_key,
+        args.indicator_key,
+        config,
+        indicator_name=args.indicator_name,
+        names=not args.no_name_check,
     )
     edges = pipeline.build_adjacency(regions, maritime_km=0 if args.no_maritime else None)
     prepared = pipeline.prepare(
@@ -148,4 +202,6 @@ def load_scope(args: argparse.Namespace, *, outputs: dict[str, tuple] | None = N
         min_size=args.min_size,
         max_size=args.max_size,
     )
-    return Scope(config, boundaries, indicators, regions, table, problems, prepared, checked)
+    return Scope(
+        config, boundaries, indicators, regions, table, problems, prepared, checked, report
+    )

@@ -6,7 +6,10 @@ import argparse
 import sys
 from collections.abc import Callable
 
-from common.text import translator
+import pandas as pd
+
+from common.spreadsheet import neutralise
+from common.text import Listing, translator
 from geo.adjacency import (
     COLUMNS,
     DEFAULT_MARITIME_KM,
@@ -16,7 +19,12 @@ from geo.adjacency import (
     adjacency_edges,
 )
 from geo.boundaries import read_boundaries
-from kerjasama.commands._common import number
+from kerjasama.commands._common import (
+    add_boundary_args,
+    boundary_notes,
+    boundary_options,
+    number,
+)
 from kerjasama.outputs import check_output, write_output
 
 
@@ -31,8 +39,7 @@ def register(subparsers: argparse._SubParsersAction, tr: Callable, parents: list
     )
     parser.add_argument("boundaries", metavar="BOUNDARIES", help=tr("cli.adjacency.boundaries"))
     parser.add_argument("--layer", help=tr("cli.adjacency.layer"))
-    parser.add_argument("--id-field", help=tr("cli.adjacency.id_field"))
-    parser.add_argument("--name-field", help=tr("cli.adjacency.name_field"))
+    add_boundary_args(parser, tr)
     parser.add_argument("--rook", action="store_true", help=tr("cli.adjacency.rook"))
     parser.add_argument(
         "--tolerance-m",
@@ -50,16 +57,58 @@ def register(subparsers: argparse._SubParsersAction, tr: Callable, parents: list
     parser.set_defaults(func=run)
 
 
+def with_names(edges: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
+    """The edge table with ``source_name`` and ``target_name`` after the codes."""
+    names = regions["name"].astype(str).map(neutralise)
+    out = edges.copy()
+    out.insert(1, "source_name", edges["source"].map(names).to_numpy())
+    out.insert(3, "target_name", edges["target"].map(names).to_numpy())
+    return out
+
+
+def adjacency_summary(
+    regions: pd.DataFrame, edges: pd.DataFrame, maritime_km: float, lang: str
+) -> list[str]:
+    """Lines a planner should check: regions with no neighbour at all, and the sea links made
+    by the nearest-region rule because nothing was within ``maritime_km``."""
+    tr = translator(lang)
+    names = regions["name"].astype(str)
+    linked = set(edges["source"]) | set(edges["target"])
+    lonely = [f"{c} {names[c]}" for c in regions.index if c not in linked]
+    out = []
+    if lonely:
+        out.append(tr("cli.adjacency.isolated", n=len(lonely), regions=Listing(lonely, limit=20)))
+    far = edges[(edges["kind"] == "maritime") & (edges["distance_km"] > (maritime_km or 0))]
+    if maritime_km and len(far):
+        far = far.sort_values(["distance_km", "source", "target"], ascending=[False, True, True])
+        links = [
+            tr(
+                "cli.adjacency.long_link",
+                a=names[r.source],
+                b=names[r.target],
+                km=float(r.distance_km),
+            )
+            for r in far.itertuples(index=False)
+        ]
+        out.append(
+            tr(
+                "cli.adjacency.long_links",
+                n=len(links),
+                km=maritime_km,
+                links=Listing(links, limit=20),
+            )
+        )
+    return out
+
+
 def run(args: argparse.Namespace) -> int:
     """Compute the edge table and write it as CSV; notes and repairs go to stderr."""
     tr = translator(args.lang)
     out_path = check_output(args.out, "--out", [args.boundaries])
-    regions = read_boundaries(
-        args.boundaries, layer=args.layer, id_field=args.id_field, name_field=args.name_field
-    )
+    regions = read_boundaries(args.boundaries, **boundary_options(args))
     meta = regions.attrs.get("kerjasama", {})
-    for note in meta.get("repairs", []):
-        print(tr("cli.note", note=note.render(args.lang)), file=sys.stderr)
+    for line in boundary_notes(regions, args.lang, fields=True):
+        print(line, file=sys.stderr)
     edges = adjacency_edges(
         regions,
         rook=args.rook,
@@ -71,13 +120,16 @@ def run(args: argparse.Namespace) -> int:
         tr(
             "cli.adjacency.summary",
             n=len(regions),
-            field=meta.get("id_field"),
+            field=meta.get("id_field") or meta.get("name_field"),
             land=int(counts.get("land", 0)),
             maritime=int(counts.get("maritime", 0)),
         ),
         file=sys.stderr,
     )
-    text = edges[COLUMNS].to_csv(index=False, float_format="%.3f", lineterminator="\n")
+    for line in adjacency_summary(regions, edges, args.maritime_km, args.lang):
+        print(line, file=sys.stderr)
+    out = with_names(edges[COLUMNS], regions)
+    text = out.to_csv(index=False, float_format="%.3f", lineterminator="\n")
     if out_path is not None:
         write_output(out_path, text, "--out")
     else:

@@ -45,6 +45,8 @@ def run(args: argparse.Namespace) -> int:
     scope_data = load_scope(args, outputs={"--out": (args.out, (".pdf", ".html", ".htm"))})
     config, regions, table = scope_data.config, scope_data.regions, scope_data.table
     prepared = scope_data.prepared
+    for line in scope_data.warnings(args.lang):
+        print(line, file=sys.stderr)
     boundaries, indicators = scope_data.boundaries, scope_data.indicators
     out = scope_data.outputs["--out"]
     ranked = pipeline.score(prepared, table, args.sector, config=config)

@@ -65,6 +65,8 @@ def run(args: argparse.Namespace) -> int:
     )
     config, regions, table, prepared = scope.config, scope.regions, scope.table, scope.prepared
     out, csv_out = scope.outputs["--out"], scope.outputs["--members-csv"]
+    for line in scope.warnings(args.lang):
+        print(line, file=sys.stderr)
     settings = pipeline.settings_of(config)
     candidates = pipeline.score(prepared, table, args.sector, config=config)
     top = None if args.all else (args.top if args.top is not None else settings.top)

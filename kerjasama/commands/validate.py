@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from kerjasama.commands._common import add_input_args, input_paths
+from kerjasama.commands._common import add_input_args, boundary_options, input_paths
 
 
 def register(subparsers, tr, parents: list) -> None:
@@ -22,21 +22,20 @@ def register(subparsers, tr, parents: list) -> None:
         parents=parents,
     )
     add_input_args(p, tr, sheet=True)
-    p.add_argument("--no-name-check", action="store_true", help=tr("cli.validate.no_name_check"))
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
     """Validate and print the report; return the exit status."""
     from analysis.config import load_config
-    from analysis.indicators import read_indicators
+    from analysis.indicators import Problem, read_indicators
     from analysis.join import default_keys, join_indicators
     from geo.boundaries import read_boundaries
     from kerjasama.present.words import validation_text
 
     config = load_config(args.config)
     boundaries, indicators = input_paths(args, config)
-    regions = read_boundaries(boundaries, layer=args.layer)
+    regions = read_boundaries(boundaries, **boundary_options(args))
     table, problems = read_indicators(indicators, sheet=args.sheet)
     bkey, ikey = default_keys(regions, table, config, args.boundary_key, args.indicator_key)
     _, report = join_indicators(
@@ -44,10 +43,15 @@ def run(args) -> int:
         table,
         boundary_key=bkey,
         indicator_key=ikey,
+        indicator_name=args.indicator_name,
         names=not args.no_name_check,
         config=config,
     )
     report.problems.extend(problems)
+    if regions.attrs.get("kerjasama", {}).get("set_aside") is not None:
+        report.problems.append(
+            Problem("warning", regions.attrs["kerjasama"]["set_aside"])  # listed, exit 1
+        )
     print(validation_text(boundaries, regions, indicators, table, problems, report, args.lang))
     sys.stdout.flush()
     return report.exit_code

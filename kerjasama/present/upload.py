@@ -146,9 +146,18 @@ def read_uploads(
     config: object,
     boundary_key: str | None = None,
     indicator_key: str | None = None,
+    id_field: str | None = None,
+    name_field: str | None = None,
+    indicator_name: str | None = None,
+    names: bool = True,
+    keep_non_regions: bool = False,
     limit_mb: float = MAX_UPLOAD_MB,
 ) -> UploadedData:
     """Stage, read, validate and join uploaded boundaries and indicators.
+
+    The options are those of the command line (empty text = detected): the boundary code and
+    name fields, the join keys, the table's name column, the name check and whether to keep
+    features that are not kab/kota.
 
     Returns
     -------
@@ -165,14 +174,25 @@ def read_uploads(
         folder = Path(tmp)
         b_path, b_name = stage_boundaries(boundary_files, folder, limit_mb=limit_mb)
         i_path = stage_indicators(indicator_file, folder, limit_mb=limit_mb)
-        names = {b_path: b_name, i_path: indicator_file.name}
+        uploaded = {b_path: b_name, i_path: indicator_file.name}
         try:
-            regions = pipeline.load_regions(b_path)
+            regions = pipeline.load_regions(
+                b_path,
+                id_field=id_field or None,
+                name_field=name_field or None,
+                keep_non_regions=keep_non_regions,
+            )
             table, report, problems = pipeline.load_table(
-                i_path, regions, boundary_key or None, indicator_key or None, config
+                i_path,
+                regions,
+                boundary_key or None,
+                indicator_key or None,
+                config,
+                indicator_name=indicator_name or None,
+                names=names,
             )
         except KerjasamaError as err:
-            raise _shown(err, folder, names) from None
+            raise _shown(err, folder, uploaded) from None
     meta = dict(regions.attrs.get("kerjasama", {}))
     meta["source"] = b_name
     regions.attrs["kerjasama"] = meta

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from common.text import Listing, fmt_number, format_value, t, translator
+from common.text import Listing, Msg, fmt_number, format_value, t, translator
 
 
 def _g(value: object, lang: str) -> str:
@@ -19,15 +19,24 @@ def _g(value: object, lang: str) -> str:
 def join_report_lines(report, lang: str = "id", *, limit: int = 20) -> list[str]:
     """The lines of a :class:`analysis.join.JoinReport` as a readable report."""
     tr = translator(lang)
-    out = [
-        tr(
-            "report.join.keys",
-            b=report.boundary_key,
-            i=report.indicator_key,
-            p=tr("report.join.proposed") if report.proposed else "",
-        ),
-        tr("report.join.matched", m=report.matched, n=report.n_regions, r=report.n_rows),
-    ]
+    if report.method == "names":
+        out = [_by_names(report).render(lang)]
+    else:
+        out = [
+            tr(
+                "report.join.keys",
+                b=report.boundary_key,
+                i=report.indicator_key,
+                p=tr("report.join.proposed") if report.proposed else "",
+            )
+        ]
+    out.append(tr("report.join.matched", m=report.matched, n=report.n_regions, r=report.n_rows))
+    if report.unverified:
+        out.append(tr("report.join.unverified"))
+    if not report.names_checked:
+        out.append(
+            tr("report.join.names_unchecked", k=len(report.name_differences), m=report.matched)
+        )
 
     def block(key: str, items: list[str]) -> None:
         if not items:
@@ -56,7 +65,7 @@ def join_report_lines(report, lang: str = "id", *, limit: int = 20) -> list[str]
         ],
     )
     block(
-        "report.join.names",
+        "report.join.names" if report.names_checked else "report.join.names_listed",
         [
             tr(
                 "report.join.name_item",
@@ -67,6 +76,8 @@ def join_report_lines(report, lang: str = "id", *, limit: int = 20) -> list[str]
             for r in report.name_differences.itertuples(index=False)
         ],
     )
+    block("report.join.split_pairs", [m.render(lang) for m in _split_items(report)])
+    block("report.join.vintage", [f.message().render(lang) for f in report.vintage])
     block(
         "report.join.oor",
         [
@@ -106,21 +117,110 @@ def join_report_lines(report, lang: str = "id", *, limit: int = 20) -> list[str]
     return out
 
 
+_NAMES_REASON_KEYS = {
+    "boundary_names_only": "report.join.why_boundary_names",
+    "table_without_codes": "report.join.why_table_names",
+    "codes_disagree": "report.join.why_codes_disagree",
+}
+
+
+def boundary_messages(regions, *, fields: bool = False) -> list[tuple[str, Msg]]:
+    """How a boundary file was read, as ``(level, message)`` with level ``"note"`` or
+    ``"warning"``: the fields chosen and why (when asked), repairs, the features set aside, and
+    signs that the file follows an older edition. Render with ``message.render(lang, surface)``.
+    """
+    meta = regions.attrs.get("kerjasama", {})
+    out: list[tuple[str, Msg]] = [("note", m) for m in meta.get("fields", [])] if fields else []
+    out += [("note", m) for m in meta.get("repairs", [])]
+    if meta.get("set_aside") is not None:
+        out.append(("warning", meta["set_aside"]))
+    vintage = meta.get("vintage", [])
+    if vintage:
+        findings = Listing([f.message() for f in vintage], limit=10, sep="\n  ")
+        out.append(("warning", Msg("report.boundaries.vintage", n=len(vintage), findings=findings)))
+    return out
+
+
+def unmatched_in_scope(report, ids) -> Msg | None:
+    """The regions of a scope (``ids``) that have no indicator row, as a message (or None)."""
+    if report is None or not len(report.unmatched_regions):
+        return None
+    scope = set(map(str, ids))
+    rows = report.unmatched_regions[report.unmatched_regions["code"].astype(str).isin(scope)]
+    if rows.empty:
+        return None
+    names = [f"{r.code} {r.name}" for r in rows.itertuples(index=False)]
+    return Msg("report.join.unmatched_in_scope", n=len(names), regions=Listing(names, limit=15))
+
+
+def _split_items(report) -> list[Msg]:
+    """One message per pair never joined because one region split off from the other."""
+    return [
+        Msg(
+            "report.join.split_item",
+            code=r.code,
+            name=r.name,
+            row=r.row,
+            indicator=r.indicator_name,
+            law=r.law,
+        )
+        for r in report.split_pairs.itertuples(index=False)
+    ]
+
+
+def _by_names(report) -> Msg:
+    """ "Joined on region names: ... (why)"."""
+    return Msg(
+        "report.join.by_names",
+        b=report.boundary_key,
+        i=report.indicator_key,
+        why=Msg(_NAMES_REASON_KEYS[report.names_reason]),
+    )
+
+
+def join_messages(report) -> list[Msg]:
+    """Short warnings on a join for the places that do not show the whole report (``suggest``,
+    ``brief``, the app's page): joined on names, names not compared, names that differ (or the
+    name check off), pairs refused because one region split off from the other."""
+    if report is None:
+        return []
+    out = []
+    if report.method == "names":
+        out.append(_by_names(report))
+    if report.unverified:
+        out.append(Msg("report.join.unverified"))
+    if len(report.name_differences):
+        out.append(
+            Msg(
+                "report.join.names_unchecked"
+                if not report.names_checked
+                else "report.join.name_differences",
+                k=len(report.name_differences),
+                m=report.matched,
+            )
+        )
+    items = _split_items(report)
+    if items:
+        out.append(Msg("report.join.split_summary", k=len(items), pairs=Listing(items, sep="; ")))
+    return out
+
+
 def join_report_text(report, lang: str = "id", *, limit: int = 20) -> str:
     """The join report as one text block (see :func:`join_report_lines`)."""
     return "\n".join(join_report_lines(report, lang, limit=limit))
 
 
 def validation_text(boundaries, regions, indicators, table, problems, report, lang="id") -> str:
-    """What ``kerjasama validate`` prints: the two files, repair notes, reading notes and the
-    join report."""
+    """What ``kerjasama validate`` prints (and the app's data report shows): the two files, the
+    fields chosen and why, repair notes, reading notes and the join report."""
     tr = translator(lang)
     lines = [
         tr("report.validate.boundaries", path=boundaries, n=len(regions)),
-        tr("report.validate.indicators", path=indicators, n=len(table)),
+        tr("report.validate.indicators", path=indicators, n=report.n_rows),
     ]
-    for note in regions.attrs.get("kerjasama", {}).get("repairs", []):
-        lines.append(tr("report.validate.note", note=note.render(lang)))
+    for level, note in boundary_messages(regions, fields=True):
+        if level == "note":  # warnings are in the join report (problems, vintage)
+            lines.append(tr("report.validate.note", note=note.render(lang)))
     for problem in problems:
         if problem.severity == "info":
             lines.append(tr("report.validate.note", note=problem.message.render(lang)))
