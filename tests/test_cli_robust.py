@@ -132,7 +132,7 @@ def test_outputs_written_atomically(shapefile, tmp_path, monkeypatch, capsys):
     assert [p.name for p in tmp_path.iterdir() if p.suffix not in ("",)] == ["edges.csv"]
     monkeypatch.undo()
     assert main(_adjacency(shapefile, out)) == 0
-    assert out.read_text().startswith("source,target,kind")
+    assert out.read_text().startswith("source,source_name,target,target_name,kind")
     assert (out.stat().st_mode & 0o777) == 0o640  # an existing file keeps its permissions
     capsys.readouterr()
 
@@ -143,7 +143,7 @@ def test_output_through_a_link_replaces_the_target_and_keeps_the_link(shapefile,
     link = tmp_path / "link.csv"
     link.symlink_to(real)
     assert main(_adjacency(shapefile, link)) == 0
-    assert link.is_symlink() and real.read_text().startswith("source,target")
+    assert link.is_symlink() and real.read_text().startswith("source,source_name,target")
 
 
 @pytest.mark.parametrize("command", ["suggest", "brief", "adjacency"])
