@@ -11,9 +11,10 @@ import gc
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import Connection, Select, case, select
+from sqlalchemy import Connection, Select, bindparam, case, select
 
 from registry.models import STAGES, Agreement, Party
 
@@ -133,15 +134,54 @@ def _filtered(stmt: Select, filters: Filters) -> Select:
     return stmt
 
 
-def _parties_by_agreement(conn: Connection, filters: Filters) -> dict[int, tuple[PartyRef, ...]]:
-    stmt = select(P.c.agreement_id, P.c.kind, P.c.code, P.c.name, P.c.is_provider).where(P.c.active)
-    if filters != Filters():
-        stmt = stmt.where(P.c.agreement_id.in_(_filtered(select(A.c.id), filters)))
+def _shape(filters: Filters) -> tuple[tuple[bool, ...], dict[str, object]]:
+    """Which filters are set, and their values as bound parameters."""
+    stage = filters.stage
+    params = {
+        "sector": filters.sector,
+        "stages": None if stage is None else ([stage] if isinstance(stage, str) else list(stage)),
+        "province": filters.province,
+        "ids": None if filters.ids is None else list(filters.ids),
+    }
+    shape = tuple(v is not None for v in params.values())
+    return shape, {k: v for k, v in params.items() if v is not None}
+
+
+def _bound_where(stmt: Select, shape: tuple[bool, ...]) -> Select:
+    sector, stages, province, ids = shape
+    if sector:
+        stmt = stmt.where(A.c.sector == bindparam("sector"))
+    if stages:
+        stmt = stmt.where(A.c.stage.in_(bindparam("stages", expanding=True)))
+    if province:
+        stmt = stmt.where(
+            A.c.id.in_(
+                select(P.c.agreement_id).where(P.c.province == bindparam("province"), P.c.active)
+            )
+        )
+    if ids:
+        stmt = stmt.where(A.c.id.in_(bindparam("ids", expanding=True)))
+    return stmt
+
+
+@lru_cache(maxsize=32)
+def _summary_statements(shape: tuple[bool, ...]) -> tuple[Select, Select]:
+    """The agreements and parties statements of one filter shape, built once (bound values)."""
+    agreements = _bound_where(select(*_SUMMARY_COLUMNS), shape).order_by(A.c.id)
+    parties = select(P.c.agreement_id, P.c.kind, P.c.code, P.c.name, P.c.is_provider).where(
+        P.c.active
+    )
+    if any(shape):
+        parties = parties.where(P.c.agreement_id.in_(_bound_where(select(A.c.id), shape)))
+    return agreements, parties.order_by(P.c.id)  # parties: a plain scan, grouped in Python
+
+
+def _parties_by_agreement(
+    conn: Connection, stmt: Select, params: dict[str, object]
+) -> dict[int, tuple[PartyRef, ...]]:
     groups: dict[int, list[PartyRef]] = {}
     new = tuple.__new__  # PartyRef(...) without the keyword handling: this loop runs per party
-    for agreement_id, kind, code, name, is_provider in conn.execute(
-        stmt.order_by(P.c.id)  # a plain scan; grouped here
-    ).all():
+    for agreement_id, kind, code, name, is_provider in conn.execute(stmt, params).all():
         party = new(PartyRef, (kind, code, name, is_provider))
         bucket = groups.get(agreement_id)
         if bucket is None:
@@ -153,15 +193,15 @@ def _parties_by_agreement(conn: Connection, filters: Filters) -> dict[int, tuple
 
 def summaries(conn: Connection, filters: Filters | None = None) -> list[AgreementSummary]:
     """Agreements matching ``filters``, ordered by id, with their active parties."""
-    filters = filters or Filters()
-    stmt = _filtered(select(*_SUMMARY_COLUMNS), filters).order_by(A.c.id)
+    shape, params = _shape(filters or Filters())
+    agreements, party_stmt = _summary_statements(shape)
     empty: tuple[PartyRef, ...] = ()
     new = tuple.__new__
     with no_gc():
-        parties = _parties_by_agreement(conn, filters)
+        parties = _parties_by_agreement(conn, party_stmt, params)
         return [
             new(AgreementSummary, (*row, parties.get(row[0], empty)))
-            for row in conn.execute(stmt).all()
+            for row in conn.execute(agreements, params).all()
         ]
 
 
