@@ -343,20 +343,10 @@ def main() -> None:
             weights=opts["weights"],
             forms=opts["forms"],
         )
-        shown, _ = pipeline.finalize(
-            prepared,
-            table,
-            ranked,
-            config=config,
-            sector=opts["sector"],
-            top=opts["top"],
-            weights=opts["weights"],
-        )
-        shown = explain_rows(
-            prepared, table, shown, config=config, sector=opts["sector"], lang=lang
-        )
+        shown, _ = pipeline.finalize(ranked, top=opts["top"])
+        shown = explain_rows(ranked, shown, lang)
         display = display_scope(data_key, regions, prepared.ids)
-        gap = pipeline.scope_gap(prepared, table, opts["sector"], config)
+        gap = pipeline.scope_gap(ranked)
     missing = unmatched_in_scope(report, prepared.ids)
     if missing is not None:
         st.warning(missing.render(lang, "app"))

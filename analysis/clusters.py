@@ -35,33 +35,9 @@ import numpy as np
 import pandas as pd
 
 from analysis.candidates import edge_positions
+from analysis.ranking import COMPONENTS, FORMS, Candidates, rank_order
 from analysis.schema import Integer, Number, Table, Text
 from common.errors import InputError
-
-FORMS = ("joint", "contract")
-COMPONENTS = {
-    "joint": ("need", "scale", "cohesion"),
-    "contract": ("capacity", "client_need", "contrast", "reach", "cohesion"),
-}
-CANDIDATE_COLUMNS = (
-    "cluster_id",
-    "rank",
-    "sector",
-    "form",
-    "members",
-    "member_names",
-    "provider",
-    "size",
-    "score",
-    "score_components",
-    "explanation",
-    "cross_province",
-    "maritime_links",
-    "stability",
-    "data_years",
-    "wajib_indication",
-)
-
 
 _SHARE = Number(0, 1)
 #: The ``[clusters]`` table of ``sectors.toml``: one entry per :class:`ClusterSettings` field
@@ -427,8 +403,7 @@ def score_candidates(
     names: Sequence[str] | None = None,
     externality: bool = False,
     data_years: Mapping[str, int] | None = None,
-    components_only: bool = False,
-) -> pd.DataFrame:
+) -> Candidates:
     """Score every set in every form; return the qualifying candidates, ranked.
 
     Parameters
@@ -445,10 +420,9 @@ def score_candidates(
 
     Returns
     -------
-    DataFrame
-        One row per qualifying (set, form), columns :data:`CANDIDATE_COLUMNS` plus ``set_row``
-        (row into ``attrs.sets``), in rank order; ``explanation`` is empty and ``stability``
-        None until filled by :mod:`analysis.explain` / :mod:`analysis.stability`.
+    Candidates
+        One row per qualifying (set, form), columnar, in rank order
+        (:mod:`analysis.ranking`); :meth:`Candidates.frame` materialises rows.
     """
     unknown = [f for f in forms if f not in FORMS]
     if unknown:
@@ -457,8 +431,9 @@ def score_candidates(
     codes = np.asarray(sorted(map(str, ids)), dtype=object)
     names_arr = np.asarray(names if names is not None else codes, dtype=object)
     coh = cohesion(attrs, settings)
-    parts = []
-    for form in FORMS:
+    set_rows, form_codes, providers, scores = [], [], [], []
+    columns: dict[str, list[np.ndarray]] = {c: [] for f in FORMS for c in COMPONENTS[f]}
+    for code, form in enumerate(FORMS):
         if form not in forms:
             continue
         if form == "joint":
@@ -467,80 +442,40 @@ def score_candidates(
             comps, ok, prov = contract_components(attrs, gap, capacity, settings, coh=coh)
         idx = np.flatnonzero(ok)
         comp = comps.to_numpy()[idx]
-        score = np.clip(comp @ normalised_weights(w, form), 0.0, 1.0)
-        part = pd.DataFrame(
-            {
-                "set_row": idx,
-                "form": form,
-                "score": score,
-                "size": attrs.size[idx],
-                "provider_pos": (
-                    attrs.sets[idx, prov[idx]] if prov is not None else np.full(len(idx), -1)
-                ),
-            }
+        set_rows.append(idx)
+        form_codes.append(np.full(len(idx), code, dtype=np.int8))
+        providers.append(
+            attrs.sets[idx, prov[idx]] if prov is not None else np.full(len(idx), -1, np.int64)
         )
-        for j, name in enumerate(COMPONENTS[form]):
-            part[f"c_{name}"] = comp[:, j]
-        parts.append(part)
-    df = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-    return _finish(df, attrs, codes, names_arr, sector, externality, data_years or {}, forms)
-
-
-def _finish(df, attrs, codes, names_arr, sector, externality, data_years, forms) -> pd.DataFrame:
-    if df.empty:
-        out = pd.DataFrame({c: pd.Series(dtype=object) for c in CANDIDATE_COLUMNS})
-        out["set_row"] = pd.Series(dtype=np.int64)
-        return out
-    sets = attrs.sets[df["set_row"].to_numpy()]
-    width = sets.shape[1]
-    member_codes = [
-        np.where(sets[:, j] >= 0, codes[np.maximum(sets[:, j], 0)], None) for j in range(width)
-    ]
-    member_names = [
-        np.where(sets[:, j] >= 0, names_arr[np.maximum(sets[:, j], 0)], None) for j in range(width)
-    ]
-    members = [tuple(c for c in row if c is not None) for row in zip(*member_codes, strict=True)]
-    mnames = [tuple(c for c in row if c is not None) for row in zip(*member_names, strict=True)]
-    df["members"] = members
-    df["member_names"] = mnames
-    df["cluster_id"] = [
-        f"{sector}-{form}-" + "-".join(m) for form, m in zip(df["form"], members, strict=True)
-    ]
-    df["score"] = df["score"].round(9)
-    df = df.sort_values(
-        ["score", "size", "cluster_id"], ascending=[False, True, True], kind="mergesort"
-    ).reset_index(drop=True)
-    df["rank"] = np.arange(1, len(df) + 1)
-    df["sector"] = sector
-    pos = df["provider_pos"].to_numpy()
-    df["provider"] = pd.Series(
-        np.where(pos >= 0, codes[np.maximum(pos, 0)], None), index=df.index, dtype=object
+        scores.append(np.clip(comp @ normalised_weights(w, form), 0.0, 1.0))
+        for name in columns:
+            j = COMPONENTS[form].index(name) if name in COMPONENTS[form] else None
+            columns[name].append(comp[:, j] if j is not None else np.full(len(idx), np.nan))
+    set_row = _concat(set_rows, np.int64).astype(np.int64)
+    form_code = _concat(form_codes, np.int8)
+    score = np.round(_concat(scores, float), 9)
+    size = attrs.size[set_row].astype(np.int64)
+    order = rank_order(score, size, form_code, set_row)
+    set_row = set_row[order]
+    return Candidates(
+        sector=sector,
+        ids=codes,
+        names=names_arr,
+        attrs=attrs,
+        set_row=set_row,
+        form=form_code[order],
+        provider=_concat(providers, np.int64).astype(np.int64)[order],
+        score=score[order],
+        components={k: _concat(v, float)[order] for k, v in columns.items()},
+        size=size[order],
+        cross_province=attrs.cross_province[set_row],
+        maritime_links=attrs.maritime_links[set_row].astype(np.int64),
+        land_connected=attrs.land_connected[set_row],
+        externality=bool(externality),
+        weights=w,
+        data_years=dict(sorted((data_years or {}).items())),
     )
-    comp = pd.Series([None] * len(df), dtype=object)
-    for form in forms:
-        mask = (df["form"] == form).to_numpy()
-        cols = [f"c_{c}" for c in COMPONENTS[form]]
-        keys = COMPONENTS[form]
-        comp[mask] = [
-            {k: round(float(v), 6) for k, v in zip(keys, row, strict=True)}
-            for row in df.loc[mask, cols].itertuples(index=False, name=None)
-        ]
-    df["score_components"] = comp.to_numpy()
-    rows = df["set_row"].to_numpy()
-    df["explanation"] = ""
-    df["cross_province"] = attrs.cross_province[rows]
-    df["maritime_links"] = attrs.maritime_links[rows].astype(np.int64)
-    df["stability"] = None
-    years = dict(sorted(data_years.items()))
-    df["data_years"] = [years] * len(df)
-    df["wajib_indication"] = attrs.land_connected[rows] & bool(externality)
-    df["size"] = df["size"].astype(np.int64)
-    return df[[*CANDIDATE_COLUMNS, "set_row"]]
 
 
-def component_matrix(candidates: pd.DataFrame, form: str) -> np.ndarray:
-    """Components of the ``form`` rows of ``candidates`` as a (rows, components) float array."""
-    sub = candidates.loc[candidates["form"] == form, "score_components"]
-    return np.array([[d[c] for c in COMPONENTS[form]] for d in sub], dtype=float).reshape(
-        -1, len(COMPONENTS[form])
-    )
+def _concat(parts: list[np.ndarray], dtype) -> np.ndarray:
+    return np.concatenate(parts) if parts else np.zeros(0, dtype)

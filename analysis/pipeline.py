@@ -15,7 +15,7 @@ planner is looking at.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,14 +24,13 @@ import pandas as pd
 
 from analysis.candidates import enumerate_sets
 from analysis.clusters import (
-    FORMS,
     ClusterSettings,
     SetAttributes,
-    check_weights,
     score_candidates,
     set_attributes,
     subset_attributes,
 )
+from analysis.ranking import FORMS, Candidates
 from analysis.stability import stability as stability_shares
 from common.errors import InputError
 from common.text import Listing, Msg
@@ -274,13 +273,10 @@ def scope_table(prepared: Prepared, table: pd.DataFrame) -> pd.DataFrame:
     return table.loc[list(prepared.ids)]
 
 
-def scope_gap(prepared: Prepared, table: pd.DataFrame, sector: str, config) -> pd.Series:
-    """Gap score of every region of a prepared scope (normalised within the scope, like the
-    candidate scores), indexed by code."""
-    from analysis.scores import sector_scores
-
-    scores = sector_scores(scope_table(prepared, table), config.sector(sector), config=config)
-    return scores["gap"]
+def scope_gap(candidates: Candidates) -> pd.Series:
+    """Gap score of every region of the scored scope (normalised within the scope, like the
+    candidate scores), indexed by code: the one computed by :func:`score`."""
+    return candidates.regions["gap"]
 
 
 def score(
@@ -291,31 +287,36 @@ def score(
     config,
     weights: Mapping | None = None,
     forms: Sequence[str] | None = None,
-) -> pd.DataFrame:
-    """All qualifying candidates of one sector, ranked (explanations and stability not filled).
+) -> Candidates:
+    """All qualifying candidates of one sector, ranked, columnar (:class:`Candidates`).
+
+    The per-region scores of the scope (``candidates.regions``), the term values in their own
+    units (``candidates.raw``) and the weights used travel with the result, so nothing is
+    computed twice: :func:`finalize`, :func:`explain` and :func:`scope_gap` use them.
 
     ``weights`` overrides ``[clusters.weights]`` per component (app sliders), e.g.
     ``{"joint": {"need": 0.8}}``. ``forms`` defaults to the sector's forms.
     """
+    from analysis.config import indicator_meta
     from analysis.scores import sector_scores
 
     settings = settings_of(config)
     sec = config.sector(sector)
     forms = tuple(f for f in (forms or sec.forms) if f in FORMS and f in sec.forms)
     scope = scope_table(prepared, table)
-    scores = sector_scores(scope, sec, config=config)
+    regions, raw = sector_scores(scope, sec, config=config, with_raw=True)
     if settings.population not in scope.columns:
         raise InputError(
             "errors.clusters.no_population", column=repr(settings.population), file=config.source
         )
-    population = pd.to_numeric(scope[settings.population], errors="coerce").to_numpy(float)
-    return score_candidates(
+    population = pd.to_numeric(scope[settings.population], errors="coerce")
+    candidates = score_candidates(
         prepared.attrs,
         prepared.ids,
         sector=sec.id,
-        gap=scores["gap"].to_numpy(float),
-        capacity=scores["capacity"].to_numpy(float),
-        population=population,
+        gap=regions["gap"].to_numpy(float),
+        capacity=regions["capacity"].to_numpy(float),
+        population=population.to_numpy(float),
         settings=settings,
         weights=weights,
         forms=forms,
@@ -323,55 +324,47 @@ def score(
         externality=sec.externality,
         data_years=data_years(config, sec, settings.population),
     )
+    return replace(
+        candidates,
+        regions=regions,
+        raw=raw,
+        population=population,
+        population_year=indicator_meta(config, settings.population).year,
+        sector_def=sec,
+        settings=settings,
+    )
 
 
-def explain(
-    prepared: Prepared,
-    table: pd.DataFrame,
-    candidates: pd.DataFrame,
-    *,
-    config,
-    sector: str,
-) -> list:
+def explain(candidates: Candidates, rows: pd.DataFrame) -> list:
     """The facts behind the given candidate rows (:class:`analysis.explain.CandidateFacts`, in
-    row order); :func:`kerjasama.present.words.explanation` writes them as sentences."""
-    from analysis.config import indicator_meta
-    from analysis.explain import candidate_facts
-    from analysis.scores import raw_values
+    row order); :func:`kerjasama.present.words.explanation` writes them as sentences.
 
-    settings = settings_of(config)
-    sec = config.sector(sector)
-    scope = scope_table(prepared, table)
-    raw = raw_values(scope, sec, config=config)
-    population = pd.to_numeric(scope[settings.population], errors="coerce")
-    pop_year = indicator_meta(config, settings.population).year
+    ``rows`` are rows of ``candidates`` as materialised by :func:`finalize` (with ``set_row``).
+    """
+    from analysis.explain import candidate_facts
+
     return [
         candidate_facts(
             row,
-            sector=sec,
-            raw=raw,
-            population=population,
-            population_year=pop_year,
-            attrs=prepared.attrs,
+            sector=candidates.sector_def,
+            raw=candidates.raw,
+            population=candidates.population,
+            population_year=candidates.population_year,
+            attrs=candidates.attrs,
         )
-        for _, row in candidates.iterrows()
+        for _, row in rows.iterrows()
     ]
 
 
 def finalize(
-    prepared: Prepared,
-    table: pd.DataFrame,
-    candidates: pd.DataFrame,
+    candidates: Candidates,
     *,
-    config,
-    sector: str,
     top: int | None = 20,
     portfolio: bool = False,
     stability_draws: int | None = None,
     stability_rows: int | None = None,
-    weights: Mapping | None = None,
 ) -> tuple[pd.DataFrame, PortfolioResult | None]:
-    """The output rows: the top ``top`` (None = all) or the portfolio, with stability.
+    """The output rows as a frame: the top ``top`` (None = all) or the portfolio, with stability.
 
     The ``explanation`` column stays empty: presentation fills it from :func:`explain`
     (:func:`kerjasama.present.words.explain_rows`).
@@ -383,30 +376,34 @@ def finalize(
     portfolio
         Output the optimal non-overlapping set instead of the top rows (rank order kept).
     stability_draws
-        Weight draws (default ``[clusters] stability_draws``; 0 = no stability). Computed for the
-        first ``stability_rows`` output rows (default ``[clusters] top``); others stay None.
+        Weight draws (default ``[clusters] stability_draws``; 0 = no stability), around the
+        weights the candidates were scored with. Computed for the first ``stability_rows``
+        output rows (default ``[clusters] top``); others stay None.
     """
-    settings = settings_of(config)
+    settings = candidates.settings
     result = None
     if portfolio:
         from analysis.portfolio import best_portfolio
 
-        result = best_portfolio(candidates, time_limit=settings.portfolio_time_limit)
+        result = best_portfolio(
+            candidates.member_positions(),
+            candidates.score,
+            time_limit=settings.portfolio_time_limit,
+        )
         rows = result.chosen
     elif top is None:
         rows = np.arange(len(candidates))
     else:
         rows = np.arange(min(int(top), len(candidates)))
-    out = candidates.copy() if len(rows) == len(candidates) else candidates.iloc[rows].copy()
+    out = candidates.frame(rows)
     draws = settings.stability_draws if stability_draws is None else int(stability_draws)
     n_stab = settings.top if stability_rows is None else int(stability_rows)
     if draws > 0 and len(out):
-        w = check_weights(weights or {}, base=settings.weights)
         target = rows[:n_stab]
         shares = stability_shares(
             candidates,
             target,
-            w,
+            candidates.weights,
             draws=draws,
             concentration=settings.stability_concentration,
             top=settings.stability_top,

@@ -11,11 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_array
-
-from common.errors import InputError
 
 
 @dataclass(frozen=True)
@@ -37,31 +34,32 @@ class PortfolioResult:
 
 
 def best_portfolio(
-    candidates: pd.DataFrame, *, time_limit: float = 120.0, column: str = "members"
+    members: np.ndarray, score: np.ndarray, *, time_limit: float = 120.0
 ) -> PortfolioResult:
     """Choose non-overlapping candidates maximising the total ``score``.
 
     Parameters
     ----------
-    candidates
-        Frame with ``members`` (tuples of codes) and ``score`` (one sector).
+    members
+        Member positions per candidate, an int array (candidates, width) padded with -1 (e.g.
+        :meth:`analysis.ranking.Candidates.member_positions`).
+    score
+        Score per candidate.
     time_limit
         Seconds; when reached the best solution found is returned with its gap.
 
     Returns
     -------
     PortfolioResult
+        ``chosen`` are row numbers into ``members`` (ascending).
     """
-    if len(candidates) == 0:
+    members = np.asarray(members)
+    score = np.asarray(score, dtype=float)
+    if len(score) == 0:
         return PortfolioResult(np.zeros(0, np.int64), 0.0, True, 0, "no candidates", 0.0, 0.0)
-    if "sector" in candidates and candidates["sector"].nunique() > 1:
-        raise InputError("errors.clusters.portfolio_sectors")
-    score = candidates["score"].to_numpy(float)
-    members = candidates[column].tolist()
-    sizes = np.fromiter((len(m) for m in members), dtype=np.int64, count=len(members))
-    flat = np.fromiter((c for m in members for c in m), dtype=object, count=int(sizes.sum()))
-    regions, row = np.unique(flat.astype(str), return_inverse=True)
-    col = np.repeat(np.arange(len(members)), sizes)
+    present = members >= 0
+    col = np.repeat(np.arange(len(members)), present.sum(axis=1))
+    regions, row = np.unique(members[present], return_inverse=True)
     a = csr_array((np.ones(len(col)), (row, col)), shape=(len(regions), len(members)))
     res = milp(
         c=-score,

@@ -135,7 +135,8 @@ def sector_scores(
     *,
     method: str = "rank",
     config: Config | None = None,
-) -> pd.DataFrame:
+    with_raw: bool = False,
+) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
     """Gap and capacity scores of ``sector`` for every region of ``table``.
 
     Parameters
@@ -147,13 +148,15 @@ def sector_scores(
         packaged config).
     method
         ``"rank"`` (default) or ``"minmax"``; see :func:`normalize`.
+    with_raw
+        Also return the term values in their own units (:func:`raw_values`), evaluated once.
 
     Returns
     -------
     DataFrame
         Indexed like ``table``: ``gap``, ``capacity`` (in [0, 1], NaN when no term has data),
         ``gap_n``, ``capacity_n`` (number of terms used), then one normalised column per term
-        (``Term.key``).
+        (``Term.key``). With ``with_raw``: ``(scores, raw)``.
     """
     sector = _sector(sector, config)
     raw = raw_values(table, sector)
@@ -168,7 +171,8 @@ def sector_scores(
         {"gap": gap, "capacity": capacity, "gap_n": gap_n, "capacity_n": capacity_n},
         index=table.index,
     )
-    return pd.concat([head, norm], axis=1)
+    scores = pd.concat([head, norm], axis=1)
+    return (scores, raw) if with_raw else scores
 
 
 def missing_data(

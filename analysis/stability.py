@@ -14,7 +14,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from analysis.clusters import COMPONENTS, component_matrix, normalised_weights
+from analysis.clusters import normalised_weights
+from analysis.ranking import COMPONENTS, Candidates
 
 
 def weight_draws(
@@ -41,7 +42,7 @@ def weight_draws(
 
 
 def stability(
-    candidates: pd.DataFrame,
+    candidates: Candidates,
     rows: Sequence[int],
     weights: Mapping[str, Mapping[str, float]],
     *,
@@ -56,7 +57,7 @@ def stability(
     Parameters
     ----------
     candidates
-        All candidates of one sector in rank order (output of ``score_candidates``).
+        All candidates of one sector in rank order (:class:`analysis.ranking.Candidates`).
     rows
         Positional rows to report on (e.g. the top N).
 
@@ -70,14 +71,10 @@ def stability(
     if n == 0 or len(rows) == 0:
         return pd.Series(np.zeros(len(rows)), index=rows, dtype=float)
     ws = weight_draws(weights, draws=draws, concentration=concentration, seed=seed)
-    forms = candidates["form"].to_numpy()
-    comps = {f: component_matrix(candidates, f) for f in COMPONENTS}
-    where = {f: np.flatnonzero(forms == f) for f in COMPONENTS}
-    # Tie order independent of the weights: size ascending, then cluster_id.
-    tie = np.empty(n, dtype=np.int64)
-    tie[np.lexsort((candidates["cluster_id"].to_numpy(), candidates["size"].to_numpy()))] = (
-        np.arange(n)
-    )
+    where = {f: candidates.rows_of(f) for f in COMPONENTS}
+    # the components as reported (6 decimals)
+    comps = {f: np.round(candidates.component_matrix(f, where[f]), 6) for f in COMPONENTS}
+    tie = candidates.tie_rank()
     hits = np.zeros(n)
     k = min(top, n)
     for lo in range(0, draws, chunk):

@@ -63,13 +63,12 @@ def payloads(data: Path) -> dict[str, tuple[int, int]]:
     for label, province in (("Kalimantan Timur", "64"), ("all Indonesia", None)):
         prepared = pipeline.prepare(regions, edges, province=province)
         ranked = pipeline.score(prepared, table, "water", config=config)
-        shown, _ = pipeline.finalize(prepared, table, ranked, config=config, sector="water")
+        shown, _ = pipeline.finalize(ranked)
         scope = regions.loc[list(prepared.ids)]
         display = display_regions(scope)
-        gap = pipeline.scope_gap(prepared, table, "water", config)
-        page = webmap.map_html(
-            webmap.build_map(display, gap=gap, edges=edges, candidates=shown, lang="id")
-        )
+        gap = pipeline.scope_gap(ranked)
+        fmap = webmap.build_map(display, gap=gap, edges=edges, candidates=shown, lang="id")
+        page = fmap.get_root().render()
         naive = folium.Map(tiles=None)
         folium.GeoJson(scope[["name", "geometry"]].to_json()).add_to(naive)
         out[label] = (len(page.encode()), len(naive.get_root().render().encode()))

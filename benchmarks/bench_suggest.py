@@ -113,10 +113,8 @@ def child_spopt() -> dict:
     from spopt.region import MaxPHeuristic, Skater
 
     from analysis import pipeline
-    from analysis.clusters import score_candidates, set_attributes
     from analysis.config import load_config
     from analysis.portfolio import best_portfolio
-    from analysis.scores import sector_scores
 
     warnings.filterwarnings("ignore")
     config = load_config()
@@ -128,10 +126,12 @@ def child_spopt() -> dict:
     prepared = pipeline.prepare(regions, edges)
     ids = list(prepared.ids)
     cands = pipeline.score(prepared, table, "water", config=config)
-    ours = best_portfolio(cands, time_limit=settings.portfolio_time_limit)
+    ours = best_portfolio(
+        cands.member_positions(), cands.score, time_limit=settings.portfolio_time_limit
+    )
 
     scope = table.loc[ids]
-    sc = sector_scores(scope, "water", config=config)
+    sc = cands.regions
     gdf = regions.loc[ids].copy()
     gdf["gap"] = sc["gap"].fillna(sc["gap"].mean()).to_numpy()
     gdf["capacity"] = sc["capacity"].fillna(sc["capacity"].mean()).to_numpy()
@@ -164,9 +164,8 @@ def child_spopt() -> dict:
 
     # score each spopt region with our scoring: best qualifying form of that member set
     by_set = {}
-    for row in cands.itertuples():
-        key = tuple(row.members)
-        by_set[key] = max(by_set.get(key, 0.0), float(row.score))
+    for key, value in zip(cands.members(range(len(cands))), cands.score, strict=True):
+        by_set[key] = max(by_set.get(key, 0.0), float(value))
     out = {
         "ours_total": ours.total_score,
         "ours_clusters": len(ours.chosen),
@@ -181,7 +180,6 @@ def child_spopt() -> dict:
         bad = sum(1 for s in sets if not 2 <= len(s) <= 5)
         total = sum(by_set.get(s, 0.0) for s in sets if 2 <= len(s) <= 5)
         out[name] = {"regions": len(sets), "outside_2_5": bad, "total": total}
-    del set_attributes, score_candidates
     return out
 
 

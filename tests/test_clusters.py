@@ -11,7 +11,6 @@ from test_candidates import random_edges
 
 from analysis.candidates import enumerate_sets
 from analysis.clusters import (
-    CANDIDATE_COLUMNS,
     ClusterSettings,
     contract_components,
     joint_components,
@@ -19,6 +18,7 @@ from analysis.clusters import (
     set_attributes,
 )
 from analysis.config import load_config
+from analysis.ranking import CANDIDATE_COLUMNS
 from common.errors import InputError
 from common.text import fmt_number as format_number
 from kerjasama.present.words import explain_rows
@@ -98,7 +98,7 @@ def test_scores_bounded_ranked_unique(case):
     n, pairs, gap, cap, _, _ = case
     edges, ids = random_edges(n, pairs)
     attrs = attrs_for(edges, ids)
-    df = score_candidates(
+    cands = score_candidates(
         attrs,
         ids,
         sector="water",
@@ -107,6 +107,9 @@ def test_scores_bounded_ranked_unique(case):
         population=np.linspace(1e4, 1e6, n),
         settings=SETTINGS,
     )
+    df = cands.frame()
+    assert len(df) == len(cands)
+    assert cands.positions(list(df["cluster_id"])) == {c: i for i, c in enumerate(df["cluster_id"])}
     assert list(df.columns[: len(CANDIDATE_COLUMNS)]) == list(CANDIDATE_COLUMNS)
     assert df["cluster_id"].is_unique
     assert ((df["score"] >= 0) & (df["score"] <= 1)).all()
@@ -152,7 +155,7 @@ def test_provider_tie_goes_to_smallest_code():
         population=np.ones(3) * 1e5,
         settings=SETTINGS,
         forms=("contract",),
-    )
+    ).frame()
     for row in df.itertuples():
         assert row.provider == row.members[0]
 
@@ -173,7 +176,7 @@ def test_weights_override_and_validation():
         forms=("joint",),
         weights={"joint": {"need": 1, "scale": 0, "cohesion": 0}},
         **kw,
-    )
+    ).frame()
     need = np.array([d["need"] for d in only_need["score_components"]])
     assert np.allclose(only_need["score"], need, atol=1e-6)
     with pytest.raises(InputError, match="unknown joint weight"):
@@ -226,14 +229,13 @@ def test_kaltim_water_contract_with_high_access_city(kaltim):
     cands = pipeline.score(prepared, table, "water", config=config)
     water = pd.to_numeric(table["water_access_pct_2024"])
     best_city = water[regions["name"].str.startswith("Kota")].idxmax()
-    contract = cands[(cands["form"] == "contract") & (cands["provider"] == best_city)]
+    frame = cands.frame()
+    contract = frame[(frame["form"] == "contract") & (frame["provider"] == best_city)]
     assert len(contract) > 0
     row = contract.iloc[[0]]
-    out, _ = pipeline.finalize(
-        prepared, table, row, config=config, sector="water", top=1, stability_draws=0
-    )
+    out, _ = pipeline.finalize(cands.take(row.index), top=1, stability_draws=0)
     assert out["explanation"].iloc[0] == ""  # analysis gives facts; presentation writes words
-    (facts,) = pipeline.explain(prepared, table, out, config=config, sector="water")
+    (facts,) = pipeline.explain(cands, out)
     assert facts.form == "contract" and facts.codes[facts.provider] == best_city
     # capacity: the heaviest term first, provider first; client gap = 100 - access
     assert facts.capacity[0].term.id == "water_access"
@@ -245,7 +247,7 @@ def test_kaltim_water_contract_with_high_access_city(kaltim):
     for code, _, value in facts.gap[0].values:
         assert code != best_city and value == pytest.approx(100 - water[code])
     assert facts.population > 0 and facts.population_year == 2024 and facts.border_km >= 0
-    out = explain_rows(prepared, table, out, config=config, sector="water")
+    out = explain_rows(cands, out)
     text = out["explanation"].iloc[0]
     assert regions.at[best_city, "name"] in text
     assert f"{format_number(water[best_city], 'id')}% (2024)" in text
@@ -253,7 +255,7 @@ def test_kaltim_water_contract_with_high_access_city(kaltim):
     assert f"{format_number(water[client], 'id')}% (2024)" in text
     assert "jiwa (2024)" in text and "km" in text
     assert out["data_years"].iloc[0]["water_access_pct_2024"] == 2024
-    en = explain_rows(prepared, table, out, config=config, sector="water", lang="en")
+    en = explain_rows(cands, out, lang="en")
     assert "Provider" in en["explanation"].iloc[0]
     assert f"{water[best_city]:.1f}%" in en["explanation"].iloc[0]
 
@@ -263,16 +265,13 @@ def test_kaltim_every_region_scored_and_stability(kaltim):
 
     config, _, table, _, prepared = kaltim
     cands = pipeline.score(prepared, table, "water", config=config)
-    assert set(cands["form"]) == {"joint", "contract"}
-    assert cands["wajib_indication"].any()  # water has the externality flag
-    out, _ = pipeline.finalize(
-        prepared, table, cands, config=config, sector="water", top=12, stability_rows=10
-    )
+    assert set(cands.form_names) == {"joint", "contract"}
+    assert cands.wajib.any()  # water has the externality flag
+    assert pipeline.scope_gap(cands).index.tolist() == list(prepared.ids)
+    out, _ = pipeline.finalize(cands, top=12, stability_rows=10)
     stab = out["stability"].tolist()
     assert all(0 <= s <= 1 for s in stab[:10]) and stab[10:] == [None, None]
-    again, _ = pipeline.finalize(
-        prepared, table, cands, config=config, sector="water", top=12, stability_rows=10
-    )
+    again, _ = pipeline.finalize(cands, top=12, stability_rows=10)
     assert stab == again["stability"].tolist()
     assert stab[0] > 0.5  # the best candidate survives most re-weightings
 
@@ -293,6 +292,6 @@ def test_kaltim_cross_province_flag(national_adm2, national_indicators):
     assert not inside.attrs.cross_province.any()
     assert across.attrs.cross_province.any()
     cands = pipeline.score(across, table, "water", config=config)
-    assert cands["cross_province"].any()
-    for members in cands["members"]:
+    assert cands.cross_province.any()
+    for members in cands.members(range(len(cands))):
         assert any(m.startswith("64") for m in members)

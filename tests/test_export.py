@@ -34,8 +34,8 @@ def kaltim_out(kaltim_shp, kaltim_indicators):
     )
     prepared = pipeline.prepare(regions, pipeline.build_adjacency(regions), province="64")
     cands = pipeline.score(prepared, table, "water", config=config)
-    out, _ = pipeline.finalize(prepared, table, cands, config=config, sector="water", top=8)
-    out = explain_rows(prepared, table, out, config=config, sector="water")
+    out, _ = pipeline.finalize(cands, top=8)
+    out = explain_rows(cands, out)
     return regions, out
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
-import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_candidates import random_edges
@@ -14,6 +13,7 @@ from analysis.candidates import enumerate_sets
 from analysis.clusters import ClusterSettings, score_candidates, set_attributes
 from analysis.config import load_config
 from analysis.portfolio import best_portfolio
+from analysis.ranking import Candidates
 from analysis.stability import stability, weight_draws
 from kerjasama.present.words import portfolio_summary
 
@@ -42,9 +42,11 @@ def brute_best(members: list[tuple], score: np.ndarray) -> float:
 )
 def test_portfolio_matches_brute_force(case):
     sets, scores = case
-    members = [tuple(sorted(f"{7000 + i}" for i in s)) for s in sets]
-    cands = pd.DataFrame({"members": members, "score": scores})
-    res = best_portfolio(cands)
+    members = [tuple(sorted(s)) for s in sets]
+    matrix = np.full((len(members), 4), -1)
+    for i, m in enumerate(members):
+        matrix[i, : len(m)] = m
+    res = best_portfolio(matrix, np.array(scores))
     assert res.optimal and res.status == 0
     chosen = [members[i] for i in res.chosen]
     flat = [c for m in chosen for c in m]
@@ -59,7 +61,7 @@ def test_portfolio_on_scored_candidates_and_empty():
         sets, edges, ids, perimeter_km=np.full(7, 30.0), province=np.array(["64"] * 7, dtype=object)
     )
     rng = np.random.default_rng(1)
-    df = score_candidates(
+    cands = score_candidates(
         attrs,
         ids,
         sector="water",
@@ -68,12 +70,13 @@ def test_portfolio_on_scored_candidates_and_empty():
         population=np.full(7, 1e5),
         settings=SETTINGS,
     )
-    res = best_portfolio(df)
+    res = best_portfolio(cands.member_positions(), cands.score)
     assert res.optimal
-    assert abs(res.total_score - brute_best(df["members"].tolist(), df["score"].to_numpy())) < 1e-6
+    members = cands.members(range(len(cands)))
+    assert abs(res.total_score - brute_best(members, cands.score)) < 1e-6
     assert "optimality proven" in portfolio_summary(res, "en")
     assert "optimal terbukti" in portfolio_summary(res, "id")
-    empty = best_portfolio(df.iloc[:0])
+    empty = best_portfolio(cands.member_positions()[:0], cands.score[:0])
     assert empty.optimal and len(empty.chosen) == 0
 
 
@@ -89,17 +92,23 @@ def test_weight_draws_seeded_and_normalised():
 def test_stability_extremes():
     # a candidate far ahead in every component always stays; one far behind never enters
     n = 30
-    comps = [{"need": 0.05, "scale": 0.05, "cohesion": 0.05} for _ in range(n)]
-    comps[0] = {"need": 1.0, "scale": 1.0, "cohesion": 1.0}
-    cands = pd.DataFrame(
-        {
-            "cluster_id": [f"water-joint-{i:04d}" for i in range(n)],
-            "form": "joint",
-            "size": 2,
-            "score_components": comps,
-        }
+    low, mid = np.full(n, 0.05), np.full(n, 0.05)
+    low[0] = mid[0] = 1.0
+    mid[1:12] = 0.5
+    cands = Candidates(
+        sector="water",
+        ids=np.array([f"{7000 + i}" for i in range(n)], dtype=object),
+        names=np.array([f"R{i}" for i in range(n)], dtype=object),
+        attrs=None,
+        set_row=np.arange(n),
+        form=np.zeros(n, dtype=np.int8),
+        provider=np.full(n, -1),
+        score=mid,
+        components={"need": mid, "scale": mid, "cohesion": mid},
+        size=np.full(n, 2),
+        cross_province=np.zeros(n, bool),
+        maritime_links=np.zeros(n, np.int64),
+        land_connected=np.ones(n, bool),
     )
-    for i in range(1, 12):
-        cands.at[i, "score_components"] = {"need": 0.5, "scale": 0.5, "cohesion": 0.5}
     share = stability(cands, [0, 20], SETTINGS.weights, draws=40, top=10)
     assert share.loc[0] == 1.0 and share.loc[20] == 0.0

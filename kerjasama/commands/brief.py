@@ -6,8 +6,6 @@ import argparse
 import datetime as dt
 import sys
 
-import numpy as np
-
 from common.errors import InputError
 from common.text import t
 from kerjasama.commands._common import (
@@ -52,32 +50,19 @@ def run(args: argparse.Namespace) -> int:
     ranked = pipeline.score(prepared, table, args.sector, config=config)
     if args.cluster_id:
         wanted = list(dict.fromkeys(args.cluster_id))
-        known = set(ranked["cluster_id"])
-        unknown = [c for c in wanted if c not in known]
+        found = ranked.positions(wanted)
+        unknown = [c for c in wanted if c not in found]
         if unknown:
             raise InputError(
                 "errors.cli.unknown_cluster",
                 ids=", ".join(unknown),
                 sector=args.sector,
-                examples=", ".join(ranked["cluster_id"].head(3)),
+                examples=", ".join(ranked.frame(range(min(3, len(ranked))))["cluster_id"]),
             )
-        positions = np.flatnonzero(ranked["cluster_id"].isin(wanted).to_numpy())
-        chosen = ranked.iloc[positions].copy()
-        chosen = explain_rows(
-            prepared, table, chosen, config=config, sector=args.sector, lang=args.lang
-        )
+        chosen = ranked.frame(sorted(found.values()))
     else:
-        chosen, _ = pipeline.finalize(
-            prepared,
-            table,
-            ranked,
-            config=config,
-            sector=args.sector,
-            top=args.top or 3,
-        )
-        chosen = explain_rows(
-            prepared, table, chosen, config=config, sector=args.sector, lang=args.lang
-        )
+        chosen, _ = pipeline.finalize(ranked, top=args.top or 3)
+    chosen = explain_rows(ranked, chosen, args.lang)
     if len(chosen) == 0:
         print(t("cli.brief.none", args.lang), file=sys.stderr)
         return 1

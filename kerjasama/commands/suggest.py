@@ -71,26 +71,20 @@ def run(args: argparse.Namespace) -> int:
     candidates = pipeline.score(prepared, table, args.sector, config=config)
     top = None if args.all else (args.top if args.top is not None else settings.top)
     output, portfolio = pipeline.finalize(
-        prepared,
-        table,
         candidates,
-        config=config,
-        sector=args.sector,
         top=top,
         portfolio=args.portfolio,
         stability_draws=args.stability,
         stability_rows=settings.top if args.all else None,
     )
     if out:
-        output = explain_rows(
-            prepared, table, output, config=config, sector=args.sector, lang=args.lang
-        )
+        output = explain_rows(candidates, output, args.lang)
     if out:
         write_output(out, candidates_to_geojson(output, regions), "--out")
     if csv_out:
         write_output(csv_out, members_csv(output), "--members-csv")
 
-    n_forms = candidates["form"].value_counts().to_dict() if len(candidates) else {}
+    n_forms = candidates.counts()
     print(
         tr(
             "cli.suggest.summary",

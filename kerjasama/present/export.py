@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from analysis.clusters import CANDIDATE_COLUMNS
+from analysis.ranking import CANDIDATE_COLUMNS
 
 # The GeoJSON properties are the candidate columns, less the internal wajib flag (its wording
 # is in the explanation).

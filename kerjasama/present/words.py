@@ -381,22 +381,20 @@ def explanation(facts, lang: str = "id") -> str:
     return " ".join(text)
 
 
-def explanations(prepared, table, candidates, *, config, sector: str, lang: str = "id") -> list:
+def explanations(candidates, rows, lang: str = "id") -> list:
     """Explanations of the given candidate rows, in order (facts from
     :func:`analysis.pipeline.explain`)."""
     from analysis import pipeline
 
-    facts = pipeline.explain(prepared, table, candidates, config=config, sector=sector)
-    return [explanation(f, lang) for f in facts]
+    return [explanation(f, lang) for f in pipeline.explain(candidates, rows)]
 
 
-def explain_rows(prepared, table, candidates, *, config, sector: str, lang: str = "id"):
-    """``candidates`` with the ``explanation`` column filled in ``lang`` (a copy)."""
-    out = candidates.copy()
+def explain_rows(candidates, rows, lang: str = "id"):
+    """``rows`` (materialised rows of ``candidates``, :func:`analysis.pipeline.finalize`) with
+    the ``explanation`` column filled in ``lang`` (a copy)."""
+    out = rows.copy()
     if len(out):
-        out["explanation"] = explanations(
-            prepared, table, out, config=config, sector=sector, lang=lang
-        )
+        out["explanation"] = explanations(candidates, out, lang)
     return out
 
 

@@ -1,0 +1,285 @@
+"""Scored candidates of one sector, kept columnar from scoring to export.
+
+:class:`Candidates` holds one row per scored (member set, form) in **rank order** as plain numpy
+columns: the row of the set in the prepared set matrix (``set_row``; members are positions into
+the sorted region ids), the form, the provider's position, the score, one float column per score
+component and the per-set flags. Nothing per row is built in Python until a caller asks for the
+rows it shows or exports (:meth:`Candidates.frame`), so a national kecamatan run with millions of
+candidates never holds millions of tuples or dicts.
+
+The ranking rule (one place): score rounded to 1e-9, descending; then size ascending; then
+``cluster_id`` ascending. ``cluster_id`` is ``<sector>-<form>-<codes joined by "-">``; for the
+canonical codes (digits only, ``geo.codes.normalize_code``) its order within one size equals the
+order of (form name, member positions), because the set matrix is in lexicographic order of
+positions into the sorted codes and ``"-"`` sorts before every digit; so no id string is built
+to rank.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+#: Cooperation forms, in the order of the ``form`` codes of :class:`Candidates`.
+FORMS = ("joint", "contract")
+#: Score components of each form, in weight order.
+COMPONENTS = {
+    "joint": ("need", "scale", "cohesion"),
+    "contract": ("capacity", "client_need", "contrast", "reach", "cohesion"),
+}
+#: Columns of :meth:`Candidates.frame` (then ``set_row``), also the GeoJSON property order.
+CANDIDATE_COLUMNS = (
+    "cluster_id",
+    "rank",
+    "sector",
+    "form",
+    "members",
+    "member_names",
+    "provider",
+    "size",
+    "score",
+    "score_components",
+    "explanation",
+    "cross_province",
+    "maritime_links",
+    "stability",
+    "data_years",
+    "wajib_indication",
+)
+# "contract" < "joint" as text: the cluster_id order of the forms.
+_FORM_ORDER = np.argsort(np.argsort(np.array(FORMS, dtype=object)))
+
+
+def rank_order(
+    score: np.ndarray, size: np.ndarray, form: np.ndarray, set_row: np.ndarray
+) -> np.ndarray:
+    """Positions that put rows in rank order (see the module docstring)."""
+    return np.lexsort((set_row, _FORM_ORDER[form], size, -np.round(score, 9)))
+
+
+def _cluster_id(sector: str, form: str, codes: Iterable[str]) -> str:
+    return f"{sector}-{form}-" + "-".join(codes)
+
+
+@dataclass(frozen=True, eq=False)
+class Candidates:
+    """All scored candidates of one sector, in rank order, as columns.
+
+    Attributes
+    ----------
+    sector
+        Sector id (``cluster_id`` prefix).
+    ids, names
+        Sorted region codes of the scope and their names; positions refer to them.
+    attrs
+        The prepared sets and their static attributes (:class:`analysis.clusters.SetAttributes`;
+        ``attrs.sets`` is the ``(n_sets, width)`` position matrix, padded with -1); shared, not
+        copied.
+    set_row, form, provider, score
+        One entry per candidate: row into ``sets``; index into :data:`FORMS`; provider position
+        (-1 for a joint service); score in [0, 1], rounded to 1e-9.
+    components
+        Component name -> float column (NaN on rows of a form without that component).
+    size, cross_province, maritime_links, land_connected
+        Per-candidate set attributes.
+    externality
+        The sector's externality flag (with ``land_connected``: the wajib indication).
+    weights
+        The validated per-form weights the scores were computed with.
+    data_years
+        Indicator column -> data year (reported with every candidate).
+    regions
+        Per-region scores of the scope (:func:`analysis.scores.sector_scores`), when known.
+    raw
+        Per-region term values in their own units (:func:`analysis.scores.raw_values`).
+    population
+        Population per region (Series indexed by code) and ``population_year``.
+    sector_def, settings
+        The :class:`analysis.config.Sector` and the cluster settings used (when scored through
+        :func:`analysis.pipeline.score`).
+    """
+
+    sector: str
+    ids: np.ndarray
+    names: np.ndarray
+    attrs: Any
+    set_row: np.ndarray
+    form: np.ndarray
+    provider: np.ndarray
+    score: np.ndarray
+    components: Mapping[str, np.ndarray]
+    size: np.ndarray
+    cross_province: np.ndarray
+    maritime_links: np.ndarray
+    land_connected: np.ndarray
+    externality: bool = False
+    weights: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    data_years: Mapping[str, int] = field(default_factory=dict)
+    regions: pd.DataFrame | None = None
+    raw: pd.DataFrame | None = None
+    population: pd.Series | None = None
+    population_year: int | None = None
+    sector_def: Any = None
+    settings: Any = None
+
+    def __len__(self) -> int:
+        return len(self.set_row)
+
+    # ---------------------------------------------------------------- cheap column views
+
+    @property
+    def sets(self) -> np.ndarray:
+        """The prepared set matrix (positions into ``ids``, padded with -1)."""
+        return self.attrs.sets
+
+    @property
+    def form_names(self) -> np.ndarray:
+        """Form name per row (object array)."""
+        return np.asarray(FORMS, dtype=object)[self.form]
+
+    @property
+    def wajib(self) -> np.ndarray:
+        """The "indikasi kerja sama wajib" flag per row."""
+        return self.land_connected & bool(self.externality)
+
+    def counts(self) -> dict[str, int]:
+        """Number of rows per form name."""
+        n = np.bincount(self.form, minlength=len(FORMS))
+        return {f: int(n[i]) for i, f in enumerate(FORMS)}
+
+    def tie_rank(self) -> np.ndarray:
+        """Rank of each row under the tie-break alone (size, then ``cluster_id``): the order that
+        decides between equal scores whatever the weights."""
+        order = np.lexsort((self.set_row, _FORM_ORDER[self.form], self.size))
+        out = np.empty(len(self), dtype=np.int64)
+        out[order] = np.arange(len(self))
+        return out
+
+    def rows_of(self, form: str) -> np.ndarray:
+        """Positions of the rows of ``form``."""
+        return np.flatnonzero(self.form == FORMS.index(form))
+
+    def component_matrix(self, form: str, rows: np.ndarray | None = None) -> np.ndarray:
+        """(rows, components) float array of ``form``'s components for ``rows`` (default: all
+        rows of that form), in :data:`COMPONENTS` order."""
+        rows = self.rows_of(form) if rows is None else np.asarray(rows)
+        if len(rows) == 0:
+            return np.zeros((0, len(COMPONENTS[form])))
+        return np.column_stack([self.components[c][rows] for c in COMPONENTS[form]]).reshape(
+            len(rows), len(COMPONENTS[form])
+        )
+
+    def member_positions(self, rows: np.ndarray | None = None) -> np.ndarray:
+        """Member positions (rows, width), padded with -1."""
+        return self.sets[self.set_row if rows is None else self.set_row[np.asarray(rows)]]
+
+    def members(self, rows: Iterable[int]) -> list[tuple[str, ...]]:
+        """Member codes of ``rows`` (tuples)."""
+        return [tuple(self.ids[p[p >= 0]]) for p in self.member_positions(np.asarray(rows))]
+
+    def take(self, rows: np.ndarray) -> Candidates:
+        """The candidates at ``rows`` (positions; order kept), still columnar."""
+        rows = np.asarray(rows, dtype=np.int64)
+        per_row = {
+            name: getattr(self, name)[rows]
+            for name in (
+                "set_row",
+                "form",
+                "provider",
+                "score",
+                "size",
+                "cross_province",
+                "maritime_links",
+                "land_connected",
+            )
+        }
+        comps = {k: v[rows] for k, v in self.components.items()}
+        return replace(self, components=comps, **per_row)
+
+    # ---------------------------------------------------------------- lookups
+
+    def positions(self, cluster_ids: Sequence[str]) -> dict[str, int]:
+        """Row position of each known ``cluster_id`` (unknown ids are left out)."""
+        out: dict[str, int] = {}
+        width = self.sets.shape[1]
+        for cid in cluster_ids:
+            parts = str(cid).split("-")
+            if len(parts) < 3 or parts[0] != self.sector or parts[1] not in FORMS:
+                continue
+            codes = parts[2:]
+            pos = np.searchsorted(self.ids, codes)
+            if len(codes) > width or (pos >= len(self.ids)).any():
+                continue
+            if list(self.ids[pos]) != codes or list(codes) != sorted(codes):
+                continue
+            target = np.full(width, -1, dtype=self.sets.dtype)
+            target[: len(pos)] = pos
+            hit = np.flatnonzero(
+                (self.form == FORMS.index(parts[1]))
+                & (self.member_positions() == target).all(axis=1)
+            )
+            if len(hit):
+                out[str(cid)] = int(hit[0])
+        return out
+
+    # ---------------------------------------------------------------- materialised rows
+
+    def frame(self, rows: Iterable[int] | None = None) -> pd.DataFrame:
+        """The rows as a frame with :data:`CANDIDATE_COLUMNS` plus ``set_row``.
+
+        Built only for the rows asked for (the ones shown or exported). The index holds the
+        row positions (rank - 1); ``explanation`` is empty and ``stability`` None.
+        """
+        rows = np.arange(len(self)) if rows is None else np.asarray(list(rows), dtype=np.int64)
+        if len(rows) == 0:
+            out = pd.DataFrame({c: pd.Series(dtype=object) for c in CANDIDATE_COLUMNS})
+            out["set_row"] = pd.Series(dtype=np.int64)
+            return out
+        pos = self.member_positions(rows)
+        present = pos >= 0
+        safe = np.where(present, pos, 0)
+        codes, names = self.ids[safe], self.names[safe]
+        members = [tuple(c[p]) for c, p in zip(codes, present, strict=True)]
+        mnames = [tuple(n[p]) for n, p in zip(names, present, strict=True)]
+        forms = self.form_names[rows]
+        prov = self.provider[rows]
+        provider = np.where(prov >= 0, self.ids[np.maximum(prov, 0)], None)
+        comps = [None] * len(rows)
+        for i, f in enumerate(FORMS):
+            where = np.flatnonzero(self.form[rows] == i)
+            if len(where) == 0:
+                continue
+            keys = COMPONENTS[f]
+            matrix = self.component_matrix(f, rows[where])
+            for j, values in zip(where, matrix.tolist(), strict=True):
+                comps[j] = {k: round(v, 6) for k, v in zip(keys, values, strict=True)}
+        years = dict(sorted(self.data_years.items()))
+        out = pd.DataFrame(
+            {
+                "cluster_id": [
+                    _cluster_id(self.sector, f, m) for f, m in zip(forms, members, strict=True)
+                ],
+                "rank": rows + 1,
+                "sector": self.sector,
+                "form": forms,
+                "members": members,
+                "member_names": mnames,
+                "provider": pd.Series(provider, index=rows, dtype=object),
+                "size": self.size[rows].astype(np.int64),
+                "score": self.score[rows],
+                "score_components": comps,
+                "explanation": "",
+                "cross_province": self.cross_province[rows],
+                "maritime_links": self.maritime_links[rows].astype(np.int64),
+                "stability": None,
+                "data_years": [years] * len(rows),
+                "wajib_indication": self.wajib[rows],
+                "set_row": self.set_row[rows].astype(np.int64),
+            },
+            index=rows,
+        )
+        return out
