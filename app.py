@@ -247,7 +247,7 @@ def controls(tr, lang: str, regions, config):
     cross = kept_toggle(
         side, tr("ui.cross_province_label"), "cross", False, f"cross:{lang}", disabled=scope == ALL
     )
-    settings = pipeline.settings_of(config)
+    settings = config.clusters
     top = keep(
         "top",
         side.slider(

@@ -204,8 +204,3 @@ def _order(found: list[np.ndarray], width: int) -> np.ndarray:
     # (smaller than every position) in the lexicographic comparison.
     order = np.lexsort(out.T[::-1])
     return out[order]
-
-
-def set_sizes(sets: np.ndarray) -> np.ndarray:
-    """Number of members per row of an ``enumerate_sets`` array."""
-    return (sets >= 0).sum(axis=1)

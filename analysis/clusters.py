@@ -156,32 +156,81 @@ def normalised_weights(weights: Mapping[str, Mapping[str, float]], form: str) ->
 # --------------------------------------------------------------------------------------------
 
 
+#: Sets scored at a time (bounds the temporary arrays of :func:`score_candidates`).
+SCORE_CHUNK = 1 << 18
+#: Number of set bits of every uint8 value.
+POPCOUNT = np.array([bin(i).count("1") for i in range(256)], dtype=np.int8)
+
+
+@dataclass(frozen=True)
+class MaritimeLinks:
+    """The maritime links inside the sets, one entry per linked member pair (sparse).
+
+    ``row`` (sorted) is the set row, ``i < j`` the member columns, ``km`` the link's distance.
+    """
+
+    row: np.ndarray
+    i: np.ndarray
+    j: np.ndarray
+    km: np.ndarray
+
+    def of(self, s: int) -> slice:
+        """The entries of set row ``s``."""
+        lo, hi = np.searchsorted(self.row, [s, s + 1])
+        return slice(int(lo), int(hi))
+
+    def take(self, keep: np.ndarray) -> MaritimeLinks:
+        """The entries of the set rows kept by the boolean mask ``keep``, renumbered."""
+        new_row = np.cumsum(keep) - 1
+        sel = keep[self.row]
+        return MaritimeLinks(new_row[self.row[sel]], self.i[sel], self.j[sel], self.km[sel])
+
+
 @dataclass(frozen=True)
 class SetAttributes:
     """Per-set arrays that depend on geometry and adjacency only (cache them).
 
-    ``adjacency[s, i, j]`` is True when members ``i`` and ``j`` of set ``s`` are linked (any kind
-    used); ``direct[s, j]`` / ``within2[s, j]`` count the other members one / at most two hops
-    from member ``j`` inside the set; ``pair_maritime_km[s, p]`` is the distance of a maritime
-    link between the ``p``-th member pair (NaN when that pair has no maritime link).
+    Member links are bit masks: bit ``k`` of ``links[s, j]`` is set when members ``j`` and ``k``
+    of set ``s`` are linked (any kind used), of ``land[s, j]`` when they share a land border;
+    ``direct[s, j]`` / ``within2[s, j]`` count the other members one / at most two hops from
+    member ``j`` inside the set; ``maritime`` lists the maritime links inside each set.
     """
 
     sets: np.ndarray
     size: np.ndarray
-    adjacency: np.ndarray
+    links: np.ndarray
+    land: np.ndarray
     direct: np.ndarray
     within2: np.ndarray
     border_km: np.ndarray
     perimeter_km: np.ndarray
-    pair_maritime_km: np.ndarray
+    maritime: MaritimeLinks
     maritime_links: np.ndarray
     land_connected: np.ndarray
     cross_province: np.ndarray
+
+    def rows(self, lo: int, hi: int) -> SetAttributes:
+        """The sets ``lo:hi`` (views; maritime rows renumbered from 0)."""
+        part = {f.name: getattr(self, f.name)[lo:hi] for f in fields(self) if f.name != "maritime"}
+        a, b = np.searchsorted(self.maritime.row, [lo, hi])
+        mar = self.maritime
+        sea = MaritimeLinks(mar.row[a:b] - lo, mar.i[a:b], mar.j[a:b], mar.km[a:b])
+        return SetAttributes(**part, maritime=sea)
+
+    def linked(self, s: int) -> np.ndarray:
+        """Boolean (size, size) link matrix of set row ``s``."""
+        k = int(self.size[s])
+        bits = self.links[s, :k].astype(np.int64)
+        return ((bits[:, None] >> np.arange(k)[None, :]) & 1).astype(bool)
 
 
 def member_pairs(width: int) -> list[tuple[int, int]]:
     """Column pairs ``(i, j)``, ``i < j``, of a set array of ``width`` columns."""
     return [(i, j) for i in range(width) for j in range(i + 1, width)]
+
+
+def _bit(values: np.ndarray, k: int) -> np.ndarray:
+    return ((values >> k) & 1).astype(bool)
 
 
 def set_attributes(
@@ -204,6 +253,8 @@ def set_attributes(
     """
     n = len(ids)
     m, width = sets.shape
+    if width > 8:
+        raise ValueError("sets of more than 8 members do not fit the uint8 link masks")
     u, v, rows = edge_positions(edges, ids, kinds=kinds)
     kind = edges["kind"].to_numpy()[rows]
     border = (
@@ -225,61 +276,84 @@ def set_attributes(
     is_land = kind == "land"
     border = np.where(is_land, np.nan_to_num(border), 0.0)
 
-    adjacency = np.zeros((m, width, width), dtype=bool)
-    land_adj = np.zeros((m, width, width), dtype=bool)
+    links = np.zeros((m, width), dtype=np.uint8)
+    land = np.zeros((m, width), dtype=np.uint8)
     border_km = np.zeros(m)
-    pairs = member_pairs(width)
-    pair_mar = np.full((m, len(pairs)), np.nan, dtype=np.float32)
-    for p, (i, j) in enumerate(pairs):
+    mar_rows, mar_i, mar_j, mar_km = [], [], [], []
+    for i, j in member_pairs(width):
         a, b = sets[:, i], sets[:, j]
         valid = (a >= 0) & (b >= 0)
+        if not len(key):
+            continue
         k = np.where(valid, a * n + b, -1)
-        pos = np.searchsorted(key, k)
-        pos_c = np.minimum(pos, max(len(key) - 1, 0))
-        hit = valid & (pos < len(key)) & (key[pos_c] == k) if len(key) else valid & False
-        adjacency[:, i, j] = adjacency[:, j, i] = hit
-        land = hit & is_land[pos_c] if len(key) else hit
-        land_adj[:, i, j] = land_adj[:, j, i] = land
-        border_km += np.where(land, border[pos_c] if len(key) else 0.0, 0.0)
-        mar = hit & ~land
-        pair_mar[:, p] = np.where(mar, dist[pos_c] if len(key) else np.nan, np.nan)
+        pos = np.minimum(np.searchsorted(key, k), len(key) - 1)
+        hit = valid & (key[pos] == k)
+        on_land = hit & is_land[pos]
+        links[:, i] |= hit.astype(np.uint8) << j
+        links[:, j] |= hit.astype(np.uint8) << i
+        land[:, i] |= on_land.astype(np.uint8) << j
+        land[:, j] |= on_land.astype(np.uint8) << i
+        border_km += np.where(on_land, border[pos], 0.0)
+        sea = np.flatnonzero(hit & ~on_land)
+        mar_rows.append(sea)
+        mar_i.append(np.full(len(sea), i, dtype=np.int8))
+        mar_j.append(np.full(len(sea), j, dtype=np.int8))
+        mar_km.append(dist[pos[sea]].astype(np.float32))
 
     present = sets >= 0
-    size = present.sum(axis=1)
-    adj_i = adjacency.astype(np.int16)
-    two = (np.matmul(adj_i, adj_i) > 0) | adjacency
-    eye = np.eye(width, dtype=bool)[None]
-    two &= ~eye & present[:, None, :] & present[:, :, None]
-    direct = adjacency.sum(axis=2).astype(np.int8)
-    within2 = two.sum(axis=2).astype(np.int8)
-
-    reach = (land_adj | (eye & present[:, :, None])).astype(np.int16)
-    for _ in range(3):  # paths up to 8 hops >= width - 1
-        reach = (np.matmul(reach, reach) > 0).astype(np.int16)
-    land_connected = ((reach[:, 0, :] > 0) | ~present).all(axis=1)
+    size = present.sum(axis=1).astype(np.int8)
+    full = ((1 << size.astype(np.int64)) - 1).astype(np.uint8)
+    two = links.copy()
+    for j in range(width):
+        for k in range(width):
+            if k != j:
+                two[:, j] |= np.where(_bit(links[:, j], k), links[:, k], 0).astype(np.uint8)
+        two[:, j] &= ~np.uint8(1 << j)
+    direct = POPCOUNT[links]
+    within2 = POPCOUNT[two]
+    reach = np.ones(m, dtype=np.uint8)  # from member 0 over land borders
+    for _ in range(width - 1):
+        grown = reach.copy()
+        for k in range(width):
+            grown |= np.where(_bit(reach, k), land[:, k], 0).astype(np.uint8)
+        reach = grown
+    land_connected = (reach & full) == full
 
     safe = np.where(present, sets, 0)
     perim = np.where(present, np.asarray(perimeter_km, float)[safe], 0.0).sum(axis=1)
     prov = np.asarray(province, dtype=object)[safe]
     cross = ((prov != prov[:, :1]) & present).any(axis=1)
+    mar_row = _concat(mar_rows, np.int64).astype(np.int64)
+    order = np.argsort(mar_row, kind="stable")
+    maritime = MaritimeLinks(
+        mar_row[order],
+        _concat(mar_i, np.int8)[order],
+        _concat(mar_j, np.int8)[order],
+        _concat(mar_km, np.float32)[order],
+    )
     return SetAttributes(
         sets=sets,
         size=size,
-        adjacency=adjacency,
+        links=links,
+        land=land,
         direct=direct,
         within2=within2,
         border_km=border_km,
         perimeter_km=perim,
-        pair_maritime_km=pair_mar,
-        maritime_links=np.isfinite(pair_mar).sum(axis=1).astype(np.int64),
+        maritime=maritime,
+        maritime_links=np.bincount(maritime.row, minlength=m).astype(np.int8),
         land_connected=land_connected,
         cross_province=cross,
     )
 
 
 def subset_attributes(attrs: SetAttributes, keep: np.ndarray) -> SetAttributes:
-    """The attributes of the sets selected by a boolean mask or index array."""
-    return SetAttributes(**{f.name: getattr(attrs, f.name)[keep] for f in fields(SetAttributes)})
+    """The attributes of the sets selected by a boolean mask."""
+    keep = np.asarray(keep, dtype=bool)
+    values = {
+        f.name: getattr(attrs, f.name)[keep] for f in fields(SetAttributes) if f.name != "maritime"
+    }
+    return SetAttributes(**values, maritime=attrs.maritime.take(keep))
 
 
 def cohesion(attrs: SetAttributes, settings: ClusterSettings) -> np.ndarray:
@@ -288,10 +362,9 @@ def cohesion(attrs: SetAttributes, settings: ClusterSettings) -> np.ndarray:
         frac = np.where(attrs.perimeter_km > 0, 2 * attrs.border_km / attrs.perimeter_km, 0.0)
     border = np.clip(frac / settings.border_ref, 0.0, 1.0)
     base = settings.maritime_base_penalty
-    hop = base + (1 - base) * np.minimum(
-        1.0, np.nan_to_num(attrs.pair_maritime_km.astype(float)) / settings.maritime_ref_km
-    )
-    hop = np.where(np.isfinite(attrs.pair_maritime_km), hop, 0.0).sum(axis=1)
+    km = attrs.maritime.km.astype(float)
+    hop = base + (1 - base) * np.minimum(1.0, np.nan_to_num(km) / settings.maritime_ref_km)
+    hop = np.bincount(attrs.maritime.row, weights=hop, minlength=len(attrs.sets))
     links = 1.0 - np.clip(hop / np.maximum(attrs.size - 1, 1), 0.0, 1.0)
     bw = settings.border_weight
     return np.clip(bw * border + (1 - bw) * links, 0.0, 1.0)
@@ -433,24 +506,28 @@ def score_candidates(
     coh = cohesion(attrs, settings)
     set_rows, form_codes, providers, scores = [], [], [], []
     columns: dict[str, list[np.ndarray]] = {c: [] for f in FORMS for c in COMPONENTS[f]}
-    for code, form in enumerate(FORMS):
-        if form not in forms:
-            continue
-        if form == "joint":
-            comps, ok, prov = (*joint_components(attrs, gap, population, settings, coh=coh), None)
-        else:
-            comps, ok, prov = contract_components(attrs, gap, capacity, settings, coh=coh)
-        idx = np.flatnonzero(ok)
-        comp = comps.to_numpy()[idx]
-        set_rows.append(idx)
-        form_codes.append(np.full(len(idx), code, dtype=np.int8))
-        providers.append(
-            attrs.sets[idx, prov[idx]] if prov is not None else np.full(len(idx), -1, np.int64)
-        )
-        scores.append(np.clip(comp @ normalised_weights(w, form), 0.0, 1.0))
-        for name in columns:
-            j = COMPONENTS[form].index(name) if name in COMPONENTS[form] else None
-            columns[name].append(comp[:, j] if j is not None else np.full(len(idx), np.nan))
+    for lo in range(0, len(attrs.sets), SCORE_CHUNK):  # bounded temporaries
+        part = attrs.rows(lo, lo + SCORE_CHUNK)
+        part_coh = coh[lo : lo + SCORE_CHUNK]
+        for code, form in enumerate(FORMS):
+            if form not in forms:
+                continue
+            if form == "joint":
+                comps, ok = joint_components(part, gap, population, settings, coh=part_coh)
+                prov = None
+            else:
+                comps, ok, prov = contract_components(part, gap, capacity, settings, coh=part_coh)
+            idx = np.flatnonzero(ok)
+            comp = comps.to_numpy()[idx]
+            set_rows.append(idx + lo)
+            form_codes.append(np.full(len(idx), code, dtype=np.int8))
+            providers.append(
+                part.sets[idx, prov[idx]] if prov is not None else np.full(len(idx), -1, np.int64)
+            )
+            scores.append(np.clip(comp @ normalised_weights(w, form), 0.0, 1.0))
+            for name in columns:
+                j = COMPONENTS[form].index(name) if name in COMPONENTS[form] else None
+                columns[name].append(comp[:, j] if j is not None else np.full(len(idx), np.nan))
     set_row = _concat(set_rows, np.int64).astype(np.int64)
     form_code = _concat(form_codes, np.int8)
     score = np.round(_concat(scores, float), 9)

@@ -12,7 +12,7 @@ import difflib
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
@@ -72,7 +72,9 @@ class IndicatorMeta(_Labelled):
 class Term(_Labelled):
     """One gap or capacity term of a sector.
 
-    ``key`` (``"<role>_<id>"``) names the term's column in :func:`analysis.scores.sector_scores`.
+    ``expr`` is the formula as written, ``expression`` the formula parsed and checked once at
+    load (:func:`analysis.expr.parse`); ``key`` (``"<role>_<id>"``) names the term's column in
+    :func:`analysis.scores.sector_scores`.
     """
 
     id: str
@@ -82,10 +84,15 @@ class Term(_Labelled):
     unit: str
     year: int | None
     weight: float
-    columns: tuple[str, ...]
+    expression: expr.Expression
     label_id: str
     label_en: str
     unit_en: str = ""
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The indicator columns the formula reads, sorted."""
+        return self.expression.columns
 
     @property
     def key(self) -> str:
@@ -148,7 +155,7 @@ class Config:
     sectors: Mapping[str, Sector]
     indicators: Mapping[str, IndicatorMeta]
     data: DataDefaults
-    clusters: Mapping[str, Any] = field(default_factory=dict)
+    clusters: ClusterSettings | None = None
     registry: Mapping[str, Any] = field(default_factory=dict)
     source: Path = DEFAULT_CONFIG
 
@@ -315,7 +322,7 @@ def _term(
         unit_en=unit_en,
         year=year,
         weight=weight,
-        columns=parsed.columns,
+        expression=parsed,
         label_id=label_id,
         label_en=label_en,
     )
@@ -377,12 +384,12 @@ def _packaged_clusters() -> dict:
     return tomllib.loads(DEFAULT_CONFIG.read_text(encoding="utf-8"))["clusters"]
 
 
-def _clusters(table: Mapping | None, path: Path) -> dict:
-    """``[clusters]`` over the packaged defaults, validated (types, ranges, weights)."""
+def _clusters(table: Mapping | None, path: Path) -> ClusterSettings:
+    """``[clusters]`` over the packaged defaults, validated (types, ranges, weights) once."""
     if table is not None and not isinstance(table, Mapping):
         raise _err(path, "[clusters]", Msg("errors.config.not_table"))
     given = merged(_packaged_clusters(), table or {})
-    return asdict(ClusterSettings.from_mapping(given, source=str(path)))
+    return ClusterSettings.from_mapping(given, source=str(path))
 
 
 def load_config(path: str | Path | None = None) -> Config:
@@ -397,9 +404,9 @@ def load_config(path: str | Path | None = None) -> Config:
     -------
     Config
         Frozen: ``sectors`` (ordered as in the file), ``indicators``, ``data``, ``clusters``
-        (the validated ``[clusters]`` table as a plain dict; keys the file leaves out take the
-        packaged value), ``registry`` (the validated ``[registry]`` table; the defaults of the
-        keys it leaves out are in :mod:`registry.settings`).
+        (the validated ``[clusters]`` settings, :class:`analysis.clusters.ClusterSettings`; keys
+        the file leaves out take the packaged value), ``registry`` (the validated ``[registry]``
+        table; the defaults of the keys it leaves out are in :mod:`registry.settings`).
 
     Raises
     ------

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.clusters import SetAttributes, member_pairs
+from analysis.clusters import SetAttributes
 
 
 @dataclass(frozen=True)
@@ -124,12 +124,13 @@ def candidate_facts(
     names = tuple(str(n) for n in row["member_names"])
     size = len(codes)
     pop = population.reindex(list(codes)).to_numpy(float)
-    adj = attrs.adjacency[s, :size, :size]
-    pairs = member_pairs(attrs.sets.shape[1])
+    adj = attrs.linked(s)
+    links = attrs.maritime.of(s)
     maritime = tuple(
-        (names[i], names[j], float(attrs.pair_maritime_km[s, p]))
-        for p, (i, j) in enumerate(pairs)
-        if i < size and j < size and np.isfinite(attrs.pair_maritime_km[s, p])
+        (names[i], names[j], float(km))
+        for i, j, km in zip(
+            attrs.maritime.i[links], attrs.maritime.j[links], attrs.maritime.km[links], strict=True
+        )
     )
     everyone = range(size)
     host = provider = None

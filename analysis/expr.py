@@ -265,11 +265,6 @@ def parse(text: str) -> Expression:
     return Expression(text=text, columns=tuple(sorted(names)), tree=tree)
 
 
-def columns_of(text: str) -> tuple[str, ...]:
-    """The column names an expression reads (sorted); raises InputError when it is unsafe."""
-    return parse(text).columns
-
-
 def _eval(node: ast.AST, columns: dict[str, pd.Series]) -> pd.Series | float:
     if isinstance(node, ast.Expression):
         return _eval(node.body, columns)

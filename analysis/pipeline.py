@@ -24,7 +24,6 @@ import pandas as pd
 
 from analysis.candidates import enumerate_sets
 from analysis.clusters import (
-    ClusterSettings,
     SetAttributes,
     score_candidates,
     set_attributes,
@@ -62,11 +61,6 @@ class Prepared:
     @property
     def n_sets(self) -> int:
         return len(self.attrs.sets)
-
-
-def settings_of(config) -> ClusterSettings:
-    """The validated ``[clusters]`` settings of a loaded config."""
-    return ClusterSettings.from_mapping(config.clusters, source=str(config.source))
 
 
 def load_regions(path: str | Path, **kw) -> pd.DataFrame:
@@ -300,7 +294,7 @@ def score(
     from analysis.config import indicator_meta
     from analysis.scores import sector_scores
 
-    settings = settings_of(config)
+    settings = config.clusters
     sec = config.sector(sector)
     forms = tuple(f for f in (forms or sec.forms) if f in FORMS and f in sec.forms)
     scope = scope_table(prepared, table)

@@ -50,7 +50,7 @@ def raw_values(
 def _evaluate(term: Term, sector: Sector, table: pd.DataFrame) -> pd.Series:
     """One term's values; an unusable formula (e.g. over a text column) names sector and term."""
     try:
-        return evaluate(term.expr, table)
+        return evaluate(term.expression, table)
     except InputError as err:
         raise InputError(
             "errors.indicators.term_failed",

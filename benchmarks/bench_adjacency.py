@@ -116,7 +116,7 @@ def count_connected_sets(n: int, pairs, max_size: int = 5) -> dict[int, int]:
 def maritime_table(distances=DISTANCES_KM) -> list[dict]:
     """Links and connected 2-5 sets for each maritime distance (0 = land only)."""
     import geo.adjacency as adjacency
-    from geo.adjacency import adjacency_edges, n_components
+    from geo.adjacency import adjacency_edges, to_graph
     from geo.boundaries import read_boundaries
 
     regions = read_boundaries(_data_file())
@@ -141,7 +141,7 @@ def maritime_table(distances=DISTANCES_KM) -> list[dict]:
                 "any_pairs": int((loose["kind"] == "maritime").sum()),
                 "land": int(counts.get("land", 0)),
                 "maritime": int(counts.get("maritime", 0)),
-                "components": n_components(edges, ids),
+                "components": int(to_graph(edges, ids).n_components),
                 "sets": sum(sets.values()),
                 "by_size": sets,
             }

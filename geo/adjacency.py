@@ -36,8 +36,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 import shapely
-from scipy.sparse import coo_array
-from scipy.sparse.csgraph import connected_components
 
 from common.errors import InputError
 from geo.crs import (
@@ -482,22 +480,3 @@ def to_graph(edges: pd.DataFrame, ids) -> Graph:  # libpysal imported lazily (sl
         name="weight",
     )
     return Graph(adjacency, transformation="B", is_sorted=True)
-
-
-def n_components(edges: pd.DataFrame, ids, *, kinds: tuple[str, ...] = ("land", "maritime")) -> int:
-    """Number of connected components of the regions ``ids`` under the edges of ``kinds``."""
-    return int(component_labels(edges, ids, kinds=kinds).nunique())
-
-
-def component_labels(
-    edges: pd.DataFrame, ids, *, kinds: tuple[str, ...] = ("land", "maritime")
-) -> pd.Series:
-    """Connected-component label of each region (Series indexed by sorted code, name ``code``)."""
-    ids = np.sort(np.asarray(pd.Index(ids).astype(str).unique(), dtype=object))
-    pos = pd.Series(np.arange(len(ids)), index=ids)
-    sel = edges[edges["kind"].isin(kinds)]
-    i = pos[sel["source"].astype(str)].to_numpy()
-    j = pos[sel["target"].astype(str)].to_numpy()
-    matrix = coo_array((np.ones(len(i)), (i, j)), shape=(len(ids), len(ids)))
-    _, labels = connected_components(matrix, directed=False)
-    return pd.Series(labels, index=pd.Index(ids, name="code"), name="component")

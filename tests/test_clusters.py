@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -23,7 +25,7 @@ from common.errors import InputError
 from common.text import fmt_number as format_number
 from kerjasama.present.words import explain_rows
 
-SETTINGS = ClusterSettings.from_mapping(load_config().clusters)
+SETTINGS = load_config().clusters
 
 
 def attrs_for(edges, ids, max_size=5):
@@ -192,7 +194,7 @@ def test_weights_override_and_validation():
 
 
 def test_settings_missing_key_names_it():
-    table = dict(load_config().clusters)
+    table = dataclasses.asdict(load_config().clusters)
     del table["joint_min_need"]
     with pytest.raises(InputError, match="joint_min_need"):
         ClusterSettings.from_mapping(table)
@@ -295,3 +297,63 @@ def test_kaltim_cross_province_flag(national_adm2, national_indicators):
     assert cands.cross_province.any()
     for members in cands.members(range(len(cands))):
         assert any(m.startswith("64") for m in members)
+
+
+@settings(max_examples=40, deadline=None)
+@given(graph_and_scores)
+def test_set_attributes_match_brute_force(case):
+    n, pairs, *_ = case
+    edges, ids = random_edges(n, pairs)
+    attrs = attrs_for(edges, ids)
+    link = {
+        (a, b): k for a, b, k in zip(edges["source"], edges["target"], edges["kind"], strict=True)
+    }
+    for s, row in enumerate(attrs.sets):
+        codes = [ids[p] for p in row if p >= 0]
+        k = len(codes)
+        kind = [[link.get((min(a, b), max(a, b))) for b in codes] for a in codes]
+        adj = np.array([[x is not None for x in r] for r in kind])
+        assert (attrs.linked(s) == adj).all()
+        assert attrs.direct[s, :k].tolist() == adj.sum(axis=1).tolist()
+        two = (adj | ((adj.astype(int) @ adj.astype(int)) > 0)) & ~np.eye(k, dtype=bool)
+        assert attrs.within2[s, :k].tolist() == two.sum(axis=1).tolist()
+        land = np.array([[x == "land" for x in r] for r in kind])
+        seen, todo = {0}, [0]
+        while todo:
+            i = todo.pop()
+            for j in np.flatnonzero(land[i]):
+                if j not in seen:
+                    seen.add(int(j))
+                    todo.append(int(j))
+        assert attrs.land_connected[s] == (len(seen) == k)
+        sea = attrs.maritime.of(s)
+        found = set(
+            zip(attrs.maritime.i[sea].tolist(), attrs.maritime.j[sea].tolist(), strict=True)
+        )
+        expected = {(i, j) for i in range(k) for j in range(i + 1, k) if kind[i][j] == "maritime"}
+        assert found == expected and attrs.maritime_links[s] == len(expected)
+
+
+def test_restricted_sizes_keep_their_attributes():
+    from dataclasses import fields
+
+    from analysis.clusters import SetAttributes, subset_attributes
+
+    edges, ids = random_edges(7, [(0, 1), (1, 2), (2, 3), (3, 4), (4, 5), (5, 6), (0, 6), (1, 5)])
+    attrs = attrs_for(edges, ids)
+    keep = attrs.size <= 3
+    part = subset_attributes(attrs, keep)
+    rows = np.flatnonzero(keep)
+    for f in fields(SetAttributes):
+        if f.name != "maritime":
+            assert np.array_equal(getattr(part, f.name), getattr(attrs, f.name)[rows])
+    for new, old in enumerate(rows):
+        a, b = part.maritime.of(new), attrs.maritime.of(old)
+        assert part.maritime.km[a].tolist() == attrs.maritime.km[b].tolist()
+        assert part.maritime.i[a].tolist() == attrs.maritime.i[b].tolist()
+    chunk = attrs.rows(3, 9)
+    assert np.array_equal(chunk.sets, attrs.sets[3:9])
+    for new in range(len(chunk.sets)):
+        assert chunk.maritime.km[chunk.maritime.of(new)].tolist() == (
+            attrs.maritime.km[attrs.maritime.of(new + 3)].tolist()
+        )

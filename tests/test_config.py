@@ -7,6 +7,7 @@ import dataclasses
 import pandas as pd
 import pytest
 
+from analysis.clusters import ClusterSettings
 from analysis.config import DEFAULT_CONFIG, REQUIRED_SECTORS, check_columns, load_config
 from common.errors import InputError
 
@@ -28,7 +29,7 @@ def test_packaged_config_is_complete():
     assert config.data.boundary_key == "code_dot"
     assert config.data.indicator_key == "kemendagri_code_2025"
     assert config.data.population in config.indicators
-    assert isinstance(config.clusters, dict)
+    assert isinstance(config.clusters, ClusterSettings)
     with pytest.raises(dataclasses.FrozenInstanceError):
         config.data = None  # type: ignore[misc]
 

@@ -74,14 +74,13 @@ def test_indonesian_message_localises_the_range(tmp_path, capsys):
 def test_partial_clusters_take_packaged_defaults(tmp_path):
     config = load_config(_config(tmp_path, "top = 7\n[clusters.weights.joint]\nneed = 0.9"))
     packaged = load_config().clusters
-    assert config.clusters["top"] == 7
-    assert config.clusters["weights"]["joint"] == {**packaged["weights"]["joint"], "need": 0.9}
-    assert config.clusters["stability_seed"] == packaged["stability_seed"]
-    assert ClusterSettings.from_mapping(config.clusters).top == 7
+    assert config.clusters.top == 7
+    assert config.clusters.weights["joint"] == {**packaged.weights["joint"], "need": 0.9}
+    assert config.clusters.stability_seed == packaged.stability_seed
 
 
 def test_whole_number_written_as_float_is_accepted(tmp_path):
-    assert load_config(_config(tmp_path, "top = 20.0")).clusters["top"] == 20
+    assert load_config(_config(tmp_path, "top = 20.0")).clusters.top == 20
 
 
 @pytest.mark.parametrize(
@@ -106,7 +105,7 @@ def test_schema_matches_the_settings_fields():
 
 
 def test_library_callers_get_the_same_checks():
-    table = dict(load_config().clusters)
+    table = dataclasses.asdict(load_config().clusters)
     with pytest.raises(InputError, match="stability_top"):
         ClusterSettings.from_mapping({**table, "stability_top": 0})
     with pytest.raises(InputError, match="finite, >= 0"):

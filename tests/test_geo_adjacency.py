@@ -15,8 +15,6 @@ from geo.adjacency import (
     COLUMNS,
     DEFAULT_TOLERANCE_M,
     adjacency_edges,
-    component_labels,
-    n_components,
     to_graph,
 )
 from geo.boundaries import read_boundaries
@@ -142,8 +140,12 @@ def test_grid_graph_and_components(grid):
     reference = Graph.build_contiguity(regions, rook=False)
     assert graph.n == 9 and graph.n_components == 1
     assert graph.cardinalities.to_dict() == reference.cardinalities.to_dict()
-    assert n_components(edges, regions.index) == 1
-    assert set(component_labels(edges, regions.index)) == {0}
+    # round trip: the Graph's non-zero links are exactly the edge table's pairs, and back
+    links = graph.adjacency[graph.adjacency > 0].reset_index()
+    pairs = {(a, b) for a, b in zip(links["focal"], links["neighbor"], strict=True) if a < b}
+    assert pairs == set(zip(edges["source"], edges["target"], strict=True))
+    back = pd.DataFrame(sorted(pairs), columns=["source", "target"]).assign(kind="land")
+    assert to_graph(back, regions.index).adjacency.equals(graph.adjacency)
 
 
 def test_gap_within_tolerance():
@@ -189,7 +191,7 @@ def test_maritime_link_and_nearest_rule():
     assert len(none) == 0
     assert to_graph(none, regions.index).isolates.tolist() == ["01", "02", "03"]
     only_near = adjacency_edges(regions, maritime_km=10)
-    assert n_components(only_near, regions.index) == 1
+    assert to_graph(only_near, regions.index).n_components == 1
 
 
 def test_bad_arguments():
@@ -265,8 +267,8 @@ def test_madura_strait_and_islands(national_edges, national):
     graph = to_graph(national_edges, national.index)
     assert graph.n == 514 and len(graph.isolates) == 0
     land_only = national_edges[national_edges["kind"] == "land"]
-    assert n_components(land_only, national.index) == 53
-    assert n_components(national_edges, national.index) < 53
+    assert to_graph(land_only, national.index).n_components == 53
+    assert graph.n_components < 53
 
 
 def test_enclave_cities_have_one_land_neighbour(national_edges, national):

@@ -185,7 +185,7 @@ def test_build_map_is_offline_escaped_and_styled():
         selected="water-contract-6402-6403",
         lang="id",
     )
-    page = webmap.map_html(m)
+    page = m.get_root().render()
     # the hostile name never appears as markup, only escaped
     assert EVIL not in page
     assert "alert(1)</script>" not in page
@@ -300,9 +300,8 @@ def test_national_payload_under_3_mb(national_adm2, real_data):
         }
     )
     gap = pd.Series(np.linspace(0, 1, len(regions)), index=regions.index)
-    page = webmap.map_html(
-        webmap.build_map(display, gap=gap, edges=edges, candidates=candidates, lang="id")
-    )
+    fmap = webmap.build_map(display, gap=gap, edges=edges, candidates=candidates, lang="id")
+    page = fmap.get_root().render()
     size = len(page.encode("utf-8"))
     assert 300_000 < size <= 3_000_000
     assert len(display) == len(regions) == 514

@@ -10,14 +10,14 @@ from hypothesis import strategies as st
 from test_candidates import random_edges
 
 from analysis.candidates import enumerate_sets
-from analysis.clusters import ClusterSettings, score_candidates, set_attributes
+from analysis.clusters import score_candidates, set_attributes
 from analysis.config import load_config
 from analysis.portfolio import best_portfolio
 from analysis.ranking import Candidates
 from analysis.stability import stability, weight_draws
 from kerjasama.present.words import portfolio_summary
 
-SETTINGS = ClusterSettings.from_mapping(load_config().clusters)
+SETTINGS = load_config().clusters
 
 
 def brute_best(members: list[tuple], score: np.ndarray) -> float:

@@ -9,13 +9,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.config import Sector, Term, load_config
+from analysis.expr import parse
 from analysis.indicators import read_indicators
 from analysis.scores import missing_data, normalize, raw_values, sector_scores
 from common.errors import InputError
 
 
 def _term(term_id, role, expr, columns, direction="higher_is_more", weight=1.0):
-    return Term(term_id, role, expr, direction, "%", 2024, weight, columns, term_id, term_id)
+    term = Term(term_id, role, expr, direction, "%", 2024, weight, parse(expr), term_id, term_id)
+    assert term.columns == columns
+    return term
 
 
 SECTOR = Sector(

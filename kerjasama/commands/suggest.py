@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     out, csv_out = scope.outputs["--out"], scope.outputs["--members-csv"]
     for line in scope.warnings(args.lang):
         print(line, file=sys.stderr)
-    settings = pipeline.settings_of(config)
+    settings = config.clusters
     candidates = pipeline.score(prepared, table, args.sector, config=config)
     top = None if args.all else (args.top if args.top is not None else settings.top)
     output, portfolio = pipeline.finalize(

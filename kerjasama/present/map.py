@@ -530,11 +530,6 @@ def build_map(
     return m
 
 
-def map_html(m: folium.Map) -> str:
-    """The standalone HTML page of a map (what the browser receives; its size is the payload)."""
-    return m.get_root().render()
-
-
 # --------------------------------------------------------------------------------------------
 # Interaction helpers
 # --------------------------------------------------------------------------------------------
