@@ -24,7 +24,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
 
 
 def free_port() -> int:
@@ -67,3 +66,57 @@ def stop_app(proc: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+
+
+# ---------------------------------------------------------------- driving the page
+
+#: counts finished script runs (full reruns and fragment runs) on ``window.__ksDone``
+_RUN_COUNTER = """() => {
+  if (window.__ksObs) return;
+  const app = document.querySelector('[data-testid=stApp]');
+  let last = app.getAttribute('data-test-script-state');
+  window.__ksDone = 0;
+  window.__ksObs = new MutationObserver(() => {
+    const now = app.getAttribute('data-test-script-state');
+    if (last === 'running' && now !== 'running') window.__ksDone += 1;
+    last = now;
+  });
+  window.__ksObs.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
+
+
+def wait_idle(page, timeout_ms: float = 120_000) -> None:
+    """Wait until no script runs and the map drew its last payload (two animation frames)."""
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=stApp]')"
+        ".getAttribute('data-test-script-state') === 'notRunning'",
+        timeout=timeout_ms,
+    )
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
+def open_app(page, url: str, timeout_ms: float = 300_000) -> None:
+    """Load the page and wait for the map with its numbered candidates."""
+    page.goto(url)
+    page.locator(".ks-map .ks-rank").first.wait_for(timeout=timeout_ms)
+    page.wait_for_selector("[data-testid=stApp]")
+    page.evaluate(_RUN_COUNTER)
+    wait_idle(page, timeout_ms)
+
+
+def act(page, action, timeout_ms: float = 300_000) -> None:
+    """Do ``action`` (a click, a key press...) and wait until the re-run it caused settled."""
+    page.evaluate(_RUN_COUNTER)
+    before = page.evaluate("() => window.__ksDone")
+    action()
+    page.wait_for_function(f"() => window.__ksDone > {before}", timeout=timeout_ms)
+    wait_idle(page, timeout_ms)
+
+
+def tick_row(page, row: int, grid: int = 1) -> None:
+    """Tick (or untick) a row of the ``grid``-th data grid of the page (the ranked candidates
+    are the second one: the opened candidate's member table comes first)."""
+    table = page.locator("[data-testid=stDataFrame]").nth(grid)
+    table.scroll_into_view_if_needed()
+    box = table.bounding_box()
+    act(page, lambda: page.mouse.click(box["x"] + 16, box["y"] + 35 + 35 * row + 17))

@@ -22,8 +22,13 @@ def run_app(**state) -> AppTest:
 
 
 def candidates_frame(at: AppTest):
-    """The ranked-candidates table (the last dataframe on the page)."""
-    return at.dataframe[-1].value
+    """The ranked-candidates table (the dataframe with the cluster ids, ticks in the first)."""
+    frames = [d.value for d in at.dataframe]
+    return next(f for f in frames if {"ID klaster", "Cluster id"} & set(f.columns) and len(f) > 1)
+
+
+def heading(at: AppTest) -> str:
+    return at.markdown[0].value.lstrip("# ")
 
 
 @pytest.fixture()
@@ -36,7 +41,7 @@ def test_default_opens_on_kaltim_water(folder_data):
     at = run_app()
     assert not at.exception, at.exception
     assert not at.error
-    assert at.title[0].value == "Peta Kerja Sama Daerah"
+    assert heading(at) == "Peta Kerja Sama Daerah"
     assert at.selectbox(key="scope:id").value == "64"
     assert at.selectbox(key="sector:id").value == "water"
     table = candidates_frame(at)
@@ -51,9 +56,11 @@ def test_default_opens_on_kaltim_water(folder_data):
         "Unduh GeoJSON",
         "Unduh CSV anggota",
         "Unduh Shapefile (zip)",
-        "Unduh bahan briefing (HTML)",
-        "Unduh bahan briefing (PDF)",
+        "Bahan briefing — dokumen cetak (PDF)",
+        "Bahan briefing — halaman web (HTML)",
     ]
+    # the view is in the URL
+    assert at.query_params["scope"] == "64" and at.query_params["sector"] == "water"
 
 
 def test_language_switch_changes_labels_keeps_choices(folder_data):
@@ -61,7 +68,7 @@ def test_language_switch_changes_labels_keeps_choices(folder_data):
     at.selectbox(key="sector:id").set_value("sanitation").run()
     at.radio(key="lang").set_value("en").run()
     assert not at.exception, at.exception
-    assert at.title[0].value == "Inter-regional Cooperation Map"
+    assert heading(at) == "Inter-regional Cooperation Map"
     assert at.selectbox(key="scope:en").label == "Scope"
     assert at.selectbox(key="scope:en").value == "64"
     assert at.selectbox(key="sector:en").label == "Sector"
@@ -140,6 +147,10 @@ def test_uploaded_kaltim_data_gives_candidates(
     assert not at.error
     captions = " ".join(c.value for c in at.caption)
     assert "Memakai data unggahan: kaltim_adm2.shp" in captions
+    # the upload is confirmed with what was read and matched, and names the province
+    confirm = at.success[0].value
+    assert "10 kabupaten/kota dibaca dari kaltim_adm2.shp" in confirm
+    assert "10 cocok" in confirm and "64" in confirm
     table = candidates_frame(at)
     assert len(table) > 3 and table["ID klaster"].str.startswith("water-").all()
 
@@ -178,3 +189,35 @@ def test_upload_report_warnings_and_options_in_the_page_language(
                           "kemendagri_code_2025", {"names": False}))  # fmt: skip
     assert not at.error, at.error
     assert "pemeriksaan nama dimatikan" in " ".join(w.value for w in at.warning)
+
+
+def test_url_reproduces_the_view(folder_data):
+    """A shared link: scope, sector, language, sizes, weights, list length and selection."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params.update(
+        {
+            "lang": "en",
+            "scope": "64",
+            "sector": "waste",
+            "size": "2-3",
+            "top": "7",
+            "w": "joint.need=0.2",
+            "sel": "waste-joint-6401-6402,<script>,waste-joint-9999-9998",
+        }
+    )
+    at.run()
+    assert not at.exception, at.exception
+    assert heading(at) == "Inter-regional Cooperation Map"
+    assert at.selectbox(key="sector:en").value == "waste"
+    assert at.slider(key="sizes:en").value == (2, 3)
+    assert at.slider(key="top:en").value == 7
+    assert at.slider(key="w_joint_need:en").value == 0.2
+    table = candidates_frame(at)
+    assert len(table) <= 7 and table["Cluster id"].str.startswith("waste-").all()
+    assert all(len(cid.split("-")) - 2 <= 3 for cid in table["Cluster id"])
+    # malformed ids are ignored; a well-formed id that is no candidate is shown as dropped
+    assert at.session_state["selected"] == ["waste-joint-6401-6402", "waste-joint-9999-9998"]
+    warnings = " ".join(w.value for w in at.warning)
+    assert "waste-joint-9999-9998" in warnings
+    assert at.query_params["w"] == "joint.need=0.2"
+    assert at.query_params["size"] == "2-3"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from types import SimpleNamespace
 
 import geopandas as gpd
 import numpy as np
@@ -129,94 +130,148 @@ def test_gap_colours_grey_for_missing():
     assert all(re.fullmatch(r"#[0-9a-f]{6}", c) for c in colours)
 
 
-def test_region_features_escape_every_string():
+def _payload(display, candidates, *, opened=None, ticked=(), lang="id", gap=None, links=True):
+    regions = grid_regions()
+    layer = webmap.region_layer(display, {"64": "Kalimantan Timur"})
+    outlines = webmap.Outlines(display)
+    gap = pd.Series(np.linspace(0, 1, 9), index=display.index) if gap is None else gap
+    fill, text = webmap.gap_layer(gap, lang)
+    raw = webmap.map_payload(
+        regions_json=webmap.to_json(layer),
+        regions_key="scope-1",
+        bounds=webmap.layer_bounds(layer),
+        colours_json=webmap.to_json({"fill": fill, "gap_text": text}),
+        colours_key="water",
+        links_json=webmap.to_json(webmap.link_layer(grid_edges(regions), outlines.points, lang)),
+        links_key="links",
+        show_links=links,
+        candidates=webmap.candidate_layer(
+            candidates, outlines, opened=opened, ticked=ticked, lang=lang
+        ),
+        counts=webmap.region_counts(candidates, lang),
+        legend_data=webmap.legend(SimpleNamespace(gap=()), lang),
+        lang=lang,
+    )
+    assert isinstance(raw, bytes)
+    return json.loads(raw.decode("utf-8"))
+
+
+def test_region_layer_is_plain_data():
+    """Names go to the browser as they are: the component writes every data string with
+    textContent, never as HTML (checked on the component's source below)."""
     display = display_regions(grid_regions())
-    gap = pd.Series(np.linspace(0, 1, 9), index=display.index)
-    gap["6405"] = np.nan
-    fc = webmap.region_features(display, gap, lang="en")
-    props = {f["properties"]["code"]: f["properties"] for f in fc["features"]}
-    assert props["6403"]["name"] == "&lt;script&gt;alert(1)&lt;/script&gt;"
-    assert props["6405"]["gap"] is None and props["6405"]["gap_text"] == "no data"
-    assert props["6401"]["gap"] == 0.0
-    assert "<" not in json.dumps(fc)
-    assert props["6405"]["name"] == "Kota &#96;&#36;{alert(2)}&#96; &#36;x"
+    layer = webmap.region_layer(display, {"64": "Kalimantan Timur"})
+    props = {f["properties"]["code"]: f["properties"] for f in layer["features"]}
+    assert props["6403"]["name"] == EVIL
+    assert props["6401"]["province_name"] == "Kalimantan Timur"
+    lon, lat = props["6401"]["label"]
+    assert 116 < lon < 116.5 and -1 < lat < -0.5
+    assert props["6409"]["bbox"][2] == pytest.approx(117.5, abs=1e-3)
+    assert webmap.layer_bounds(layer) == pytest.approx([116, -1, 117.5, 0.5], abs=1e-3)
 
 
-def test_edge_features_kinds_and_scope():
+def test_component_never_inserts_data_as_html():
+    from kerjasama.webapp.mapview import HERE
+
+    source = (HERE / "leaflet_map.js").read_text(encoding="utf-8")
+    # one innerHTML in the whole component: the constant full-screen icon
+    assigned = re.findall(r"innerHTML\s*=\s*([^;]+);", source, flags=re.S)
+    assert len(assigned) == 1 and assigned[0].lstrip().startswith("'<svg")
+    assert "insertAdjacentHTML" not in source and "outerHTML" not in source
+    assert "textContent" in source
+    # no script, stylesheet or tile from the internet
+    assert not re.search(r"https?://", source)
+
+
+def test_gap_layer_colours_and_localised_numbers():
+    gap = pd.Series([0.0, 0.456, np.nan], index=["6401", "6402", "6403"])
+    fill, text = webmap.gap_layer(gap, "id")
+    assert set(fill) == {"6401", "6402"} and "6403" not in text
+    assert text["6402"] == "0,46"
+    assert webmap.gap_layer(gap, "en")[1]["6402"] == "0.46"
+    colours = webmap.gap_colours(pd.Series([0.0, 1.0, np.nan], index=["a", "b", "c"]))
+    assert colours["c"] == webmap.NO_DATA_COLOUR
+    assert colours["a"] != colours["b"]
+    assert all(re.fullmatch(r"#[0-9a-f]{6}", c) for c in colours)
+
+
+def test_link_layer_kinds_distance_and_scope():
     regions = grid_regions()
     display = display_regions(regions)
     edges = grid_edges(regions)
     points = label_points(display)
-    fc = webmap.edge_features(edges, points, lang="id")
-    assert len(fc["features"]) == len(edges)
-    kinds = [f["properties"]["edge_kind"] for f in fc["features"]]
-    assert kinds.count("maritime") == 1
-    maritime = next(f for f in fc["features"] if f["properties"]["edge_kind"] == "maritime")
-    assert "12.5 km" in maritime["properties"]["label"]
+    links = webmap.link_layer(edges, points, "id")
+    assert len(links) == len(edges)
+    sea = [link for link in links if link["kind"] == "maritime"]
+    assert len(sea) == 1 and sea[0]["km"] == "12,5 km" and "12,5 km" in sea[0]["text"]
+    english = webmap.link_layer(edges, points, "en")
+    assert [link["km"] for link in english if link["kind"] == "maritime"] == ["12.5 km"]
     # an edge to a region outside the drawn scope is left out of the drawing
-    fc2 = webmap.edge_features(edges, points.drop(index="6409"), lang="id")
-    assert len(fc2["features"]) == len(edges) - int(
+    inside = webmap.link_layer(edges, points.drop(index="6409"), "id")
+    assert len(inside) == len(edges) - int(
         ((edges["source"] == "6409") | (edges["target"] == "6409")).sum()
     )
 
 
-def test_candidate_outlines_union_members():
+def test_outlines_union_members_once():
     display = display_regions(grid_regions())
-    candidates = grid_candidates()
-    outlines = webmap.candidate_outlines(candidates, display)
-    assert list(outlines.index) == list(candidates["cluster_id"])
-    assert list(outlines["rank"]) == [1, 2, 3]
-    first = outlines.geometry.iloc[0]
-    assert first.area == pytest.approx(
+    outlines = webmap.Outlines(display)
+    geometry, anchor = outlines.get(("6402", "6401"))
+    shape = shapely.from_geojson(json.dumps(geometry))
+    assert shape.geom_type == "Polygon"  # neighbours merge into one outline
+    assert shape.area == pytest.approx(
         shapely.area(display.loc[["6401", "6402"]].geometry.values).sum()
     )
-    assert first.geom_type == "Polygon"  # neighbours merge into one outline
+    assert shape.contains(anchor)
+    assert outlines.get(["6401", "6402"])[0] is geometry  # computed once per member set
 
 
-def test_build_map_is_offline_escaped_and_styled():
-    regions = grid_regions()
-    display = display_regions(regions)
-    m = webmap.build_map(
-        display,
-        gap=pd.Series(np.linspace(0, 1, 9), index=display.index),
-        edges=grid_edges(regions),
-        candidates=grid_candidates(),
-        legend_title=f"Kesenjangan {EVIL}",
-        selected="water-contract-6402-6403",
-        lang="id",
-    )
-    page = m.get_root().render()
-    # the hostile name never appears as markup, only escaped
-    assert EVIL not in page
-    assert "alert(1)</script>" not in page
-    assert "${alert(2)}" not in page and "`${" not in page
-    assert "&lt;script&gt;alert(1)" in page or "\\u0026lt;script\\u0026gt;alert(1)" in page
-    # no script or stylesheet from the internet: Leaflet is inlined
-    assert not re.search(r"<script[^>]+src=\"https?://", page)
-    assert not re.search(r"<link[^>]+href=\"https?://", page)
-    assert "data:text/javascript;base64," in page
-    # land solid, maritime dashed; legend, numbered ranks, full screen, layer names
-    assert '"dashArray": "6 6"' in page
-    assert "Hubungan laut" in page and "Berbatasan darat" in page
-    assert 'kerjasama-rank selected\\"\\u003e2\\u003c/div' in page
-    assert "requestFullscreen" in page
-    assert "Peta dasar OpenStreetMap" in page
-
-
-def test_parse_click_region_candidate_marker():
+def test_payload_candidates_opened_ticked_provider():
     display = display_regions(grid_regions())
     candidates = grid_candidates()
-    anchors = webmap.candidate_anchors(candidates, display)
-    region = {"type": "Feature", "properties": {"kind": "region", "code": "6403"}}
-    assert webmap.parse_click(region) == ("region", "6403")
-    cand = {"properties": {"kind": "candidate", "cluster_id": "water-joint-6401-6402"}}
-    assert webmap.parse_click(cand) == ("candidate", "water-joint-6401-6402")
-    lon, lat = anchors.loc["water-joint-6405-6406-6409"]
-    marker = {"geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": {}}
-    assert webmap.parse_click(marker, anchors) == ("candidate", "water-joint-6405-6406-6409")
-    far = {"geometry": {"type": "Point", "coordinates": [100.0, 5.0]}, "properties": {}}
-    assert webmap.parse_click(far, anchors) is None
-    assert webmap.parse_click(None) is None
+    data = _payload(
+        display, candidates, opened="water-contract-6402-6403", ticked=["water-joint-6401-6402"]
+    )
+    cands = {c["id"]: c for c in data["candidates"]}
+    assert cands["water-contract-6402-6403"]["opened"] is True
+    assert cands["water-joint-6401-6402"]["ticked"] is True
+    assert cands["water-joint-6401-6402"]["opened"] is False
+    provider = cands["water-contract-6402-6403"]
+    assert provider["provider"] is not None and "Kabupaten 6402" in provider["provider_text"]
+    assert cands["water-joint-6401-6402"]["provider"] is None
+    assert provider["tip"][0].startswith("#2 Kontrak pelayanan · skor 0,800: ")
+    assert EVIL in provider["tip"][0]  # plain text, written with textContent
+    assert data["region_candidates"]["6402"] == "2 kandidat memuat wilayah ini"
+    assert len(data["regions"]["features"]) == 9
+    assert data["colours"]["gap_text"]["6401"] == "0,00"
+    assert data["legend"]["land"] == "Berbatasan darat"
+
+
+def test_payload_keys_change_only_with_their_part():
+    display = display_regions(grid_regions())
+    candidates = grid_candidates()
+    one = _payload(display, candidates, opened="water-joint-6401-6402")
+    two = _payload(display, candidates, opened="water-contract-6402-6403")
+    assert one["keys"]["regions"] == two["keys"]["regions"]
+    assert one["keys"]["links"] == two["keys"]["links"]
+    assert one["keys"]["render"] != two["keys"]["render"]
+    hidden = _payload(display, candidates, opened="water-joint-6401-6402", links=False)
+    assert hidden["links"] == [] and hidden["keys"]["links"] != one["keys"]["links"]
+    english = _payload(display, candidates, lang="en")
+    assert english["keys"]["legend"] != one["keys"]["legend"]
+
+
+def test_parse_click_trusts_only_known_ids():
+    regions, shown = ("6401", "6403"), ("water-joint-6401-6402",)
+    assert webmap.parse_click({"kind": "region", "id": "6403"}, regions, shown) == (
+        "region",
+        "6403",
+    )
+    click = {"kind": "candidate", "id": "water-joint-6401-6402"}
+    assert webmap.parse_click(click, regions, shown) == ("candidate", "water-joint-6401-6402")
+    for bad in (None, "6401", {"kind": "region", "id": EVIL}, {"kind": "x", "id": "6401"}):
+        assert webmap.parse_click(bad, regions, shown) is None
+    assert webmap.parse_click({"kind": "region", "id": ["6401"]}, regions, shown) is None
 
 
 def test_candidates_with_region_and_tables():
@@ -272,8 +327,8 @@ def test_label_points_inside():
 
 
 def test_national_payload_under_3_mb(national_adm2, real_data):
-    """All Indonesia: the page the browser receives (regions, real neighbour links, 20
-    candidates, inlined Leaflet) stays under 3 MB."""
+    """All Indonesia: what the browser receives for the map (regions, real neighbour links, 20
+    candidates) stays under 3 MB, and under 1 MB once the regions are cached in the browser."""
     from geo.boundaries import read_boundaries
 
     regions = read_boundaries(national_adm2)
@@ -297,11 +352,26 @@ def test_national_payload_under_3_mb(national_adm2, real_data):
             "score": 0.5,
             "members": [tuple(codes[5 * i : 5 * i + 3]) for i in range(20)],
             "member_names": [("a", "b", "c")] * 20,
+            "provider": None,
         }
     )
     gap = pd.Series(np.linspace(0, 1, len(regions)), index=regions.index)
-    fmap = webmap.build_map(display, gap=gap, edges=edges, candidates=candidates, lang="id")
-    page = fmap.get_root().render()
-    size = len(page.encode("utf-8"))
-    assert 300_000 < size <= 3_000_000
-    assert len(display) == len(regions) == 514
+    layer = webmap.region_layer(display)
+    outlines = webmap.Outlines(display)
+    fill, text = webmap.gap_layer(gap, "id")
+    payload = webmap.map_payload(
+        regions_json=webmap.to_json(layer),
+        regions_key="idn",
+        bounds=webmap.layer_bounds(layer),
+        colours_json=webmap.to_json({"fill": fill, "gap_text": text}),
+        colours_key="water",
+        links_json=webmap.to_json(webmap.link_layer(edges, outlines.points, "id")),
+        links_key="idn",
+        show_links=True,
+        candidates=webmap.candidate_layer(candidates, outlines, opened="c0", lang="id"),
+        counts=webmap.region_counts(candidates, "id"),
+        legend_data=webmap.legend(SimpleNamespace(gap=()), "id"),
+        lang="id",
+    )
+    assert 300_000 < len(payload) <= 3_000_000
+    assert len(json.loads(payload)["regions"]["features"]) == len(regions) == 514

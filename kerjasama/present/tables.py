@@ -77,16 +77,16 @@ def candidate_table(candidates: pd.DataFrame, lang: str = "id") -> pd.DataFrame:
     return pd.DataFrame(
         {
             tr("ui.col_rank"): candidates["rank"].astype(int).to_numpy(),
+            tr("ui.col_score"): [fmt_number(v, lang, decimals=3) for v in candidates["score"]],
             tr("ui.col_form"): [form_label(str(f), lang) for f in candidates["form"]],
             tr("ui.col_members"): [", ".join(map(str, n)) for n in candidates["member_names"]],
             tr("ui.col_provider"): [provider_name(r) for _, r in candidates.iterrows()],
-            tr("ui.col_score"): [fmt_number(v, lang, decimals=3) for v in candidates["score"]],
-            tr("ui.col_components"): [components(v) for v in candidates["score_components"]],
+            tr("ui.col_flags"): [notes(r) for _, r in candidates.iterrows()],
             tr("ui.col_stability"): [
                 "" if v is None or pd.isna(v) else format_value(float(v), ".0%", lang)
                 for v in stability
             ],
-            tr("ui.col_flags"): [notes(r) for _, r in candidates.iterrows()],
+            tr("ui.col_components"): [components(v) for v in candidates["score_components"]],
             tr("ui.col_explanation"): explanation.fillna("").astype(str).to_numpy(),
             tr("ui.col_cluster_id"): candidates["cluster_id"].astype(str).to_numpy(),
         }

@@ -283,5 +283,6 @@ def build_brief(
             "brief_checklist": tr("ui.brief_checklist"),
             "brief_checklist_note": tr("ui.brief_checklist_note"),
             "col_flags": tr("ui.col_flags"),
+            "col_cluster_id": tr("ui.col_cluster_id"),
         },
     )

@@ -86,6 +86,7 @@ def brief_pdf(brief: Brief) -> bytes:
 
     for s in brief.sections:
         story += [PageBreak(), Paragraph(e(brief.draft), draft), Paragraph(e(s.heading), h2)]
+        story.append(Paragraph(f"{e(lab['col_cluster_id'])}: {e(s.cluster_id)}", small))
         story.append(Paragraph(f"<b>{e(lab['brief_members'])}:</b> {e(s.members)}", body))
         story.append(Paragraph(e(s.score), body))
         if s.stability:

@@ -1,0 +1,219 @@
+"""Every step of the map page, cached by what it depends on.
+
+Reading, joining and adjacency change only with the data; enumeration, display geometry and the
+region layer only with the scope; scores with the sector, forms, sizes and weights; the shown rows
+with the list length and view; explanations with the language. A widget re-runs only the steps
+below it. Cached objects are shared between sessions and never modified (``st.cache_resource``
+avoids pickling a 27 MB GeoDataFrame on every rerun).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from analysis import pipeline
+from analysis.config import load_config
+from geo.boundaries import provinces as province_names
+from geo.display import display_regions
+from kerjasama.present import map as webmap
+from kerjasama.present.upload import Upload, read_uploads
+from kerjasama.present.words import explain_rows
+
+
+@dataclass(frozen=True)
+class Data:
+    """One data source read, joined and linked."""
+
+    key: str
+    regions: pd.DataFrame
+    table: pd.DataFrame
+    report: object
+    problems: list
+    edges: pd.DataFrame
+    names: tuple[str, str]  # boundary and indicator file names as the user knows them
+    provinces: dict[str, str]  # province code -> name
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The cache key of a scope (a province or all regions) and its link options."""
+
+    province: str | None
+    cross: bool
+    maritime: bool
+
+
+@st.cache_resource(show_spinner=False)
+def config():
+    return load_config()
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def folder_data(boundaries: str, indicators: str, stamp: tuple) -> Data:
+    """The data folder's files (keyed by size and modification time)."""
+    regions = pipeline.load_regions(boundaries)
+    table, report, problems = pipeline.load_table(indicators, regions, None, None, config())
+    edges = pipeline.build_adjacency(regions)
+    key = f"{boundaries}|{indicators}|{stamp}"
+    names = (Path(boundaries).name, Path(indicators).name)
+    return Data(key, regions, table, report, problems, edges, names, province_names(regions))
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def upload_data(digest: str, _boundaries: tuple, _indicators: Upload, bkey: str, ikey: str):
+    """Uploaded files read and joined (keyed by their content digest)."""
+    data = read_uploads(
+        list(_boundaries), _indicators, config=config(), boundary_key=bkey, indicator_key=ikey
+    )
+    edges = pipeline.build_adjacency(data.regions)
+    names = (data.boundary_name, data.indicator_name)
+    return Data(
+        "upload:" + digest,
+        data.regions,
+        data.table,
+        data.report,
+        data.problems,
+        edges,
+        names,
+        province_names(data.regions),
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def prepared(key: str, _data: Data, scope: Scope):
+    return pipeline.prepare(
+        _data.regions,
+        _data.edges,
+        province=scope.province,
+        cross_province=scope.cross,
+        maritime=scope.maritime,
+    )
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """The display geometry of a scope and what the map draws from it."""
+
+    display: pd.DataFrame
+    layer_json: bytes
+    layer_key: str
+    bounds: list
+    outlines: webmap.Outlines
+    points: pd.DataFrame
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def drawing(key: str, _data: Data, codes: tuple[str, ...]) -> Drawing:
+    display = display_regions(_data.regions.loc[list(codes)])
+    layer = webmap.region_layer(display, _data.provinces)
+    outlines = webmap.Outlines(display)
+    return Drawing(
+        display,
+        webmap.to_json(layer),
+        webmap.digest(key, codes),
+        webmap.layer_bounds(layer),
+        outlines,
+        outlines.points,
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def links(key: str, _data: Data, _drawing: Drawing, codes: tuple, maritime: bool, lang: str):
+    edges = _data.edges if maritime else _data.edges[_data.edges["kind"] == "land"]
+    return webmap.to_json(webmap.link_layer(edges, _drawing.points, lang))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def gap(key: str, _data: Data, scope: Scope, sector: str, lang: str):
+    """Fill colours and gap texts of a scope for one sector (encoded for the map)."""
+    prep = prepared(key, _data, scope)
+    values = pipeline.scope_gap(prep, _data.table, sector, config())
+    fill, text = webmap.gap_layer(values, lang)
+    return webmap.to_json({"fill": fill, "gap_text": text})
+
+
+def weights_key(weights: dict) -> tuple:
+    return tuple(sorted((f, tuple(sorted(c.items()))) for f, c in weights.items()))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def ranked(
+    key: str,
+    _data: Data,
+    scope: Scope,
+    sizes: tuple[int, int],
+    sector: str,
+    forms: tuple[str, ...],
+    weights: tuple,
+) -> pd.DataFrame:
+    """All candidates of the sector, ranked (not modified by callers)."""
+    prep = pipeline.restrict_sizes(prepared(key, _data, scope), *sizes)
+    return pipeline.score(
+        prep,
+        _data.table,
+        sector,
+        config=config(),
+        weights={f: dict(c) for f, c in weights},
+        forms=forms,
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def shown(
+    key: str,
+    _data: Data,
+    scope: Scope,
+    sizes: tuple[int, int],
+    sector: str,
+    forms: tuple[str, ...],
+    weights: tuple,
+    top: int,
+    view: str,
+):
+    """The rows to show (top ``top`` or the portfolio) with stability, and the portfolio result."""
+    all_rows = ranked(key, _data, scope, sizes, sector, forms, weights)
+    prep = pipeline.restrict_sizes(prepared(key, _data, scope), *sizes)
+    return pipeline.finalize(
+        prep,
+        _data.table,
+        all_rows,
+        config=config(),
+        sector=sector,
+        top=top,
+        portfolio=view == "portfolio",
+        weights={f: dict(c) for f, c in weights},
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def explained(
+    key: str, _data: Data, scope: Scope, sizes: tuple, sector: str, _rows, ids: tuple, lang: str
+) -> pd.DataFrame:
+    """``_rows`` (whose ``cluster_id`` s are ``ids``) with their explanation in ``lang``."""
+    prep = pipeline.restrict_sizes(prepared(key, _data, scope), *sizes)
+    return explain_rows(prep, _data.table, _rows, config=config(), sector=sector, lang=lang)
+
+
+_warm_lock = threading.Lock()
+_warmed: set[str] = set()
+
+
+def warm_up(key: str, data: Data) -> None:
+    """Prepare the national scope in the background once per data source, so the first
+    switch to "all Indonesia" does not wait for enumeration and display geometry."""
+    with _warm_lock:
+        if key in _warmed:
+            return
+        _warmed.add(key)
+
+    def work() -> None:
+        scope = Scope(None, False, True)
+        prep = prepared(key, data, scope)
+        drawing(key, data, tuple(prep.ids))
+
+    threading.Thread(target=work, name="kerjasama-warm-up", daemon=True).start()

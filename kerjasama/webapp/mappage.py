@@ -1,0 +1,532 @@
+"""The cooperation map page: controls, the map, the opened candidate, the ranked table with the
+planner's selection, comparison, downloads and the data panel.
+
+The view lives in the URL (:mod:`kerjasama.webapp.state`): a reload or a shared link shows the
+same scope, sector, language, sizes, forms, weights, list, selection and opened candidate. The
+selection is a list of ``cluster_id`` s, never of row positions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import streamlit as st
+
+from common.errors import InputError, MissingDataError
+from common.text import t, translator
+from kerjasama import paths
+from kerjasama.present import map as webmap
+from kerjasama.present import tables
+from kerjasama.present.datainfo import no_candidate_reasons, upload_summary
+from kerjasama.present.labels import component_label, form_label
+from kerjasama.present.upload import MAX_UPLOAD_MB, Upload
+from kerjasama.present.words import portfolio_summary, province_options
+from kerjasama.webapp import compute, panels
+from kerjasama.webapp.mapview import show_map
+from kerjasama.webapp.state import (
+    ALL,
+    Options,
+    View,
+    apply_table_ticks,
+    keep,
+    parse_query,
+    remember,
+    resolve_selection,
+    to_query,
+)
+
+LANG_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
+MAP_KEY = "map"
+MAP_HEIGHT = 640
+PRESENTATION_HEIGHT = 860
+#: less empty space above the title, so the map gets the screen
+PAGE_CSS = "<style>.block-container {padding-top: 2.2rem; padding-bottom: 2rem;}</style>"
+
+
+# ---------------------------------------------------------------- data
+
+
+def folder_files(config) -> tuple[Path, Path] | None:
+    """The data folder's boundary and indicator files, or None when it lacks them."""
+    try:
+        return (
+            paths.default_boundaries(None, config.data.boundary_file),
+            paths.default_indicators(None, config.data.indicator_file),
+        )
+    except MissingDataError:
+        return None
+
+
+def upload_form(tr, where, expanded: bool) -> None:
+    """Upload widgets; "use" keeps the uploads in the session (bytes only, no file written)."""
+    with where.expander(tr("ui.upload_heading"), expanded=expanded):
+        st.caption(tr("ui.upload_limit", limit=MAX_UPLOAD_MB))
+        bfiles = st.file_uploader(
+            tr("ui.upload_boundaries"),
+            type=["zip", "gpkg", "geojson", "json", "shp", "shx", "dbf", "prj", "cpg"],
+            accept_multiple_files=True,
+            key="up_boundaries",
+        )
+        ifile = st.file_uploader(tr("ui.upload_indicators"), type=["csv", "xlsx"], key="up_ind")
+        bkey = st.text_input(tr("ui.upload_boundary_key"), key="up_bkey")
+        ikey = st.text_input(tr("ui.upload_indicator_key"), key="up_ikey")
+        if st.button(tr("ui.upload_use"), key="up_use"):
+            boundaries = tuple(Upload(f.name, f.getvalue()) for f in bfiles or [])
+            indicators = Upload(ifile.name, ifile.getvalue()) if ifile else None
+            st.session_state["uploads"] = (boundaries, indicators, bkey.strip(), ikey.strip())
+        if "uploads" in st.session_state and st.button(tr("ui.upload_clear"), key="up_clear"):
+            del st.session_state["uploads"]
+
+
+def load_data(tr, files) -> compute.Data:
+    """The uploads (when used) or the data folder, read, joined and linked (cached)."""
+    if "uploads" in st.session_state:
+        boundaries, indicators, bkey, ikey = st.session_state["uploads"]
+        if indicators is None or not boundaries:
+            raise InputError("errors.upload.need_both")
+        digest = hashlib.sha256()
+        for item in (*boundaries, indicators):
+            digest.update(item.name.encode() + b"\0" + item.data)
+        digest.update(f"{bkey}\0{ikey}".encode())
+        with st.spinner(tr("ui.computing")):
+            data = compute.upload_data(digest.hexdigest(), boundaries, indicators, bkey, ikey)
+        st.sidebar.caption(
+            tr("ui.data_uploaded_caption", boundaries=data.names[0], indicators=data.names[1])
+        )
+        st.sidebar.success(upload_summary(data, st.session_state.get("lang", "id")))
+        return data
+    bpath, ipath = files
+    stamp = tuple((p.stat().st_size, p.stat().st_mtime_ns) for p in (bpath, ipath))
+    with st.spinner(tr("ui.computing")):
+        data = compute.folder_data(str(bpath), str(ipath), stamp)
+    st.sidebar.caption(tr("ui.data_folder_caption", path=str(paths.data_dir())))
+    st.sidebar.caption(tr("ui.data_files_caption", boundaries=bpath.name, indicators=ipath.name))
+    return data
+
+
+# ---------------------------------------------------------------- the view and the URL
+
+
+def url_options(data, config) -> tuple[Options, View]:
+    settings = compute.pipeline.settings_of(config)
+    provinces = province_options(data.regions, "id")
+    options = Options(
+        provinces=list(provinces),
+        sectors=list(config.sectors),
+        forms={s: list(config.sectors[s].forms) for s in config.sectors},
+        weights={f: dict(c) for f, c in settings.weights.items()},
+    )
+    sectors = list(config.sectors)
+    default = View(
+        scope=config.data.province if config.data.province in provinces else ALL,
+        sector="water" if "water" in sectors else sectors[0],
+        top=int(settings.top),
+    )
+    default.forms = tuple(options.forms[default.sector])
+    return options, default
+
+
+def seed_from_url(options: Options, default: View) -> None:
+    """Once per session: the URL's view becomes the widgets' starting values."""
+    if st.session_state.get("url_seeded"):
+        return
+    st.session_state["url_seeded"] = True
+    view = parse_query(st.query_params.to_dict(), options, default)
+    keep("scope", view.scope)
+    keep("sector", view.sector)
+    keep("sizes", view.sizes)
+    keep(f"forms_{view.sector}", list(view.forms))
+    keep("maritime", view.maritime)
+    keep("cross", view.cross)
+    keep("top", view.top)
+    keep("view", view.view)
+    for form, comps in view.weights.items():
+        for comp, value in comps.items():
+            keep(f"w_{form}_{comp}", value)
+    st.session_state["selected"] = list(view.selected)
+    if view.opened:
+        st.session_state["opened"] = view.opened
+
+
+def write_url(view: View, options: Options, default: View) -> None:
+    wanted = to_query(view, options, default)
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
+
+
+# ---------------------------------------------------------------- controls
+
+
+def kept_toggle(where, label: str, name: str, default: bool, key: str, **kw) -> bool:
+    """A translated toggle whose value survives a language switch."""
+    return keep(name, where.toggle(label, value=remember(name, default), key=key, **kw))
+
+
+def controls(tr, lang: str, data, config, default: View) -> dict:
+    """Sidebar widgets; returns the chosen options."""
+    side = st.sidebar
+    side.subheader(tr("ui.controls_heading"))
+    provinces = province_options(data.regions, lang)
+    options = [ALL, *provinces]
+    scope = remember("scope", default.scope)
+    scope = keep(
+        "scope",
+        side.selectbox(
+            tr("ui.scope_label"),
+            options,
+            index=options.index(scope if scope in options else default.scope),
+            format_func=lambda c: tr("ui.scope_all") if c == ALL else provinces[c],
+            key=f"scope:{lang}",
+        ),
+    )
+    sectors = list(config.sectors)
+    sector = remember("sector", default.sector)
+    sector = keep(
+        "sector",
+        side.selectbox(
+            tr("ui.sector_label"),
+            sectors,
+            index=sectors.index(sector if sector in sectors else default.sector),
+            format_func=lambda s: config.sectors[s].label(lang),
+            key=f"sector:{lang}",
+        ),
+    )
+    views = {"top": "ui.view_top", "portfolio": "ui.view_portfolio"}
+    view = keep(
+        "view",
+        side.radio(
+            tr("ui.view_label"),
+            list(views),
+            index=list(views).index(remember("view", "top")),
+            format_func=lambda v: tr(views[v]),
+            key=f"view:{lang}",
+        ),
+    )
+    lo, hi = keep(
+        "sizes",
+        side.slider(
+            tr("ui.size_label"), 2, 5, tuple(remember("sizes", (2, 5))), key=f"sizes:{lang}"
+        ),
+    )
+    sec_forms = list(config.sectors[sector].forms)
+    forms = keep(
+        f"forms_{sector}",
+        side.multiselect(
+            tr("ui.forms_label"),
+            sec_forms,
+            default=[f for f in remember(f"forms_{sector}", sec_forms) if f in sec_forms],
+            format_func=lambda f: form_label(f, lang),
+            key=f"forms_{sector}:{lang}",
+        ),
+    )
+    maritime = kept_toggle(side, tr("ui.maritime_label"), "maritime", True, f"mar:{lang}")
+    cross = kept_toggle(
+        side, tr("ui.cross_province_label"), "cross", False, f"cross:{lang}", disabled=scope == ALL
+    )
+    settings = compute.pipeline.settings_of(config)
+    top = keep(
+        "top",
+        side.slider(
+            tr("ui.top_n_label"), 1, 100, remember("top", int(settings.top)), key=f"top:{lang}"
+        ),
+    )
+    weights: dict[str, dict[str, float]] = {}
+    with side.expander(tr("ui.weights_heading")):
+        st.caption(tr("ui.weights_help"))
+        for form in forms:
+            st.markdown(f"**{form_label(form, lang)}**")
+            weights[form] = {
+                comp: keep(
+                    f"w_{form}_{comp}",
+                    st.slider(
+                        component_label(comp, lang),
+                        0.0,
+                        1.0,
+                        float(remember(f"w_{form}_{comp}", value)),
+                        0.05,
+                        key=f"w_{form}_{comp}:{lang}",
+                    ),
+                )
+                for comp, value in settings.weights.get(form, {}).items()
+            }
+    show_links = kept_toggle(side, tr("ui.edges_label"), "edges", True, f"edges:{lang}")
+    presentation = kept_toggle(
+        side, tr("ui.presentation_label"), "presentation", False, f"presentation:{lang}"
+    )
+    return {
+        "province": None if scope == ALL else scope,
+        "scope": scope,
+        "scope_label": tr("ui.scope_all") if scope == ALL else provinces[scope],
+        "sector": sector,
+        "view": view,
+        "sizes": (lo, hi),
+        "forms": tuple(forms),
+        "maritime": maritime,
+        "cross": bool(cross and scope != ALL),
+        "top": top,
+        "weights": weights,
+        "show_links": show_links,
+        "presentation": presentation,
+    }
+
+
+def table_columns(tr) -> dict:
+    """Widths of the candidate table: rank, score, form and members fit without scrolling;
+    a click on a long cell (members, explanation) shows it whole."""
+    return {
+        tr("ui.col_rank"): st.column_config.NumberColumn(width=70),
+        tr("ui.col_score"): st.column_config.TextColumn(width=70),
+        tr("ui.col_form"): st.column_config.TextColumn(width=130),
+        tr("ui.col_members"): st.column_config.TextColumn(width="large"),
+        tr("ui.col_provider"): st.column_config.TextColumn(width="medium"),
+        tr("ui.col_flags"): st.column_config.TextColumn(width="medium"),
+        tr("ui.col_explanation"): st.column_config.TextColumn(width="large"),
+    }
+
+
+# ---------------------------------------------------------------- callbacks (run before the page)
+
+
+def _on_map_click(regions: tuple, candidates: tuple) -> None:
+    result = st.session_state.get(MAP_KEY) or {}
+    click = webmap.parse_click(result.get("click"), regions, candidates)
+    if click is None:
+        return
+    kind, ident = click
+    if kind == "candidate":
+        st.session_state["opened"] = ident
+    else:
+        st.session_state["clicked_region"] = ident
+
+
+def _on_table(key: str, shown_ids: tuple) -> None:
+    rows = st.session_state[key]["selection"]["rows"]
+    st.session_state["selected"] = apply_table_ticks(
+        st.session_state.get("selected", []), shown_ids, rows
+    )
+
+
+def _on_pick(key: str) -> None:
+    st.session_state["opened"] = st.session_state[key]
+
+
+def _on_basket(key: str, others: tuple) -> None:
+    st.session_state["selected"] = [*st.session_state[key], *others]
+
+
+def _drop(ids: tuple) -> None:
+    st.session_state["selected"] = [c for c in st.session_state.get("selected", []) if c not in ids]
+
+
+# ---------------------------------------------------------------- the page
+
+
+def page() -> None:
+    config = compute.config()
+    files = folder_files(config)
+    if "lang" not in st.session_state and st.query_params.get("lang") in LANG_NAMES:
+        st.session_state["lang"] = st.query_params["lang"]
+    lang = st.sidebar.radio(
+        t("ui.lang_switch"),
+        list(LANG_NAMES),
+        format_func=LANG_NAMES.get,
+        key="lang",
+        horizontal=True,
+    )
+    tr = translator(lang)
+    st.html(PAGE_CSS)
+    st.markdown(f"### {tr('ui.app_title')}")
+    st.caption(tr("ui.app_subtitle"))
+    if files is None and "uploads" not in st.session_state:
+        st.header(tr("ui.nodata_title"))
+        st.write(tr("ui.nodata_intro", path=str(paths.data_dir())))
+        st.markdown(tr("ui.how_to_get_data"))
+        upload_form(tr, st, expanded=True)
+        return
+    upload_form(tr, st.sidebar, expanded=False)
+    data = load_data(tr, files)
+    options, default = url_options(data, config)
+    seed_from_url(options, default)
+    opts = controls(tr, lang, data, config, default)
+    key = data.key
+    scope = compute.Scope(opts["province"], opts["cross"], opts["maritime"])
+    wkey = compute.weights_key(opts["weights"])
+    args = (key, data, scope, opts["sizes"], opts["sector"], opts["forms"], wkey)
+    with st.spinner(tr("ui.computing")):
+        prep = compute.prepared(key, data, scope)
+        ranked = compute.ranked(*args)
+        rows, portfolio = compute.shown(*args, opts["top"], opts["view"])
+        ids = tuple(rows["cluster_id"].astype(str))
+        shown = compute.explained(key, data, scope, opts["sizes"], opts["sector"], rows, ids, lang)
+        drawing = compute.drawing(key, data, tuple(prep.ids))
+        colours = compute.gap(key, data, scope, opts["sector"], lang)
+        link_items = compute.links(key, data, drawing, tuple(prep.ids), opts["maritime"], lang)
+    compute.warm_up(key, data)
+
+    selected = list(st.session_state.get("selected", []))
+    selection = resolve_selection(selected, ranked, shown, opts["sector"])
+    opened = st.session_state.get("opened")
+    if opened not in ids:
+        opened = ids[0] if ids else None
+    st.session_state["opened"] = opened
+
+    sector = config.sectors[opts["sector"]]
+    payload = webmap.map_payload(
+        regions_json=drawing.layer_json,
+        regions_key=drawing.layer_key,
+        bounds=drawing.bounds,
+        colours_json=colours,
+        colours_key=webmap.digest(drawing.layer_key, opts["sector"], lang),
+        links_json=link_items,
+        links_key=webmap.digest(drawing.layer_key, opts["maritime"], lang),
+        show_links=opts["show_links"],
+        candidates=webmap.candidate_layer(
+            shown, drawing.outlines, opened=opened, ticked=selection.shown, lang=lang
+        ),
+        counts=webmap.region_counts(shown, lang),
+        legend_data=webmap.legend(sector, lang),
+        lang=lang,
+        height=PRESENTATION_HEIGHT if opts["presentation"] else MAP_HEIGHT,
+    )
+    st.caption(tr("ui.map_help"))
+    show_map(
+        payload,
+        key=MAP_KEY,
+        on_click=lambda: _on_map_click(tuple(prep.ids), ids),
+    )
+
+    names = data.regions["name"].astype(str).to_dict()
+    if opts["view"] == "portfolio" and portfolio is not None:
+        st.caption(portfolio_summary(portfolio, lang))
+    if not ids:
+        st.subheader(tr("ui.table_heading"))
+        st.warning(tr("ui.no_candidates"))
+        reasons = no_candidate_reasons(
+            prep, data.table, config, opts["sector"], opts["forms"], opts["scope_label"], lang
+        )
+        st.text("\n".join(f"• {r}" for r in reasons))
+        panels.data_panel(lang, data, prep, config, opts["sector"], opts["scope_label"])
+        write_url(_view(lang, opts, selected, opened), options, default)
+        return
+
+    detail_col, region_col = st.columns([3, 2])
+    with detail_col:
+        labels = {
+            c: webmap.candidate_label(r, lang)
+            for c, r in zip(ids, shown.to_dict("records"), strict=True)
+        }
+        pick_key = f"pick:{lang}:{webmap.digest(ids)}"
+        st.session_state[pick_key] = opened
+        st.selectbox(
+            tr("ui.candidate_pick"),
+            list(ids),
+            format_func=labels.get,
+            key=pick_key,
+            on_change=_on_pick,
+            args=(pick_key,),
+        )
+        row = shown.loc[shown["cluster_id"] == opened].iloc[0]
+        panels.candidate_detail(lang, row, data.table, config, opts["sector"], names)
+    with region_col:
+        region = st.session_state.get("clicked_region")
+        if region in names and region in prep.ids:
+            hits = webmap.candidates_with_region(shown, region)
+            st.markdown(f"**{panels.plain(tr('ui.region_candidates', name=names[region]))}**")
+            if len(hits):
+                st.dataframe(
+                    tables.candidate_table(hits, lang),
+                    hide_index=True,
+                    column_config=table_columns(tr),
+                )
+            else:
+                st.caption(panels.plain(tr("ui.region_no_candidates", name=names[region])))
+        else:
+            st.caption(tr("ui.region_hint"))
+
+    st.subheader(tr("ui.table_heading"))
+    st.caption(tr("ui.table_help"))
+    table_key = f"table:{lang}:{webmap.digest(ids)}"
+    positions = [ids.index(c) for c in selection.shown]
+    st.dataframe(
+        tables.candidate_table(shown, lang),
+        hide_index=True,
+        column_config=table_columns(tr),
+        on_select=lambda: _on_table(table_key, ids),
+        selection_mode="multi-row",
+        selection_default={"selection": {"rows": positions}},
+        key=table_key,
+    )
+
+    st.subheader(tr("ui.selection_heading"))
+    mine = [c for c in selected if c.startswith(f"{opts['sector']}-")]
+    if mine:
+        rank_of = dict(
+            zip(ranked["cluster_id"].astype(str), ranked["rank"].astype(int), strict=True)
+        )
+        basket_key = f"basket:{lang}:{webmap.digest(mine)}"
+        st.session_state[basket_key] = mine
+        others = tuple(c for c in selected if c not in mine)
+        st.multiselect(
+            tr("ui.selection_basket"),
+            mine,
+            key=basket_key,
+            format_func=lambda c: (
+                f"#{rank_of[c]} {c}" if c in rank_of else tr("ui.selection_dropped_item", id=c)
+            ),
+            on_change=_on_basket,
+            args=(basket_key, others),
+        )
+    if selection.elsewhere:
+        items = ", ".join(f"#{rank} ({cid})" for cid, rank in selection.elsewhere)
+        st.info(tr("ui.selection_elsewhere", items=items))
+    if selection.dropped:
+        st.warning(
+            tr("ui.selection_dropped", n=len(selection.dropped), items=", ".join(selection.dropped))
+        )
+        st.button(
+            tr("ui.selection_clear_dropped"),
+            key="drop_dropped",
+            on_click=_drop,
+            args=(selection.dropped,),
+        )
+    ticked = len(selection.rows) > 0
+    chosen_rows = selection.rows if ticked else shown.loc[shown["cluster_id"] == opened]
+    chosen_ids = tuple(chosen_rows["cluster_id"].astype(str))
+    chosen = compute.explained(
+        key, data, scope, opts["sizes"], opts["sector"], chosen_rows, chosen_ids, lang
+    )
+    panels.downloads(lang, chosen, data, config, opts, ticked)
+
+    if len(selection.rows) >= 2:
+        compare_rows = chosen.head(3)
+        facts = compute.pipeline.explain(
+            compute.pipeline.restrict_sizes(prep, *opts["sizes"]),
+            data.table,
+            compare_rows,
+            config=config,
+            sector=opts["sector"],
+        )
+        panels.comparison(lang, compare_rows, facts, data.table, config, opts["sector"])
+    else:
+        st.subheader(tr("ui.compare_heading"))
+        st.caption(tr("ui.compare_help"))
+    panels.data_panel(lang, data, prep, config, opts["sector"], opts["scope_label"])
+    write_url(_view(lang, opts, selected, opened), options, default)
+
+
+def _view(lang: str, opts: dict, selected: list[str], opened: str | None) -> View:
+    return View(
+        lang=lang,
+        scope=opts["scope"],
+        sector=opts["sector"],
+        sizes=tuple(opts["sizes"]),
+        forms=tuple(opts["forms"]),
+        maritime=opts["maritime"],
+        cross=opts["cross"],
+        top=opts["top"],
+        weights=opts["weights"],
+        view=opts["view"],
+        selected=[c for c in selected if c.startswith(f"{opts['sector']}-")],
+        opened=opened,
+    )

@@ -1,0 +1,153 @@
+"""The panels around the map: candidate detail, comparison, selection and downloads, data.
+
+Every text comes from the catalogue; user text (region and file names) is passed to Streamlit
+as plain text only (``st.text``, table cells, ``st.caption`` of catalogue templates whose
+parameters are escaped for Markdown by :func:`plain`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pandas as pd
+import streamlit as st
+
+from common.text import translator
+from kerjasama.present import tables
+from kerjasama.present.datainfo import comparison_table, data_sources, missing_figures
+
+_MD = re.compile(r"([\\`*_\[\]#|<>~$])")
+
+
+def plain(text: object) -> str:
+    """``text`` with every Markdown/HTML character escaped, for Markdown-rendering widgets."""
+    return _MD.sub(r"\\\1", str(text))
+
+
+def candidate_detail(lang, row, table, config, sector, names) -> None:
+    """The opened candidate: heading, explanation, member indicator table."""
+    tr = translator(lang)
+    st.markdown(
+        "#### "
+        + plain(
+            tr("ui.candidate_heading", rank=int(row["rank"]), names=", ".join(row["member_names"]))
+        )
+    )
+    st.text(row.get("explanation") or "")
+    if bool(row.get("wajib_indication")):
+        st.caption(tr("ui.wajib_note"))
+    sec = config.sectors[sector]
+    columns = [*sec.columns, config.data.population]
+    labels = {c: config.indicators[c].label(lang) for c in columns if c in config.indicators}
+    st.markdown(f"**{tr('ui.candidate_indicators')}**")
+    st.dataframe(tables.member_table(row["members"], table, columns, labels, names, lang))
+
+
+def comparison(lang, rows: pd.DataFrame, facts: list, table, config, sector) -> None:
+    """Side by side: 2–3 candidates (members, form, provider, components, figures, distances)."""
+    tr = translator(lang)
+    st.subheader(tr("ui.compare_heading"))
+    if len(rows) < 2:
+        st.caption(tr("ui.compare_help"))
+        return
+    frame = comparison_table(rows.head(3), facts[:3], table, config, sector, lang)
+    st.dataframe(frame, width="stretch", row_height=56)
+
+
+def data_panel(lang, data, prep, config, sector: str, scope_label: str) -> None:
+    """Which join was used, how many regions matched, which regions lack which figure for the
+    sector, and the years and sources."""
+    from kerjasama.present.words import join_report_lines
+
+    tr = translator(lang)
+    with st.expander(tr("ui.data_heading")):
+        st.text("\n".join(join_report_lines(data.report, lang, limit=10)))
+        st.text(tr("ui.data_files", boundaries=data.names[0], indicators=data.names[1]))
+        missing = missing_figures(prep, data.table, config, sector, lang)
+        st.markdown(f"**{plain(tr('ui.data_missing_heading', scope=scope_label))}**")
+        st.dataframe(missing, hide_index=True, width="stretch")
+        st.markdown(f"**{tr('ui.data_sources_heading')}**")
+        st.dataframe(data_sources(config, sector, lang), hide_index=True, width="stretch")
+
+
+def downloads(lang, chosen, data, config, opts, ticked: bool) -> None:
+    """Download buttons for exactly ``chosen``. Files are made when a button is clicked (deferred)
+    and a click does not re-run the page (``on_click="ignore"``), so the next click on any
+    button still finds its file."""
+    from kerjasama.present.brief import brief_html, brief_pdf, build_brief
+    from kerjasama.present.export import candidates_to_geojson, members_csv, shapefile_zip
+
+    tr = translator(lang)
+    ranks = ", ".join(f"#{r}" for r in chosen["rank"])
+    st.caption(
+        tr("ui.selection_count", n=len(chosen), ranks=ranks)
+        if ticked
+        else tr("ui.selection_none", ranks=ranks)
+    )
+    stem = f"kerjasama_{opts['sector']}_{opts['province'] or 'idn'}"
+    regions, table = data.regions, data.table
+
+    def brief():
+        return build_brief(
+            chosen,
+            regions,
+            table,
+            config=config,
+            sector=opts["sector"],
+            lang=lang,
+            scope=opts["scope_label"],
+            boundary_source=data.names[0],
+            indicator_source=data.names[1],
+            date=dt.date.today(),
+        )
+
+    buttons = (
+        (
+            "ui.download_geojson",
+            lambda: candidates_to_geojson(chosen, regions),
+            ".geojson",
+            "application/geo+json",
+            ":material/map:",
+        ),
+        (
+            "ui.download_csv",
+            lambda: members_csv(chosen),
+            "_members.csv",
+            "text/csv",
+            ":material/table_view:",
+        ),
+        (
+            "ui.download_shp",
+            lambda: shapefile_zip(chosen, regions),
+            "_shp.zip",
+            "application/zip",
+            ":material/folder_zip:",
+        ),
+        (
+            "ui.download_brief_pdf",
+            lambda: brief_pdf(brief()),
+            "_brief.pdf",
+            "application/pdf",
+            ":material/picture_as_pdf:",
+        ),
+        (
+            "ui.download_brief_html",
+            lambda: brief_html(brief()),
+            "_brief.html",
+            "text/html",
+            ":material/language:",
+        ),
+    )
+    slots = [*st.columns(3), *st.columns(3)[:2]]
+    for column, (label, make, suffix, mime, icon) in zip(slots, buttons, strict=True):
+        column.download_button(
+            tr(label),
+            make,
+            f"{stem}{suffix}",
+            mime,
+            key=f"dl:{label}",
+            on_click="ignore",
+            icon=icon,
+            width="stretch",
+        )

@@ -1,0 +1,106 @@
+"""The app's view in the URL and the selection that follows candidates (no browser)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kerjasama.webapp.state import (
+    ALL,
+    Options,
+    View,
+    apply_table_ticks,
+    cluster_ids,
+    parse_query,
+    resolve_selection,
+    to_query,
+)
+
+OPTIONS = Options(
+    provinces=["64", "81"],
+    sectors=["water", "waste"],
+    forms={"water": ["joint", "contract"], "waste": ["joint"]},
+    weights={"joint": {"need": 0.5, "scale": 0.25}, "contract": {"capacity": 0.3}},
+)
+DEFAULT = View(scope="64", sector="water", forms=("joint", "contract"), top=20)
+
+
+def test_query_round_trip():
+    view = View(
+        lang="en",
+        scope="81",
+        sector="waste",
+        sizes=(2, 3),
+        forms=("joint",),
+        maritime=False,
+        cross=True,
+        top=7,
+        weights={"joint": {"need": 0.2, "scale": 0.25}},
+        view="portfolio",
+        selected=["waste-joint-8101-8102", "waste-joint-8103-8104-8105"],
+        opened="waste-joint-8101-8102",
+    )
+    query = to_query(view, OPTIONS, DEFAULT)
+    assert query["w"] == "joint.need=0.2"  # only weights that differ from the config
+    assert "forms" not in query  # all forms of the sector: the default
+    back = parse_query(query, OPTIONS, DEFAULT)
+    assert back == View(**{**view.__dict__, "weights": {"joint": {"need": 0.2}}})
+
+
+def test_query_defaults_are_short():
+    query = to_query(DEFAULT, OPTIONS, DEFAULT)
+    assert query == {"lang": "id", "scope": "64", "sector": "water"}
+
+
+def test_hostile_query_keeps_defaults():
+    query = {
+        "lang": "xx",
+        "scope": "../../etc",
+        "sector": "<script>",
+        "size": "1-9",
+        "forms": "joint,evil",
+        "top": "100000",
+        "w": "joint.need=7,joint.__class__=0.1,contract.capacity=abc,joint.scale=0.4",
+        "view": "eval",
+        "sel": "water-joint-6401-6402,'; drop,water-joint-6401",
+        "open": "<img src=x>",
+        "mar": "maybe",
+    }
+    view = parse_query(query, OPTIONS, DEFAULT)
+    assert (view.lang, view.scope, view.sector, view.sizes) == ("id", "64", "water", (2, 5))
+    assert view.forms == ("joint",) and view.top == 20 and view.view == "top"
+    assert view.weights == {"joint": {"scale": 0.4}}
+    assert view.selected == ["water-joint-6401-6402"] and view.opened is None
+    assert view.maritime is True
+    assert parse_query({"scope": "all"}, OPTIONS, DEFAULT).scope == ALL
+    assert cluster_ids(",".join(f"water-joint-64{i:02d}-6499" for i in range(300)))[-1] == (
+        "water-joint-64199-6499"
+    )
+
+
+def ranking(ids):
+    return pd.DataFrame({"cluster_id": list(ids), "rank": range(1, len(ids) + 1)})
+
+
+def test_selection_follows_cluster_ids_not_rows():
+    ranked = ranking(["water-joint-1-2", "water-joint-2-3", "water-joint-3-4", "water-joint-4-5"])
+    shown = ranked.head(2)
+    selected = ["water-joint-3-4", "water-joint-1-2", "water-joint-8-9", "waste-joint-1-2"]
+    sel = resolve_selection(selected, ranked, shown, "water")
+    assert sel.shown == ("water-joint-1-2",)
+    assert sel.elsewhere == (("water-joint-3-4", 3),)
+    assert sel.dropped == ("water-joint-8-9",)  # never silently replaced
+    assert list(sel.rows["cluster_id"]) == ["water-joint-1-2", "water-joint-3-4"]  # rank order
+    # re-scored: the same ids, other ranks and rows
+    reranked = ranking(["water-joint-3-4", "water-joint-4-5", "water-joint-1-2"])
+    again = resolve_selection(selected, reranked, reranked.head(2), "water")
+    assert again.shown == ("water-joint-3-4",)
+    assert again.elsewhere == (("water-joint-1-2", 3),)
+    assert list(again.rows["cluster_id"]) == ["water-joint-3-4", "water-joint-1-2"]
+
+
+def test_table_ticks_update_only_the_shown_rows():
+    shown = ("a-x-1-2", "a-x-2-3", "a-x-3-4")
+    selected = ["a-x-9-8", "a-x-2-3"]
+    assert apply_table_ticks(selected, shown, [0, 1]) == ["a-x-9-8", "a-x-2-3", "a-x-1-2"]
+    assert apply_table_ticks(selected, shown, []) == ["a-x-9-8"]
+    assert apply_table_ticks(selected, shown, [2, 7, -1]) == ["a-x-9-8", "a-x-3-4"]
