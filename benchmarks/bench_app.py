@@ -82,20 +82,20 @@ def payloads(data: Path) -> dict[str, tuple[int, int]]:
         layer = webmap.region_layer(display)
         outlines = webmap.Outlines(display)
         fill, text = webmap.gap_layer(pipeline.scope_gap(prepared, table, "water", config), "id")
-        payload = webmap.map_payload(
-            regions_json=webmap.to_json(layer),
-            regions_key=label,
-            bounds=webmap.layer_bounds(layer),
-            colours_json=webmap.to_json({"fill": fill, "gap_text": text}),
-            colours_key="water",
-            links_json=webmap.to_json(webmap.link_layer(edges, outlines.points, "id")),
-            links_key=label,
+        links = webmap.link_layer(edges, outlines.points, "id")
+        parts = {
+            "regions": (label, webmap.to_json(layer)),
+            "colours": ("water", webmap.to_json({"fill": fill, "gap_text": text})),
+            "links": (label, webmap.to_json(links)),
+            "shapes": ("top", webmap.to_json(webmap.candidate_shapes(shown, outlines))),
+        }
+        payload, _ = webmap.map_payload(
+            parts=parts,
             show_links=True,
-            candidates=webmap.candidate_layer(
-                shown, outlines, opened=shown["cluster_id"].iloc[0], lang="id"
-            ),
+            candidates=webmap.candidate_layer(shown, opened=shown["cluster_id"].iloc[0], lang="id"),
             counts=webmap.region_counts(shown, "id"),
             legend_data=webmap.legend(config.sector("water"), "id"),
+            bounds=webmap.layer_bounds(layer),
             lang="id",
         )
         naive = scope[["name", "geometry"]].to_json().encode()

@@ -126,7 +126,8 @@ def test_brief_html_self_contained_and_escaped():
     page = briefing.brief_html(make("id"))
     assert EVIL not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert page.count("data:image/png;base64,") == 2
+    assert page.count("data:image/png;base64,") == 3  # the overview and one per candidate
+    assert page.index('class="overview"') < page.index('class="cluster"')
     assert not re.search(r"(src|href)=\"https?://", page)
     assert page.count("DRAF untuk pembahasan TKKSD") >= 3
     assert "Keadaan kahar (force majeure)" in page
@@ -155,14 +156,58 @@ def test_brief_pdf_real_document_id_and_en():
     assert "Drinking water (regional water supply)" in flat_en
 
 
+def test_overview_first_and_clean_sources():
+    doc = make("id")
+    assert doc.overview_png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert doc.summary_header[0] == "Peringkat"
+    assert [r[0] for r in doc.summary_rows] == ["1", "2"]
+    assert doc.summary_rows[0][3] == "Kota Satu" and doc.summary_rows[1][3] == ""
+    assert doc.summary_rows[0][5] == "water-contract-6401-6402-6403"
+    assert doc.detail_note == ""
+    # sources: each once, derived figures named by their inputs, no column names, no year twice
+    text = " | ".join(doc.sources)
+    assert "derived" not in text and "_2024" not in text
+    assert not re.search(r"(\d{4}), \1", text)
+    derived = next(s for s in doc.sources if s.startswith("PDRB per kapita"))
+    assert "dihitung dari" in derived and "Jumlah penduduk" in derived
+    image = Image.open(io.BytesIO(doc.overview_png)).convert("RGB")
+    colours = {c for _, c in image.getcolors(1_000_000)}
+    assert (0xFF, 0xD6, 0x00) in colours  # the provider's star
+    pages, text = pdf_text(briefing.brief_pdf(doc))
+    flat = squash(text)
+    assert flat.index("Ringkasan") < flat.index("Kandidat #1")
+    assert "water-contract-6401-6402-6403" in flat
+
+
+def test_large_pack_is_bounded_and_says_so():
+    regions, table, candidates = synthetic()
+    doc = briefing.build_brief(
+        candidates, regions, table, config=load_config(), sector="water", detail_limit=1
+    )
+    assert len(doc.sections) == 1 and len(doc.summary_rows) == 2
+    assert "2 kandidat" in doc.detail_note and "1 teratas" in doc.detail_note
+    assert "Ringkasan" in squash(pdf_text(briefing.brief_pdf(doc))[1])
+
+
+def test_island_cluster_framed_on_its_islands():
+    from shapely.geometry import MultiPolygon
+
+    from kerjasama.present.brief.figure import frame
+
+    islands = MultiPolygon([box(120, -5, 121, -4), box(126, 2, 126.01, 2.01)])  # a far islet
+    bounds = frame(np.asarray([islands, box(121, -5, 122, -4)], dtype=object))
+    assert bounds == pytest.approx((120, -5, 122, -4))
+
+
 def test_cluster_map_png_has_size_and_content():
     regions, _, _ = synthetic()
     png = briefing.cluster_map_png(regions, ["6401", "6402"], provider="6401", source_line="x")
     image = Image.open(io.BytesIO(png))
     assert image.format == "PNG" and image.size[0] > 600
     colours = {c for _, c in image.convert("RGB").getcolors(1_000_000)}
-    # provider blue and member orange are drawn
+    # provider blue, member orange and the provider's star are drawn
     assert (0x15, 0x65, 0xC0) in colours and (0xEF, 0x6C, 0x00) in colours
+    assert (0xFF, 0xD6, 0x00) in colours
     with pytest.raises(InputError, match="no member"):
         briefing.cluster_map_png(regions, ["9999"])
 

@@ -130,30 +130,37 @@ def test_gap_colours_grey_for_missing():
     assert all(re.fullmatch(r"#[0-9a-f]{6}", c) for c in colours)
 
 
-def _payload(display, candidates, *, opened=None, ticked=(), lang="id", gap=None, links=True):
+def _parts(display, candidates, lang="id", gap=None):
     regions = grid_regions()
     layer = webmap.region_layer(display, {"64": "Kalimantan Timur"})
     outlines = webmap.Outlines(display)
     gap = pd.Series(np.linspace(0, 1, 9), index=display.index) if gap is None else gap
     fill, text = webmap.gap_layer(gap, lang)
-    raw = webmap.map_payload(
-        regions_json=webmap.to_json(layer),
-        regions_key="scope-1",
-        bounds=webmap.layer_bounds(layer),
-        colours_json=webmap.to_json({"fill": fill, "gap_text": text}),
-        colours_key="water",
-        links_json=webmap.to_json(webmap.link_layer(grid_edges(regions), outlines.points, lang)),
-        links_key="links",
+    links = webmap.link_layer(grid_edges(regions), outlines.points, lang)
+    return layer, {
+        "regions": ("scope-1", webmap.to_json(layer)),
+        "colours": ("water-" + lang, webmap.to_json({"fill": fill, "gap_text": text})),
+        "links": ("links-" + lang, webmap.to_json(links)),
+        "shapes": ("shapes", webmap.to_json(webmap.candidate_shapes(candidates, outlines))),
+    }
+
+
+def _payload(display, candidates, *, opened=None, ticked=(), lang="id", links=True, sent=None):
+    layer, parts = _parts(display, candidates, lang)
+    raw, keys = webmap.map_payload(
+        parts=parts,
         show_links=links,
-        candidates=webmap.candidate_layer(
-            candidates, outlines, opened=opened, ticked=ticked, lang=lang
-        ),
+        candidates=webmap.candidate_layer(candidates, opened=opened, ticked=ticked, lang=lang),
         counts=webmap.region_counts(candidates, lang),
         legend_data=webmap.legend(SimpleNamespace(gap=()), lang),
+        bounds=webmap.layer_bounds(layer),
         lang=lang,
+        sent=sent,
     )
-    assert isinstance(raw, bytes)
-    return json.loads(raw.decode("utf-8"))
+    assert isinstance(raw, bytes) and set(keys) == set(webmap.PARTS)
+    data = json.loads(raw.decode("utf-8"))
+    data["_sent"] = keys
+    return data
 
 
 def test_region_layer_is_plain_data():
@@ -233,12 +240,14 @@ def test_payload_candidates_opened_ticked_provider():
         display, candidates, opened="water-contract-6402-6403", ticked=["water-joint-6401-6402"]
     )
     cands = {c["id"]: c for c in data["candidates"]}
+    shapes = {c["id"]: c for c in data["shapes"]}
     assert cands["water-contract-6402-6403"]["opened"] is True
     assert cands["water-joint-6401-6402"]["ticked"] is True
     assert cands["water-joint-6401-6402"]["opened"] is False
     provider = cands["water-contract-6402-6403"]
-    assert provider["provider"] is not None and "Kabupaten 6402" in provider["provider_text"]
-    assert cands["water-joint-6401-6402"]["provider"] is None
+    assert shapes["water-contract-6402-6403"]["provider"] is not None
+    assert "Kabupaten 6402" in provider["provider_text"]
+    assert shapes["water-joint-6401-6402"]["provider"] is None
     assert provider["tip"][0].startswith("#2 Kontrak pelayanan · skor 0,800: ")
     assert EVIL in provider["tip"][0]  # plain text, written with textContent
     assert data["region_candidates"]["6402"] == "2 kandidat memuat wilayah ini"
@@ -259,6 +268,12 @@ def test_payload_keys_change_only_with_their_part():
     assert hidden["links"] == [] and hidden["keys"]["links"] != one["keys"]["links"]
     english = _payload(display, candidates, lang="en")
     assert english["keys"]["legend"] != one["keys"]["legend"]
+    # what the browser already has is not sent again; the rest is
+    again = _payload(display, candidates, opened="water-contract-6402-6403", sent=one["_sent"])
+    assert again["regions"] is None and again["shapes"] is None and again["colours"] is None
+    assert again["candidates"][1]["opened"] is True
+    other = _payload(display, candidates, lang="en", sent=one["_sent"])
+    assert other["regions"] is None and other["colours"] is not None
 
 
 def test_parse_click_trusts_only_known_ids():
@@ -359,19 +374,22 @@ def test_national_payload_under_3_mb(national_adm2, real_data):
     layer = webmap.region_layer(display)
     outlines = webmap.Outlines(display)
     fill, text = webmap.gap_layer(gap, "id")
-    payload = webmap.map_payload(
-        regions_json=webmap.to_json(layer),
-        regions_key="idn",
-        bounds=webmap.layer_bounds(layer),
-        colours_json=webmap.to_json({"fill": fill, "gap_text": text}),
-        colours_key="water",
-        links_json=webmap.to_json(webmap.link_layer(edges, outlines.points, "id")),
-        links_key="idn",
-        show_links=True,
-        candidates=webmap.candidate_layer(candidates, outlines, opened="c0", lang="id"),
-        counts=webmap.region_counts(candidates, "id"),
-        legend_data=webmap.legend(SimpleNamespace(gap=()), "id"),
-        lang="id",
-    )
+    parts = {
+        "regions": ("idn", webmap.to_json(layer)),
+        "colours": ("water", webmap.to_json({"fill": fill, "gap_text": text})),
+        "links": ("idn", webmap.to_json(webmap.link_layer(edges, outlines.points, "id"))),
+        "shapes": ("top", webmap.to_json(webmap.candidate_shapes(candidates, outlines))),
+    }
+    common = {
+        "show_links": True,
+        "candidates": webmap.candidate_layer(candidates, opened="c0", lang="id"),
+        "counts": webmap.region_counts(candidates, "id"),
+        "legend_data": webmap.legend(SimpleNamespace(gap=()), "id"),
+        "bounds": webmap.layer_bounds(layer),
+        "lang": "id",
+    }
+    payload, sent = webmap.map_payload(parts=parts, **common)
+    click, _ = webmap.map_payload(parts=parts, sent=sent, **common)
+    assert len(click) < 50_000  # a click sends the candidates' state, not the geometry again
     assert 300_000 < len(payload) <= 3_000_000
     assert len(json.loads(payload)["regions"]["features"]) == len(regions) == 514

@@ -139,6 +139,7 @@ class Scope:
     prepared: Any
     outputs: dict[str, Path | None]
     report: Any = None
+    edges: Any = None
 
     def warnings(self, lang: str) -> list[str]:
         """Lines for stderr: how the boundaries were read, regions of the scope without data,
@@ -203,5 +204,5 @@ def load_scope(args: argparse.Namespace, *, outputs: dict[str, tuple] | None = N
         max_size=args.max_size,
     )
     return Scope(
-        config, boundaries, indicators, regions, table, problems, prepared, checked, report
+        config, boundaries, indicators, regions, table, problems, prepared, checked, report, edges
     )

@@ -83,6 +83,7 @@ def run(args: argparse.Namespace) -> int:
         boundary_source=boundaries.name,
         indicator_source=indicators.name,
         date=dt.date.today(),
+        edges=scope_data.edges,
     )
     write_brief(brief, out)
     print(t("ui.brief_cli_written", args.lang, path=out, n=len(chosen)), file=sys.stderr)

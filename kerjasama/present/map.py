@@ -36,6 +36,12 @@ TICKED_COLOUR = "#e65100"
 OPENED_COLOUR = "#00bcd4"
 GAP_CMAP = "YlOrRd"
 COORD_DIGITS = 4
+#: outlines are strokes over the regions: simplified to 4 display tolerances (a pixel or two at
+#: the zoom that shows the scope) and rounded to 3 decimals (~100 m)
+OUTLINE_TOL = 4.0
+OUTLINE_DIGITS = 3
+#: the parts of the map payload that are sent only when their key changed
+PARTS = ("regions", "colours", "links", "shapes")
 
 
 def digest(*parts: object) -> str:
@@ -190,33 +196,53 @@ class Outlines:
             if not union.is_valid:
                 union = shapely.union_all(shapely.make_valid(parts))
             outline = drop_small_parts(np.asarray([union], dtype=object), (6.0 * self._tol) ** 2)
-            simple = shapely.simplify(outline, 2.0 * self._tol, preserve_topology=False)[0]
+            simple = shapely.simplify(outline, OUTLINE_TOL * self._tol, preserve_topology=False)[0]
             anchor = shapely.point_on_surface(simple if not simple.is_empty else union)
-            self._cache[key] = (json.loads(shapely.to_geojson(simple)), anchor)
+            rounded = shapely.transform(simple, lambda xy: np.round(xy, OUTLINE_DIGITS))
+            self._cache[key] = (json.loads(shapely.to_geojson(rounded)), anchor)
         return self._cache[key]
+
+
+def candidate_shapes(candidates: pd.DataFrame, outlines: Outlines) -> list[dict]:
+    """Per candidate: outline, number anchor and provider point (changes with the list only)."""
+    points = outlines.points
+    out = []
+    for cid, members, provider in zip(
+        candidates["cluster_id"].astype(str),
+        candidates["members"],
+        candidates.get("provider", pd.Series(None, index=candidates.index)),
+        strict=True,
+    ):
+        outline, anchor = outlines.get(members)
+        out.append(
+            {
+                "id": cid,
+                "outline": outline,
+                "anchor": _lonlat(anchor.x, anchor.y),
+                "provider": _lonlat(points.at[provider, "lon"], points.at[provider, "lat"])
+                if isinstance(provider, str) and provider in points.index
+                else None,
+            }
+        )
+    return out
 
 
 def candidate_layer(
     candidates: pd.DataFrame,
-    outlines: Outlines,
     *,
     opened: str | None,
     ticked: Iterable[str] = (),
     lang: str = "id",
 ) -> list[dict]:
-    """One entry per candidate: outline, number anchor, provider point, hover text."""
+    """Per candidate: rank, opened / ticked, hover text (changes on every click)."""
     tr = translator(lang)
     ticked = set(ticked)
-    points = outlines.points
     out = []
     for row in candidates.to_dict("records"):
-        outline, anchor = outlines.get(row["members"])
         cid = str(row["cluster_id"])
         provider = row.get("provider")
-        provider_point = None
         provider_text = ""
-        if isinstance(provider, str) and provider in points.index:
-            provider_point = _lonlat(points.at[provider, "lon"], points.at[provider, "lat"])
+        if isinstance(provider, str):
             names = dict(zip(row["members"], row["member_names"], strict=True))
             provider_text = tr("ui.map_provider", name=names.get(provider, provider))
         tip = [candidate_label(row, lang)]
@@ -226,9 +252,6 @@ def candidate_layer(
             {
                 "id": cid,
                 "rank": int(row["rank"]),
-                "outline": outline,
-                "anchor": _lonlat(anchor.x, anchor.y),
-                "provider": provider_point,
                 "provider_text": provider_text,
                 "opened": cid == opened,
                 "ticked": cid in ticked,
@@ -303,35 +326,36 @@ def layer_bounds(regions: dict) -> list[float]:
 
 def map_payload(
     *,
-    regions_json: bytes,
-    regions_key: str,
-    bounds: list[float],
-    colours_json: bytes,
-    colours_key: str,
-    links_json: bytes,
-    links_key: str,
+    parts: Mapping[str, tuple[str, bytes]],
     show_links: bool,
     candidates: list[dict],
     counts: Mapping[str, str],
     legend_data: dict,
+    bounds: list[float],
     lang: str,
     height: int = 620,
-) -> bytes:
+    sent: Mapping[str, str] | None = None,
+) -> tuple[bytes, dict[str, str]]:
     """Everything the Leaflet component draws, as UTF-8 JSON, with the keys that tell it what
-    changed since the last render (the browser rebuilds only those parts).
+    changed since the last render.
 
-    ``regions_json`` (:func:`region_layer`), ``colours_json`` (``{"fill": ..., "gap_text":
-    ...}`` of :func:`gap_layer`) and ``links_json`` (:func:`link_layer`) are passed already
-    encoded because they are cached per scope / sector; only the candidates are encoded here.
-    ``keys.render`` changes whenever anything drawn changes; tests and benchmarks wait for the
-    component to show it (``data-rendered`` on ``.ks-map``).
+    ``parts`` maps each of :data:`PARTS` to ``(key, encoded JSON)``: ``regions``
+    (:func:`region_layer`), ``colours`` (``{"fill", "gap_text"}`` of :func:`gap_layer`),
+    ``links`` (:func:`link_layer`) and ``shapes`` (:func:`candidate_shapes`); they are encoded
+    once and cached by the caller. A part whose key is in ``sent`` (what this browser already
+    has) is sent as ``null`` and the browser keeps its copy; if it has none it asks for all
+    parts again. ``keys.render`` changes whenever anything drawn changes; tests and
+    benchmarks wait for the component to show it (``data-rendered`` on ``.ks-map``).
+
+    Returns
+    -------
+    (payload, keys)
+        The encoded payload and the key of every part (what the browser has after it).
     """
-    keys = {
-        "regions": regions_key,
-        "colours": colours_key,
-        "links": digest(links_key, show_links),
-        "legend": digest(legend_data, lang),
-    }
+    sent = sent or {}
+    keys = {name: key for name, (key, _) in parts.items()}
+    keys["links"] = digest(keys["links"], show_links)
+    keys["legend"] = digest(legend_data, lang)
     candidates_key = digest([(c["id"], c["opened"], c["ticked"], c["tip"]) for c in candidates])
     keys["render"] = digest(keys, candidates_key, height)
     rest = {
@@ -344,18 +368,18 @@ def map_payload(
         "texts": map_texts(lang),
         "height": int(height),
     }
-    return b"".join(
-        [
-            to_json(rest)[:-1],
-            b',"regions":',
-            regions_json,
-            b',"colours":',
-            colours_json,
-            b',"links":',
-            links_json if show_links else b"[]",
-            b"}",
+    chunks = [to_json(rest)[:-1]]
+    for name in PARTS:
+        _, encoded = parts[name]
+        if name == "links" and not show_links:
+            encoded = b"[]"
+        chunks += [
+            b',"',
+            name.encode(),
+            b'":',
+            b"null" if sent.get(name) == keys[name] else encoded,
         ]
-    )
+    return b"".join([*chunks, b"}"]), {name: keys[name] for name in PARTS}
 
 
 def parse_click(value: object, regions: Iterable[str], candidates: Iterable[str]):

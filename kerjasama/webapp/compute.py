@@ -199,6 +199,15 @@ def explained(
     return explain_rows(prep, _data.table, _rows, config=config(), sector=sector, lang=lang)
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
+def shapes(key: str, _drawing: Drawing, _rows, ids: tuple) -> tuple[str, bytes]:
+    """Outlines, number anchors and provider points of the shown candidates, encoded."""
+    return (
+        webmap.digest(key, ids),
+        webmap.to_json(webmap.candidate_shapes(_rows, _drawing.outlines)),
+    )
+
+
 _warm_lock = threading.Lock()
 _warmed: set[str] = set()
 

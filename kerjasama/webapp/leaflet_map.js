@@ -523,10 +523,26 @@ function decode(raw) {
 export default function (component) {
   const { parentElement, setTriggerValue } = component;
   const data = decode(component.data);
-  data.fill = data.colours.fill;
-  data.gap_text = data.colours.gap_text;
   const root = parentElement;
   let st = root.__ks;
+  // parts sent as null are the ones this map already has; keep them (or ask for them again)
+  const missing = ["regions", "colours", "links", "shapes"].filter(
+    (part) => data[part] === null && (!st || !st.parts || st.keys[part] !== data.keys[part]),
+  );
+  if (missing.length) {
+    setTriggerValue("resend", missing);
+    return;
+  }
+  if (st && st.parts) {
+    for (const part of ["regions", "colours", "links", "shapes"]) {
+      if (data[part] === null) data[part] = st.parts[part];
+    }
+  }
+  data.fill = data.colours.fill;
+  data.gap_text = data.colours.gap_text;
+  const shapes = {};
+  for (const shape of data.shapes) shapes[shape.id] = shape;
+  data.candidates = data.candidates.map((c) => ({ ...shapes[c.id], ...c }));
   if (!st) {
     st = build(root, data, setTriggerValue);
     root.__ks = st;
@@ -543,6 +559,12 @@ export default function (component) {
   if (keys.legend !== st.keys.legend) buildLegend(st, data);
   buildCandidates(st, data);
   st.keys = { ...keys };
+  st.parts = {
+    regions: data.regions,
+    colours: data.colours,
+    links: data.links,
+    shapes: data.shapes,
+  };
   layout(st);
   st.version += 1;
   st.wrap.dataset.rendered = keys.render;

@@ -38,6 +38,7 @@ from kerjasama.webapp.state import (
 
 LANG_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
 MAP_KEY = "map"
+MAP_SENT = "map_sent"  # the key of each map part this browser already has
 MAP_HEIGHT = 640
 PRESENTATION_HEIGHT = 860
 #: less empty space above the title, so the map gets the screen
@@ -300,6 +301,11 @@ def _on_map_click(regions: tuple, candidates: tuple) -> None:
         st.session_state["clicked_region"] = ident
 
 
+def _on_resend() -> None:
+    """The map lost a part it was told it had (e.g. it was mounted anew): send all again."""
+    st.session_state[MAP_SENT] = {}
+
+
 def _on_table(key: str, shown_ids: tuple) -> None:
     rows = st.session_state[key]["selection"]["rows"]
     st.session_state["selected"] = apply_table_ticks(
@@ -372,28 +378,30 @@ def page() -> None:
     st.session_state["opened"] = opened
 
     sector = config.sectors[opts["sector"]]
-    payload = webmap.map_payload(
-        regions_json=drawing.layer_json,
-        regions_key=drawing.layer_key,
-        bounds=drawing.bounds,
-        colours_json=colours,
-        colours_key=webmap.digest(drawing.layer_key, opts["sector"], lang),
-        links_json=link_items,
-        links_key=webmap.digest(drawing.layer_key, opts["maritime"], lang),
+    parts = {
+        "regions": (drawing.layer_key, drawing.layer_json),
+        "colours": (webmap.digest(drawing.layer_key, opts["sector"], lang), colours),
+        "links": (webmap.digest(drawing.layer_key, opts["maritime"], lang), link_items),
+        "shapes": compute.shapes(drawing.layer_key, drawing, shown, ids),
+    }
+    payload, sent = webmap.map_payload(
+        parts=parts,
         show_links=opts["show_links"],
-        candidates=webmap.candidate_layer(
-            shown, drawing.outlines, opened=opened, ticked=selection.shown, lang=lang
-        ),
+        candidates=webmap.candidate_layer(shown, opened=opened, ticked=selection.shown, lang=lang),
         counts=webmap.region_counts(shown, lang),
         legend_data=webmap.legend(sector, lang),
+        bounds=drawing.bounds,
         lang=lang,
         height=PRESENTATION_HEIGHT if opts["presentation"] else MAP_HEIGHT,
+        sent=st.session_state.get(MAP_SENT),
     )
+    st.session_state[MAP_SENT] = sent
     st.caption(tr("ui.map_help"))
     show_map(
         payload,
         key=MAP_KEY,
         on_click=lambda: _on_map_click(tuple(prep.ids), ids),
+        on_resend=_on_resend,
     )
 
     names = data.regions["name"].astype(str).to_dict()

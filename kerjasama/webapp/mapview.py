@@ -29,11 +29,19 @@ def _component():
     )
 
 
-def show_map(payload: dict, *, key: str, on_click: Callable[[], None] | None = None):
-    """Mount (or update) the map; returns the component result (``.click`` after a click)."""
+def show_map(
+    payload: bytes,
+    *,
+    key: str,
+    on_click: Callable[[], None] | None = None,
+    on_resend: Callable[[], None] | None = None,
+):
+    """Mount (or update) the map with an encoded payload; returns the component result
+    (``.click`` after a click, ``.resend`` when the browser lacks a part it was not sent)."""
     return _component()(
         data=payload,
         key=key,
         on_click_change=on_click or (lambda: None),
+        on_resend_change=on_resend or (lambda: None),
         height="content",
     )

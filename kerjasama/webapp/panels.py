@@ -100,6 +100,7 @@ def downloads(lang, chosen, data, config, opts, ticked: bool) -> None:
             boundary_source=data.names[0],
             indicator_source=data.names[1],
             date=dt.date.today(),
+            edges=data.edges,
         )
 
     buttons = (

@@ -15,15 +15,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import shapely
 
 from analysis import pks
 from common.errors import InputError
 from common.text import fmt_number, format_value, translator
+from geo.display import drop_small_parts
 from kerjasama import __version__
-from kerjasama.present.brief.figure import cluster_map_png
+from kerjasama.present.brief.figure import cluster_map_png, overview_map_png
 from kerjasama.present.labels import component_label, form_label
 from kerjasama.present.words import join_names
+
+#: candidates with a detailed section in one pack (the overview lists them all)
+DETAIL_LIMIT = 10
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,10 @@ class Brief:
     wajib_note: str
     sections: tuple[ClusterSection, ...] = field(default_factory=tuple)
     labels: dict = field(default_factory=dict)
+    overview_png: bytes = b""
+    summary_header: tuple[str, ...] = ()
+    summary_rows: tuple[tuple[str, ...], ...] = ()
+    detail_note: str = ""
 
 
 def _number(value: object, lang: str) -> str:
@@ -109,6 +119,51 @@ def _label(config: object, column: str, lang: str) -> str:
     return f"{meta.label(lang)} ({extra})" if extra else meta.label(lang)
 
 
+def _drawing_copy(regions: gpd.GeoDataFrame, detailed, candidates) -> gpd.GeoDataFrame:
+    """The regions around the candidates, simplified once for every map of the pack (at a
+    tolerance finer than a pixel of the most zoomed-in map), instead of once per map."""
+    from kerjasama.present.brief.figure import frame
+
+    def members(rows) -> list[str]:
+        return sorted({str(m) for ms in rows["members"] for m in ms if m in regions.index})
+
+    if not len(candidates) or not members(candidates):
+        return regions
+    extents = []
+    for codes in detailed["members"]:
+        codes = [str(c) for c in codes if c in regions.index]
+        if codes:
+            b = frame(regions.loc[codes].geometry.values)
+            extents.append(max(b[2] - b[0], b[3] - b[1], 0.05))
+    tol = min(extents or [1.0]) / 3000.0
+    b = frame(regions.loc[members(candidates)].geometry.values)
+    pad = 0.5 * max(b[2] - b[0], b[3] - b[1], 0.2)
+    near = regions.cx[b[0] - pad : b[2] + pad, b[1] - pad : b[3] + pad]
+    light = near.copy()
+    kept = drop_small_parts(np.asarray(near.geometry.values), (2.0 * tol) ** 2)
+    light.geometry = shapely.simplify(kept, tol, preserve_topology=False)
+    return light
+
+
+_DERIVED = "derived:"
+
+
+def _source_text(config: object, meta, lang: str) -> str:
+    """Where a figure comes from, once: a derived figure names the figures it is computed from
+    (their labels, not column names); the year is added only when the source does not say it."""
+    source = str(meta.source or meta.column).strip()
+    if source.lower().startswith(_DERIVED):
+        formula = source[len(_DERIVED) :].strip()
+        for column in sorted(getattr(config, "indicators", {}) or {}, key=len, reverse=True):
+            if column in formula:
+                other = _meta(config, column)
+                formula = formula.replace(column, f"{other.label(lang)} {other.year or ''}".strip())
+        source = translator(lang)("ui.brief_derived", formula=formula)
+    if meta.year and str(meta.year) not in source:
+        source = f"{source}, {meta.year}"
+    return source
+
+
 def _checklist(
     row: pd.Series,
     names: list[str],
@@ -155,6 +210,8 @@ def build_brief(
     boundary_source: str = "",
     indicator_source: str = "",
     date: dt.date | None = None,
+    edges: pd.DataFrame | None = None,
+    detail_limit: int = DETAIL_LIMIT,
 ) -> Brief:
     """Collect the content of a briefing pack for the given candidate rows.
 
@@ -175,6 +232,12 @@ def build_brief(
         Text for the header (province name or "all Indonesia", file names).
     date
         Document date (default today).
+    edges
+        Adjacency edge table: sea links between members are drawn on the maps.
+    detail_limit
+        The overview lists every candidate; only the first ``detail_limit`` get a detailed
+        section (a map, the rationale, figures and the PKS checklist each), and the document
+        says so.
     """
     if candidates is None or len(candidates) == 0:
         raise InputError("errors.brief.no_candidate")
@@ -193,8 +256,7 @@ def build_brief(
     for column in columns:
         meta = _meta(config, column)
         if meta is not None:
-            year = f", {meta.year}" if meta.year else ""
-            sources.append(f"{meta.label(lang)}: {meta.source or column}{year}")
+            sources.append(f"{meta.label(lang)}: {_source_text(config, meta, lang)}")
     short_sources = "; ".join(s for s in (boundary_source, indicator_source) if s) or tr(
         "ui.brief_sources"
     )
@@ -202,8 +264,25 @@ def build_brief(
         "ui.map_source", sources=short_sources, version=__version__, date=when.isoformat()
     )
 
+    regions = _drawing_copy(regions, candidates.head(max(int(detail_limit), 1)), candidates)
     sections = []
+    summary_rows = []
     for _, row in candidates.iterrows():
+        members = [str(m) for m in row["members"]]
+        names = _names(regions, members)
+        provider = None if _is_missing(row.get("provider")) else str(row.get("provider"))
+        summary_rows.append(
+            (
+                str(int(row["rank"])),
+                form_label(str(row.get("form")), lang),
+                ", ".join(names),
+                names[members.index(provider)] if provider in members else "",
+                _number(row.get("score"), lang),
+                str(row["cluster_id"]),
+            )
+        )
+    detailed = candidates.head(max(int(detail_limit), 0))
+    for _, row in detailed.iterrows():
         members = [str(m) for m in row["members"]]
         names = _names(regions, members)
         provider = None if _is_missing(row.get("provider")) else str(row.get("provider"))
@@ -254,13 +333,28 @@ def build_brief(
                 indicator_rows=tuple(indicator_rows),
                 checklist=_checklist(row, names, provider_name, clients, sector_text, lang),
                 map_png=cluster_map_png(
-                    regions, members, provider=provider, lang=lang, source_line=source_line
+                    regions,
+                    members,
+                    provider=provider,
+                    lang=lang,
+                    source_line=source_line,
+                    edges=edges,
                 ),
                 map_caption=tr("ui.brief_map_caption", rank=int(row["rank"])),
             )
         )
 
-    ranks = ", ".join(f"#{s.rank}" for s in sections)
+    ranks = ", ".join(f"#{r[0]}" for r in summary_rows)
+    detail_note = (
+        tr(
+            "ui.brief_detail_limited",
+            n=len(candidates),
+            shown=len(sections),
+            limit=int(detail_limit),
+        )
+        if len(sections) < len(candidates)
+        else ""
+    )
     return Brief(
         lang=lang,
         title=tr("ui.brief_title"),
@@ -284,5 +378,20 @@ def build_brief(
             "brief_checklist_note": tr("ui.brief_checklist_note"),
             "col_flags": tr("ui.col_flags"),
             "col_cluster_id": tr("ui.col_cluster_id"),
+            "brief_overview": tr("ui.brief_overview"),
+            "brief_overview_caption": tr("ui.brief_overview_caption"),
         },
+        overview_png=overview_map_png(
+            regions, candidates, edges=edges, lang=lang, source_line=source_line
+        ),
+        summary_header=(
+            tr("ui.col_rank"),
+            tr("ui.col_form"),
+            tr("ui.col_members"),
+            tr("ui.col_provider"),
+            tr("ui.col_score"),
+            tr("ui.col_cluster_id"),
+        ),
+        summary_rows=tuple(summary_rows),
+        detail_note=detail_note,
     )

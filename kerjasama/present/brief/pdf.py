@@ -84,6 +84,31 @@ def brief_pdf(brief: Brief) -> bytes:
     story += [Paragraph("&bull; " + e(s), small) for s in brief.sources]
     story += [Spacer(1, 4), Paragraph(e(brief.wajib_note), small)]
 
+    # the overview: all candidates on one map and in one table
+    story += [
+        PageBreak(),
+        Paragraph(e(brief.draft), draft),
+        Paragraph(e(lab["brief_overview"]), h2),
+    ]
+    if brief.detail_note:
+        story.append(Paragraph(f"<b>{e(brief.detail_note)}</b>", small))
+    overview = Image(io.BytesIO(brief.overview_png))
+    scale = min(width / overview.imageWidth, 120 * mm / overview.imageHeight)
+    overview.drawWidth, overview.drawHeight = (
+        overview.imageWidth * scale,
+        overview.imageHeight * scale,
+    )
+    story += [overview, Paragraph(e(lab["brief_overview_caption"]), small), Spacer(1, 3)]
+    summary = Table(
+        [[para(h) for h in brief.summary_header]]
+        + [[para(c) for c in r] for r in brief.summary_rows],
+        colWidths=[10 * mm, 24 * mm, width - 124 * mm, 30 * mm, 14 * mm, 46 * mm],
+        repeatRows=1,
+    )
+    summary.setStyle(grid)
+    summary.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee"))]))
+    story.append(summary)
+
     for s in brief.sections:
         story += [PageBreak(), Paragraph(e(brief.draft), draft), Paragraph(e(s.heading), h2)]
         story.append(Paragraph(f"{e(lab['col_cluster_id'])}: {e(s.cluster_id)}", small))
