@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -221,3 +222,15 @@ def test_url_reproduces_the_view(folder_data):
     assert "waste-joint-9999-9998" in warnings
     assert at.query_params["w"] == "joint.need=0.2"
     assert at.query_params["size"] == "2-3"
+
+
+def test_no_candidate_gives_the_real_reason(folder_data):
+    """Maluku waste: no candidate, and the page says which figures are missing where."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params.update({"scope": "81", "sector": "waste"})
+    at.run()
+    assert not at.exception, at.exception
+    assert "Tidak ada kandidat untuk pilihan ini" in at.warning[0].value
+    reasons = " ".join(t.value for t in at.text)
+    assert re.search(r"tidak ada untuk \d+ dari 11 kabupaten/kota di Maluku", reasons)
+    assert "Coba perbesar ukuran klaster" not in reasons  # no generic advice
