@@ -137,66 +137,63 @@ def gap(key: str, _data: Data, scope: Scope, sector: str, lang: str):
     return webmap.to_json({"fill": fill, "gap_text": text})
 
 
-def weights_key(weights: dict) -> tuple:
-    return tuple(sorted((f, tuple(sorted(c.items()))) for f, c in weights.items()))
+@dataclass(frozen=True)
+class Choice:
+    """What the scores depend on beyond the scope (the cache key of a ranking)."""
+
+    scope: Scope
+    sizes: tuple[int, int]
+    sector: str
+    forms: tuple[str, ...]
+    weights: tuple  # ((form, ((component, weight), ...)), ...)
+
+    @classmethod
+    def of(cls, scope: Scope, sizes, sector: str, forms, weights: dict) -> Choice:
+        frozen = tuple(sorted((f, tuple(sorted(c.items()))) for f, c in weights.items()))
+        return cls(scope, tuple(sizes), sector, tuple(forms), frozen)
+
+    def weight_map(self) -> dict:
+        return {f: dict(c) for f, c in self.weights}
+
+
+def restricted(key: str, data: Data, choice: Choice):
+    """The prepared scope restricted to the chosen sizes (no re-enumeration)."""
+    return pipeline.restrict_sizes(prepared(key, data, choice.scope), *choice.sizes)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def ranked(
-    key: str,
-    _data: Data,
-    scope: Scope,
-    sizes: tuple[int, int],
-    sector: str,
-    forms: tuple[str, ...],
-    weights: tuple,
-) -> pd.DataFrame:
+def ranked(key: str, _data: Data, choice: Choice) -> pd.DataFrame:
     """All candidates of the sector, ranked (not modified by callers)."""
-    prep = pipeline.restrict_sizes(prepared(key, _data, scope), *sizes)
     return pipeline.score(
-        prep,
+        restricted(key, _data, choice),
         _data.table,
-        sector,
+        choice.sector,
         config=config(),
-        weights={f: dict(c) for f, c in weights},
-        forms=forms,
+        weights=choice.weight_map(),
+        forms=choice.forms,
     )
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def shown(
-    key: str,
-    _data: Data,
-    scope: Scope,
-    sizes: tuple[int, int],
-    sector: str,
-    forms: tuple[str, ...],
-    weights: tuple,
-    top: int,
-    view: str,
-):
+def shown(key: str, _data: Data, choice: Choice, top: int, view: str):
     """The rows to show (top ``top`` or the portfolio) with stability, and the portfolio result."""
-    all_rows = ranked(key, _data, scope, sizes, sector, forms, weights)
-    prep = pipeline.restrict_sizes(prepared(key, _data, scope), *sizes)
     return pipeline.finalize(
-        prep,
+        restricted(key, _data, choice),
         _data.table,
-        all_rows,
+        ranked(key, _data, choice),
         config=config(),
-        sector=sector,
+        sector=choice.sector,
         top=top,
         portfolio=view == "portfolio",
-        weights={f: dict(c) for f, c in weights},
+        weights=choice.weight_map(),
     )
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def explained(
-    key: str, _data: Data, scope: Scope, sizes: tuple, sector: str, _rows, ids: tuple, lang: str
-) -> pd.DataFrame:
+def explained(key: str, _data: Data, choice: Choice, _rows, ids: tuple, lang: str):
     """``_rows`` (whose ``cluster_id`` s are ``ids``) with their explanation in ``lang``."""
-    prep = pipeline.restrict_sizes(prepared(key, _data, scope), *sizes)
-    return explain_rows(prep, _data.table, _rows, config=config(), sector=sector, lang=lang)
+    prep = restricted(key, _data, choice)
+    return explain_rows(prep, _data.table, _rows, config=config(), sector=choice.sector, lang=lang)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)

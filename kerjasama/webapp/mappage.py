@@ -164,34 +164,38 @@ def kept_toggle(where, label: str, name: str, default: bool, key: str, **kw) -> 
     return keep(name, where.toggle(label, value=remember(name, default), key=key, **kw))
 
 
+def kept_select(where, label: str, options: list, name: str, default, fmt, lang: str):
+    """A translated select box whose choice survives a language switch."""
+    chosen = remember(name, default)
+    index = options.index(chosen if chosen in options else default)
+    return keep(
+        name,
+        where.selectbox(label, options, index=index, format_func=fmt, key=f"{name}:{lang}"),
+    )
+
+
 def controls(tr, lang: str, data, config, default: View) -> dict:
     """Sidebar widgets; returns the chosen options."""
     side = st.sidebar
     side.subheader(tr("ui.controls_heading"))
     provinces = province_options(data.regions, lang)
-    options = [ALL, *provinces]
-    scope = remember("scope", default.scope)
-    scope = keep(
+    scope = kept_select(
+        side,
+        tr("ui.scope_label"),
+        [ALL, *provinces],
         "scope",
-        side.selectbox(
-            tr("ui.scope_label"),
-            options,
-            index=options.index(scope if scope in options else default.scope),
-            format_func=lambda c: tr("ui.scope_all") if c == ALL else provinces[c],
-            key=f"scope:{lang}",
-        ),
+        default.scope,
+        lambda c: tr("ui.scope_all") if c == ALL else provinces[c],
+        lang,
     )
-    sectors = list(config.sectors)
-    sector = remember("sector", default.sector)
-    sector = keep(
+    sector = kept_select(
+        side,
+        tr("ui.sector_label"),
+        list(config.sectors),
         "sector",
-        side.selectbox(
-            tr("ui.sector_label"),
-            sectors,
-            index=sectors.index(sector if sector in sectors else default.sector),
-            format_func=lambda s: config.sectors[s].label(lang),
-            key=f"sector:{lang}",
-        ),
+        default.sector,
+        lambda s: config.sectors[s].label(lang),
+        lang,
     )
     views = {"top": "ui.view_top", "portfolio": "ui.view_portfolio"}
     view = keep(
@@ -357,14 +361,13 @@ def page() -> None:
     opts = controls(tr, lang, data, config, default)
     key = data.key
     scope = compute.Scope(opts["province"], opts["cross"], opts["maritime"])
-    wkey = compute.weights_key(opts["weights"])
-    args = (key, data, scope, opts["sizes"], opts["sector"], opts["forms"], wkey)
+    choice = compute.Choice.of(scope, opts["sizes"], opts["sector"], opts["forms"], opts["weights"])
     with st.spinner(tr("ui.computing")):
         prep = compute.prepared(key, data, scope)
-        ranked = compute.ranked(*args)
-        rows, portfolio = compute.shown(*args, opts["top"], opts["view"])
+        ranked = compute.ranked(key, data, choice)
+        rows, portfolio = compute.shown(key, data, choice, opts["top"], opts["view"])
         ids = tuple(rows["cluster_id"].astype(str))
-        shown = compute.explained(key, data, scope, opts["sizes"], opts["sector"], rows, ids, lang)
+        shown = compute.explained(key, data, choice, rows, ids, lang)
         drawing = compute.drawing(key, data, tuple(prep.ids))
         colours = compute.gap(key, data, scope, opts["sector"], lang)
         link_items = compute.links(key, data, drawing, tuple(prep.ids), opts["maritime"], lang)
@@ -501,15 +504,13 @@ def page() -> None:
     ticked = len(selection.rows) > 0
     chosen_rows = selection.rows if ticked else shown.loc[shown["cluster_id"] == opened]
     chosen_ids = tuple(chosen_rows["cluster_id"].astype(str))
-    chosen = compute.explained(
-        key, data, scope, opts["sizes"], opts["sector"], chosen_rows, chosen_ids, lang
-    )
+    chosen = compute.explained(key, data, choice, chosen_rows, chosen_ids, lang)
     panels.downloads(lang, chosen, data, config, opts, ticked)
 
     if len(selection.rows) >= 2:
         compare_rows = chosen.head(3)
         facts = compute.pipeline.explain(
-            compute.pipeline.restrict_sizes(prep, *opts["sizes"]),
+            compute.restricted(key, data, choice),
             data.table,
             compare_rows,
             config=config,

@@ -61,6 +61,18 @@ def _padded(bounds, pad_share: float = 0.25) -> tuple[float, float, float, float
     return (minx - pad, miny - pad, maxx + pad, maxy + pad)
 
 
+def _surroundings(regions: gpd.GeoDataFrame, codes: list[str], pad: float):
+    """(members, frame, regions in the frame, their simplified geometry, tolerance)."""
+    if not codes:
+        raise InputError("errors.brief.no_member")
+    own = regions.loc[codes]
+    box = _padded(frame(own.geometry.values), pad)
+    context = regions.cx[box[0] : box[2], box[1] : box[3]]
+    tol = max(box[2] - box[0], box[3] - box[1]) / 1500.0
+    geoms = shapely.simplify(np.asarray(context.geometry.values), tol, preserve_topology=False)
+    return own, box, context, geoms, tol
+
+
 def _sea_links(
     edges, codes, points: pd.DataFrame
 ) -> list[tuple[float, float, float, float, float]]:
@@ -147,13 +159,7 @@ def cluster_map_png(
 
     tr = translator(lang)
     members = [m for m in members if m in regions.index]
-    if not members:
-        raise InputError("errors.brief.no_member")
-    own = regions.loc[members]
-    box = _padded(frame(own.geometry.values), 0.15)
-    context = regions.cx[box[0] : box[2], box[1] : box[3]]
-    tol = max(box[2] - box[0], box[3] - box[1]) / 1500.0
-    geoms = shapely.simplify(np.asarray(context.geometry.values), tol, preserve_topology=False)
+    own, box, context, geoms, _ = _surroundings(regions, members, 0.15)
     shown = gpd.GeoDataFrame(
         {"role": "other"}, geometry=geoms, index=context.index, crs=regions.crs
     )
@@ -276,13 +282,7 @@ def overview_map_png(
 
     tr = translator(lang)
     codes = sorted({str(m) for ms in candidates["members"] for m in ms if m in regions.index})
-    if not codes:
-        raise InputError("errors.brief.no_member")
-    own = regions.loc[codes]
-    box = _padded(frame(own.geometry.values), 0.08)
-    context = regions.cx[box[0] : box[2], box[1] : box[3]]
-    tol = max(box[2] - box[0], box[3] - box[1]) / 1500.0
-    geoms = shapely.simplify(np.asarray(context.geometry.values), tol, preserve_topology=False)
+    own, box, context, geoms, tol = _surroundings(regions, codes, 0.08)
     shown = gpd.GeoDataFrame(
         {"province": context.get("province", pd.Series("", index=context.index)).astype(str)},
         geometry=geoms,
