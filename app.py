@@ -13,7 +13,6 @@ import streamlit as st
 from common.errors import KerjasamaError
 from common.text import t, translator
 from kerjasama.webapp import mappage
-from kerjasama.webapp.panels import plain
 
 st.set_page_config(page_title="kerjasama", page_icon=":handshake:", layout="wide")
 
@@ -26,7 +25,7 @@ def guarded(render):
             render()
         except KerjasamaError as err:
             lang = st.session_state.get("lang")
-            st.error(f"**{translator(lang)('ui.error_heading')}**\n\n{plain(err.render(lang))}")
+            st.error(f"**{translator(lang)('ui.error_heading')}**\n\n{err.render(lang, 'app')}")
 
     page.__name__ = render.__name__
     return page

@@ -75,13 +75,13 @@ def payloads(data: Path) -> dict[str, tuple[int, int]]:
     for label, province in (("Kalimantan Timur", "64"), ("all Indonesia", None)):
         prepared = pipeline.prepare(regions, edges, province=province)
         ranked = pipeline.score(prepared, table, "water", config=config)
-        shown, _ = pipeline.finalize(prepared, table, ranked, config=config, sector="water")
-        shown = explain_rows(prepared, table, shown, config=config, sector="water", lang="id")
+        shown, _ = pipeline.finalize(ranked)
+        shown = explain_rows(ranked, shown, "id")
         scope = regions.loc[list(prepared.ids)]
         display = display_regions(scope)
         layer = webmap.region_layer(display)
         outlines = webmap.Outlines(display)
-        fill, text = webmap.gap_layer(pipeline.scope_gap(prepared, table, "water", config), "id")
+        fill, text = webmap.gap_layer(pipeline.scope_gap(ranked), "id")
         links = webmap.link_layer(edges, outlines.points, "id")
         parts = {
             "regions": (label, webmap.to_json(layer)),

@@ -65,10 +65,15 @@ def folder_data(boundaries: str, indicators: str, stamp: tuple) -> Data:
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def upload_data(digest: str, _boundaries: tuple, _indicators: Upload, bkey: str, ikey: str):
-    """Uploaded files read and joined (keyed by their content digest)."""
+def upload_data(digest: str, _boundaries: tuple, _indicators: Upload, bkey: str, ikey: str, **kw):
+    """Uploaded files read and joined (keyed by their content digest and the reading options)."""
     data = read_uploads(
-        list(_boundaries), _indicators, config=config(), boundary_key=bkey, indicator_key=ikey
+        list(_boundaries),
+        _indicators,
+        config=config(),
+        boundary_key=bkey,
+        indicator_key=ikey,
+        **kw,
     )
     edges = pipeline.build_adjacency(data.regions)
     names = (data.boundary_name, data.indicator_name)
@@ -129,11 +134,10 @@ def links(key: str, _data: Data, _drawing: Drawing, codes: tuple, maritime: bool
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def gap(key: str, _data: Data, scope: Scope, sector: str, lang: str):
-    """Fill colours and gap texts of a scope for one sector (encoded for the map)."""
-    prep = prepared(key, _data, scope)
-    values = pipeline.scope_gap(prep, _data.table, sector, config())
-    fill, text = webmap.gap_layer(values, lang)
+def gap(key: str, _ranked, scope: Scope, sector: str, lang: str):
+    """Fill colours and gap texts of a scope for one sector (encoded for the map); the gap of
+    every region travels with any ranking of the sector in the scope."""
+    fill, text = webmap.gap_layer(pipeline.scope_gap(_ranked), lang)
     return webmap.to_json({"fill": fill, "gap_text": text})
 
 
@@ -162,8 +166,9 @@ def restricted(key: str, data: Data, choice: Choice):
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def ranked(key: str, _data: Data, choice: Choice) -> pd.DataFrame:
-    """All candidates of the sector, ranked (not modified by callers)."""
+def ranked(key: str, _data: Data, choice: Choice):
+    """All candidates of the sector, ranked (:class:`analysis.ranking.Candidates`, columnar;
+    not modified by callers)."""
     return pipeline.score(
         restricted(key, _data, choice),
         _data.table,
@@ -177,23 +182,13 @@ def ranked(key: str, _data: Data, choice: Choice) -> pd.DataFrame:
 @st.cache_resource(show_spinner=False, max_entries=32)
 def shown(key: str, _data: Data, choice: Choice, top: int, view: str):
     """The rows to show (top ``top`` or the portfolio) with stability, and the portfolio result."""
-    return pipeline.finalize(
-        restricted(key, _data, choice),
-        _data.table,
-        ranked(key, _data, choice),
-        config=config(),
-        sector=choice.sector,
-        top=top,
-        portfolio=view == "portfolio",
-        weights=choice.weight_map(),
-    )
+    return pipeline.finalize(ranked(key, _data, choice), top=top, portfolio=view == "portfolio")
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def explained(key: str, _data: Data, choice: Choice, _rows, ids: tuple, lang: str):
     """``_rows`` (whose ``cluster_id`` s are ``ids``) with their explanation in ``lang``."""
-    prep = restricted(key, _data, choice)
-    return explain_rows(prep, _data.table, _rows, config=config(), sector=choice.sector, lang=lang)
+    return explain_rows(ranked(key, _data, choice), _rows, lang)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)

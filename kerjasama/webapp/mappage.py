@@ -21,7 +21,13 @@ from kerjasama.present import tables
 from kerjasama.present.datainfo import no_candidate_reasons, upload_summary
 from kerjasama.present.labels import component_label, form_label
 from kerjasama.present.upload import MAX_UPLOAD_MB, Upload
-from kerjasama.present.words import portfolio_summary, province_options
+from kerjasama.present.words import (
+    boundary_messages,
+    join_messages,
+    portfolio_summary,
+    province_options,
+    unmatched_in_scope,
+)
 from kerjasama.webapp import compute, panels
 from kerjasama.webapp.mapview import show_map
 from kerjasama.webapp.state import (
@@ -70,12 +76,21 @@ def upload_form(tr, where, expanded: bool) -> None:
             key="up_boundaries",
         )
         ifile = st.file_uploader(tr("ui.upload_indicators"), type=["csv", "xlsx"], key="up_ind")
+        options = {
+            "id_field": st.text_input(tr("ui.upload_id_field"), key="up_idf").strip(),
+            "name_field": st.text_input(tr("ui.upload_name_field"), key="up_namef").strip(),
+            "indicator_name": st.text_input(tr("ui.upload_indicator_name"), key="up_iname").strip(),
+            "names": not st.checkbox(tr("ui.upload_no_name_check"), key="up_nonames"),
+            "keep_non_regions": st.checkbox(tr("ui.upload_keep_non_regions"), key="up_keep"),
+        }
         bkey = st.text_input(tr("ui.upload_boundary_key"), key="up_bkey")
         ikey = st.text_input(tr("ui.upload_indicator_key"), key="up_ikey")
         if st.button(tr("ui.upload_use"), key="up_use"):
             boundaries = tuple(Upload(f.name, f.getvalue()) for f in bfiles or [])
             indicators = Upload(ifile.name, ifile.getvalue()) if ifile else None
-            st.session_state["uploads"] = (boundaries, indicators, bkey.strip(), ikey.strip())
+            st.session_state["uploads"] = (
+                boundaries, indicators, bkey.strip(), ikey.strip(), options
+            )  # fmt: skip
         if "uploads" in st.session_state and st.button(tr("ui.upload_clear"), key="up_clear"):
             del st.session_state["uploads"]
 
@@ -83,15 +98,18 @@ def upload_form(tr, where, expanded: bool) -> None:
 def load_data(tr, files) -> compute.Data:
     """The uploads (when used) or the data folder, read, joined and linked (cached)."""
     if "uploads" in st.session_state:
-        boundaries, indicators, bkey, ikey = st.session_state["uploads"]
+        boundaries, indicators, bkey, ikey, *more = st.session_state["uploads"]
+        options = more[0] if more else {}
         if indicators is None or not boundaries:
             raise InputError("errors.upload.need_both")
         digest = hashlib.sha256()
         for item in (*boundaries, indicators):
             digest.update(item.name.encode() + b"\0" + item.data)
-        digest.update(f"{bkey}\0{ikey}".encode())
+        digest.update(f"{bkey}\0{ikey}\0{sorted(options.items())}".encode())
         with st.spinner(tr("ui.computing")):
-            data = compute.upload_data(digest.hexdigest(), boundaries, indicators, bkey, ikey)
+            data = compute.upload_data(
+                digest.hexdigest(), boundaries, indicators, bkey, ikey, **options
+            )
         st.sidebar.caption(
             tr("ui.data_uploaded_caption", boundaries=data.names[0], indicators=data.names[1])
         )
@@ -109,8 +127,17 @@ def load_data(tr, files) -> compute.Data:
 # ---------------------------------------------------------------- the view and the URL
 
 
+def data_warnings(lang: str, data, prep) -> None:
+    """How the data was read and joined, above the map: features set aside, signs of an older
+    edition, a join made on names or without a name check, regions of the scope without data."""
+    warnings = [m for level, m in boundary_messages(data.regions) if level == "warning"]
+    missing = unmatched_in_scope(data.report, prep.ids)
+    for message in [*warnings, *join_messages(data.report), *([missing] if missing else [])]:
+        st.warning(message.render(lang, "app"))
+
+
 def url_options(data, config) -> tuple[Options, View]:
-    settings = compute.pipeline.settings_of(config)
+    settings = config.clusters
     provinces = province_options(data.regions, "id")
     options = Options(
         provinces=list(provinces),
@@ -229,7 +256,7 @@ def controls(tr, lang: str, data, config, default: View) -> dict:
     cross = kept_toggle(
         side, tr("ui.cross_province_label"), "cross", False, f"cross:{lang}", disabled=scope == ALL
     )
-    settings = compute.pipeline.settings_of(config)
+    settings = config.clusters
     top = keep(
         "top",
         side.slider(
@@ -369,12 +396,16 @@ def page() -> None:
         ids = tuple(rows["cluster_id"].astype(str))
         shown = compute.explained(key, data, choice, rows, ids, lang)
         drawing = compute.drawing(key, data, tuple(prep.ids))
-        colours = compute.gap(key, data, scope, opts["sector"], lang)
+        colours = compute.gap(key, ranked, scope, opts["sector"], lang)
         link_items = compute.links(key, data, drawing, tuple(prep.ids), opts["maritime"], lang)
     compute.warm_up(key, data)
+    data_warnings(lang, data, prep)
 
     selected = list(st.session_state.get("selected", []))
-    selection = resolve_selection(selected, ranked, shown, opts["sector"])
+    mine = [c for c in selected if c.startswith(f"{opts['sector']}-")]
+    positions = ranked.positions(mine)
+    selection = resolve_selection(selected, positions, ids, opts["sector"])
+    selection_rows = ranked.frame(sorted(positions.values()))
     opened = st.session_state.get("opened")
     if opened not in ids:
         opened = ids[0] if ids else None
@@ -472,9 +503,7 @@ def page() -> None:
     st.subheader(tr("ui.selection_heading"))
     mine = [c for c in selected if c.startswith(f"{opts['sector']}-")]
     if mine:
-        rank_of = dict(
-            zip(ranked["cluster_id"].astype(str), ranked["rank"].astype(int), strict=True)
-        )
+        rank_of = {c: pos + 1 for c, pos in ranked.positions(mine).items()}
         basket_key = f"basket:{lang}:{webmap.digest(mine)}"
         st.session_state[basket_key] = mine
         others = tuple(c for c in selected if c not in mine)
@@ -501,21 +530,15 @@ def page() -> None:
             on_click=_drop,
             args=(selection.dropped,),
         )
-    ticked = len(selection.rows) > 0
-    chosen_rows = selection.rows if ticked else shown.loc[shown["cluster_id"] == opened]
+    ticked = len(selection_rows) > 0
+    chosen_rows = selection_rows if ticked else shown.loc[shown["cluster_id"] == opened]
     chosen_ids = tuple(chosen_rows["cluster_id"].astype(str))
     chosen = compute.explained(key, data, choice, chosen_rows, chosen_ids, lang)
     panels.downloads(lang, chosen, data, config, opts, ticked)
 
-    if len(selection.rows) >= 2:
+    if len(selection_rows) >= 2:
         compare_rows = chosen.head(3)
-        facts = compute.pipeline.explain(
-            compute.restricted(key, data, choice),
-            data.table,
-            compare_rows,
-            config=config,
-            sector=opts["sector"],
-        )
+        facts = compute.pipeline.explain(ranked, compare_rows)
         panels.comparison(lang, compare_rows, facts, data.table, config, opts["sector"])
     else:
         st.subheader(tr("ui.compare_heading"))

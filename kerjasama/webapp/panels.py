@@ -58,12 +58,17 @@ def comparison(lang, rows: pd.DataFrame, facts: list, table, config, sector) -> 
 def data_panel(lang, data, prep, config, sector: str, scope_label: str) -> None:
     """Which join was used, how many regions matched, which regions lack which figure for the
     sector, and the years and sources."""
-    from kerjasama.present.words import join_report_lines
+    from kerjasama.present.words import validation_text
 
     tr = translator(lang)
     with st.expander(tr("ui.data_heading")):
-        st.text("\n".join(join_report_lines(data.report, lang, limit=10)))
         st.text(tr("ui.data_files", boundaries=data.names[0], indicators=data.names[1]))
+        st.markdown(f"**{tr('ui.data_report_heading')}**")
+        st.text(
+            validation_text(
+                data.names[0], data.regions, data.names[1], None, data.problems, data.report, lang
+            )
+        )
         missing = missing_figures(prep, data.table, config, sector, lang)
         st.markdown(f"**{plain(tr('ui.data_missing_heading', scope=scope_label))}**")
         st.dataframe(missing, hide_index=True, width="stretch")

@@ -16,8 +16,6 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-import pandas as pd
-
 ALL = "__all__"
 LANGS = ("id", "en")
 VIEWS = ("top", "portfolio")
@@ -164,14 +162,12 @@ def to_query(view: View, options: Options, default: View) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Selection:
-    """The planner's ticked candidates, found in the current ranking.
+    """The planner's ticked candidates of one sector, found in the current ranking.
 
     Attributes
     ----------
-    rows
-        The ticked candidates that exist now, in rank order (rows of the ranking).
     shown
-        Of those, the ids in the shown list (the table's ticks).
+        Ticked ids in the shown list (the table's ticks).
     elsewhere
         Ticked ids that are candidates but not in the shown list (e.g. ranked lower after a
         weight change), with their rank.
@@ -179,30 +175,25 @@ class Selection:
         Ticked ids that are no longer candidates with these options.
     """
 
-    rows: pd.DataFrame
     shown: tuple[str, ...]
     elsewhere: tuple[tuple[str, int], ...]
     dropped: tuple[str, ...]
 
 
 def resolve_selection(
-    selected: Iterable[str], ranked: pd.DataFrame, shown: pd.DataFrame, sector: str
+    selected: Iterable[str], positions: Mapping[str, int], shown: Sequence[str], sector: str
 ) -> Selection:
-    """Find the ticked ``cluster_id`` s of ``sector`` in ``ranked`` (all candidates) and
-    ``shown`` (the displayed rows). Ids of other sectors are left out (they stay ticked for
-    when that sector is chosen again)."""
+    """Find the ticked ``cluster_id`` s of ``sector`` in a ranking (``positions``: id -> row,
+    rank = row + 1, for the ids that are still candidates) and in the ``shown`` ids. Ids of
+    other sectors are left out (they stay ticked for when that sector is chosen again)."""
     mine = [c for c in selected if c.startswith(f"{sector}-")]
-    ids = ranked["cluster_id"].astype(str)
-    present = ids.isin(mine).to_numpy()
-    rows = ranked.loc[present]
-    in_shown = set(shown["cluster_id"].astype(str))
-    found = set(rows["cluster_id"].astype(str))
-    rank_of = dict(zip(rows["cluster_id"].astype(str), rows["rank"].astype(int), strict=True))
+    in_shown = set(shown)
     return Selection(
-        rows=rows,
         shown=tuple(c for c in mine if c in in_shown),
-        elsewhere=tuple((c, rank_of[c]) for c in mine if c in found and c not in in_shown),
-        dropped=tuple(c for c in mine if c not in found),
+        elsewhere=tuple(
+            (c, positions[c] + 1) for c in mine if c in positions and c not in in_shown
+        ),
+        dropped=tuple(c for c in mine if c not in positions),
     )
 
 
