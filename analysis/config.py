@@ -157,6 +157,7 @@ class Config:
     data: DataDefaults
     clusters: ClusterSettings | None = None
     registry: Mapping[str, Any] = field(default_factory=dict)
+    export: Mapping[str, Any] = field(default_factory=dict)
     source: Path = DEFAULT_CONFIG
 
     def sector(self, sector_id: str) -> Sector:
@@ -221,6 +222,8 @@ DATA = Table(
         for name in DataDefaults.__dataclass_fields__  # type: ignore[attr-defined]
     }
 )
+#: ``[export]``: map exports (the number of candidates a GeoJSON/Shapefile may hold).
+EXPORT = Table({"max_features": Integer(1, 100_000)})
 #: ``[registry]``: follow-up alert thresholds and login settings of the agreements registry
 #: (every key optional; the defaults are in ``registry/settings.py``).
 REGISTRY = Table(
@@ -255,6 +258,7 @@ CONFIG = Table(
         "sectors": Table(extra=SECTOR),
         "clusters": Raw(required=False),  # checked over the packaged defaults by _clusters
         "registry": REGISTRY,
+        "export": Raw(required=False),  # checked over the packaged defaults by _export
     }
 )
 
@@ -379,17 +383,27 @@ def _sector(sector_id: str, table: dict, indicators: Mapping, path: Path) -> Sec
 
 
 @lru_cache(maxsize=1)
-def _packaged_clusters() -> dict:
-    """The packaged ``[clusters]`` table: the documented default of every key."""
-    return tomllib.loads(DEFAULT_CONFIG.read_text(encoding="utf-8"))["clusters"]
+def _packaged() -> dict:
+    """The packaged config as read: the documented default of every ``[clusters]`` and
+    ``[export]`` key."""
+    return tomllib.loads(DEFAULT_CONFIG.read_text(encoding="utf-8"))
 
 
-def _clusters(table: Mapping | None, path: Path) -> ClusterSettings:
-    """``[clusters]`` over the packaged defaults, validated (types, ranges, weights) once."""
+def _over_packaged(name: str, table: object, path: Path) -> dict:
+    """The user's ``[name]`` table over the packaged one (keys left out take packaged values)."""
     if table is not None and not isinstance(table, Mapping):
-        raise _err(path, "[clusters]", Msg("errors.config.not_table"))
-    given = merged(_packaged_clusters(), table or {})
-    return ClusterSettings.from_mapping(given, source=str(path))
+        raise _err(path, f"[{name}]", Msg("errors.config.not_table"))
+    return merged(_packaged()[name], table or {})
+
+
+def _clusters(table: object, path: Path) -> ClusterSettings:
+    """``[clusters]`` over the packaged defaults, validated (types, ranges, weights) once."""
+    return ClusterSettings.from_mapping(_over_packaged("clusters", table, path), source=str(path))
+
+
+def _export(table: object, path: Path) -> dict:
+    """``[export]`` over the packaged defaults, validated."""
+    return EXPORT.check(_over_packaged("export", table, path), "[export]", path)
 
 
 def load_config(path: str | Path | None = None) -> Config:
@@ -406,7 +420,9 @@ def load_config(path: str | Path | None = None) -> Config:
         Frozen: ``sectors`` (ordered as in the file), ``indicators``, ``data``, ``clusters``
         (the validated ``[clusters]`` settings, :class:`analysis.clusters.ClusterSettings`; keys
         the file leaves out take the packaged value), ``registry`` (the validated ``[registry]``
-        table; the defaults of the keys it leaves out are in :mod:`registry.settings`).
+        table; the defaults of the keys it leaves out are in :mod:`registry.settings`),
+        ``export`` (the validated ``[export]`` table over the packaged values:
+        ``max_features``).
 
     Raises
     ------
@@ -435,6 +451,7 @@ def load_config(path: str | Path | None = None) -> Config:
         data=data,
         clusters=_clusters(raw.get("clusters"), path),
         registry=raw.get("registry", {}),
+        export=_export(raw.get("export"), path),
         source=path,
     )
 

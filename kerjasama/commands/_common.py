@@ -155,12 +155,18 @@ class Scope:
         return lines + [warn("cli.warning", message=m.render(lang)) for m in messages]
 
 
-def load_scope(args: argparse.Namespace, *, outputs: dict[str, tuple] | None = None) -> Scope:
+def load_scope(
+    args: argparse.Namespace,
+    *,
+    outputs: dict[str, tuple] | None = None,
+    checks: Callable[[Any], None] | None = None,
+) -> Scope:
     """Validate the scope options, then read, join, build adjacency and enumerate the sets.
 
     ``outputs`` maps an option name (``"--out"``) to ``(value, suffixes)``; each is checked
     (:func:`kerjasama.outputs.check_output`: suffix, folder, not part of an input dataset) before
-    any data is read, and returned in ``Scope.outputs``.
+    any data is read, and returned in ``Scope.outputs``. ``checks(config)`` runs then too
+    (command-specific option checks that need the config).
     """
     from analysis import pipeline
     from analysis.candidates import check_sizes
@@ -183,6 +189,8 @@ def load_scope(args: argparse.Namespace, *, outputs: dict[str, tuple] | None = N
         name: check_output(value, name, inputs, suffixes)
         for name, (value, suffixes) in (outputs or {}).items()
     }
+    if checks is not None:
+        checks(config)
     regions = pipeline.load_regions(boundaries, **boundary_options(args))
     table, report, problems = pipeline.load_table(
         indicators,

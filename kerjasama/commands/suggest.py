@@ -44,24 +44,36 @@ def register(subparsers, tr, parents: list) -> None:
     )
     p.add_argument("--out", help=tr("cli.suggest.out"))
     p.add_argument("--members-csv", help=tr("cli.suggest.members_csv"))
+    p.add_argument("--regions-out", help=tr("cli.suggest.regions_out"))
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``kerjasama suggest``; return the exit status."""
     from analysis import pipeline
-    from kerjasama.present.export import candidates_to_geojson, members_csv
+    from kerjasama.present.export import candidates_to_geojson, members_csv, regions_to_geojson
     from kerjasama.present.words import explain_rows, portfolio_summary
 
     tr = translator(args.lang)
-    if not args.out and not args.members_csv:
+    if not args.out and not args.members_csv and not args.regions_out:
         raise InputError("errors.cli.nothing_to_write")
+
+    def map_size(config, n: int) -> None:
+        """Refuse a GeoJSON of more than ``[export] max_features`` candidates."""
+        limit = config.export["max_features"]
+        if args.out and n > limit:
+            raise InputError(
+                "errors.export.too_many", file=args.out, n=n, limit=limit, config=config.source
+            )
+
     scope = load_scope(
         args,
         outputs={
             "--out": (args.out, (".geojson", ".json")),
             "--members-csv": (args.members_csv, (".csv",)),
+            "--regions-out": (args.regions_out, (".geojson", ".json")),
         },
+        checks=lambda config: map_size(config, args.top or 0),
     )
     config, regions, table, prepared = scope.config, scope.regions, scope.table, scope.prepared
     out, csv_out = scope.outputs["--out"], scope.outputs["--members-csv"]
@@ -70,6 +82,8 @@ def run(args: argparse.Namespace) -> int:
     settings = config.clusters
     candidates = pipeline.score(prepared, table, args.sector, config=config)
     top = None if args.all else (args.top if args.top is not None else settings.top)
+    if not args.portfolio:
+        map_size(config, len(candidates) if top is None else min(top, len(candidates)))
     output, portfolio = pipeline.finalize(
         candidates,
         top=top,
@@ -77,12 +91,15 @@ def run(args: argparse.Namespace) -> int:
         stability_draws=args.stability,
         stability_rows=settings.top if args.all else None,
     )
+    map_size(config, len(output))
     if out:
         output = explain_rows(candidates, output, args.lang)
-    if out:
         write_output(out, candidates_to_geojson(output, regions), "--out")
     if csv_out:
         write_output(csv_out, members_csv(output), "--members-csv")
+    if scope.outputs["--regions-out"]:
+        layer = regions_to_geojson(regions.loc[list(prepared.ids)])
+        write_output(scope.outputs["--regions-out"], layer, "--regions-out")
 
     n_forms = candidates.counts()
     print(

@@ -5,8 +5,12 @@
   the members **as a coverage** (``shapely.coverage_simplify``), so shared borders stay shared
   and no gaps open between members. One Feature per candidate in rank order; fixed property
   order; byte-identical for the same input.
+* :func:`regions_to_geojson`: the scope's regions as one layer (``code``, ``name``,
+  ``province``), to join to the members CSV by code when a map of every candidate would be too
+  heavy.
 * :func:`members_csv`: one row per member per candidate, header
-  ``cluster_id,rank,sector,form,score,member,member_name,is_provider`` (``is_provider`` 1/0).
+  ``cluster_id,rank,sector,form,score,member,member_name,is_provider`` (``is_provider`` 1/0);
+  text that a spreadsheet would run as a formula is neutralised (OWASP CSV injection).
 * :func:`shapefile_zip`: zipped ESRI Shapefile (WGS 84 ``.prj``, UTF-8 ``.cpg``, field names of
   at most 10 characters, see :data:`SHAPEFILE_FIELDS`), plus ``explanations.csv`` holding the
   full explanations (a DBF text field holds at most 254 bytes).
@@ -27,6 +31,8 @@ import pandas as pd
 import shapely
 
 from analysis.ranking import CANDIDATE_COLUMNS
+from common.spreadsheet import neutralise
+from geo.display import display_regions
 
 # The GeoJSON properties are the candidate columns, less the internal wajib flag (its wording
 # is in the explanation).
@@ -60,17 +66,7 @@ SHAPEFILE_FIELDS = {
     "data_years": "data_years",
     "wajib_indication": "wajib_ind",
 }
-#: Display simplification tolerance in degrees (~110 m at the equator).
-SIMPLIFY_DEG = 0.001
 DBF_TEXT_MAX = 254
-
-
-def _round(value):
-    """Round coordinates (nested sequences) to 6 decimals; -0.0 becomes 0.0."""
-    if isinstance(value, list | tuple):
-        return [_round(v) for v in value]
-    r = round(float(value), 6)
-    return 0.0 if r == 0 else r
 
 
 def _plain(value):
@@ -90,53 +86,96 @@ def _plain(value):
     return str(value) if not isinstance(value, str) else value
 
 
-def member_geometries(
-    candidates: pd.DataFrame, regions: gpd.GeoDataFrame, *, tolerance: float = SIMPLIFY_DEG
-) -> pd.Series:
-    """Display geometry per candidate: coverage-simplified members, unioned, 1e-6° grid.
+def _dissolve(parts: list, own_holes: int) -> shapely.Geometry:
+    """Union of adjacent member polygons: coverage union (fast), else a snapped overlay union.
 
-    Only the regions used by ``candidates`` are simplified, together, as one coverage.
+    The coverage union is exact for a clean coverage; when the members overlap or leave
+    slivers (agency data with gaps) it can be invalid or keep a hole where members meet, and
+    the slower ``union_all`` on a 1e-6 degree grid is used instead.
+    """
+    union = shapely.coverage_union_all(parts)
+    holes = sum(len(p.interiors) for p in shapely.get_parts(union) if p.geom_type == "Polygon")
+    if not shapely.is_valid(union) or holes > own_holes:
+        union = shapely.union_all(parts, grid_size=1e-6)
+    polys = [g for g in shapely.get_parts(union) if shapely.get_dimensions(g) == 2]
+    geom = shapely.multipolygons(polys) if len(polys) > 1 else polys[0]
+    return shapely.orient_polygons(geom, exterior_cw=False)
+
+
+def member_geometries(
+    candidates: pd.DataFrame, regions: gpd.GeoDataFrame, *, tolerance: float | None = None
+) -> pd.Series:
+    """Display geometry per candidate: the members' display geometry, dissolved once per set.
+
+    Only the regions used by ``candidates`` are simplified, together, as one coverage
+    (:func:`geo.display.display_regions`; ``tolerance`` in degrees, default one fitted to their
+    extent: about 2 km for all Indonesia, 250 m for one province); each distinct member set is
+    dissolved once (a joint and a contract candidate of the same members share it).
     """
     used = sorted({c for m in candidates["members"] for c in m})
-    geoms = regions.geometry.reindex(used).to_numpy()
-    if any(g is None for g in geoms):
-        missing = [c for c, g in zip(used, geoms, strict=True) if g is None]
+    missing = [c for c in used if c not in regions.index]
+    if missing:
         from common.errors import InputError
 
         raise InputError("errors.clusters.regions_missing", codes=", ".join(missing[:10]))
-    simple = (
-        shapely.coverage_simplify(geoms, tolerance, simplify_boundary=True) if len(geoms) else geoms
-    )
-    simple = shapely.make_valid(simple)
-    lookup = dict(zip(used, simple, strict=True))
+    display = display_regions(regions.loc[used], tolerance=tolerance)
+    lookup = dict(zip(used, display.geometry.to_numpy(), strict=True))
+    holes = {c: sum(len(p.interiors) for p in shapely.get_parts(g)) for c, g in lookup.items()}
+    dissolved: dict[tuple, shapely.Geometry] = {}
     out = []
     for members in candidates["members"]:
-        union = shapely.union_all([lookup[c] for c in members], grid_size=1e-6)
-        union = shapely.get_parts(union)
-        union = [g for g in union if shapely.get_dimensions(g) == 2]
-        geom = shapely.multipolygons(union) if len(union) > 1 else union[0]
-        out.append(shapely.orient_polygons(geom, exterior_cw=False))
+        key = tuple(members)
+        if key not in dissolved:
+            dissolved[key] = _dissolve([lookup[c] for c in key], sum(holes[c] for c in key))
+        out.append(dissolved[key])
     return pd.Series(out, index=candidates.index, dtype=object)
 
 
-def _geometry_json(geom) -> dict:
-    mapping = shapely.geometry.mapping(geom)
-    return {"type": mapping["type"], "coordinates": _round(mapping["coordinates"])}
+def _geometry_json(geoms) -> list[str]:
+    """GeoJSON geometry texts, coordinates rounded to 6 decimals (-0.0 written as 0.0)."""
+    rounded = shapely.transform(np.asarray(geoms, dtype=object), lambda c: np.round(c, 6) + 0.0)
+    return list(shapely.to_geojson(rounded))
+
+
+def _collection(properties: list[dict], geometries: list[str]) -> str:
+    """A FeatureCollection text from property dicts and GeoJSON geometry texts (same order)."""
+    features = [
+        '{"type":"Feature","properties":'
+        + json.dumps(props, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        + f',"geometry":{geometry}}}'
+        for props, geometry in zip(properties, geometries, strict=True)
+    ]
+    return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}\n"
 
 
 def candidates_to_geojson(candidates: pd.DataFrame, regions: gpd.GeoDataFrame) -> str:
     """RFC 7946 GeoJSON text, one Feature per candidate in the frame's (rank) order."""
     geoms = member_geometries(candidates, regions) if len(candidates) else pd.Series(dtype=object)
-    features = []
-    for (_, row), geom in zip(candidates.iterrows(), geoms, strict=True):
-        props = {name: _plain(row[name]) for name in PROPERTIES}
-        features.append({"type": "Feature", "properties": props, "geometry": _geometry_json(geom)})
-    collection = {"type": "FeatureCollection", "features": features}
-    return json.dumps(collection, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n"
+    rows = candidates[list(PROPERTIES)].itertuples(index=False)
+    props = [{n: _plain(v) for n, v in zip(PROPERTIES, row, strict=True)} for row in rows]
+    return _collection(props, _geometry_json(geoms.to_numpy()) if len(geoms) else [])
+
+
+def regions_to_geojson(regions: gpd.GeoDataFrame) -> str:
+    """The regions as one GeoJSON layer: one Feature per region, in code order.
+
+    Properties ``code`` (the ``member`` column of :func:`members_csv`, to join on), ``name`` and
+    ``province``; display geometry (:func:`geo.display.display_regions`), coordinates rounded to
+    6 decimals, exterior rings counter-clockwise. Written once for any number of candidates.
+    """
+    display = display_regions(regions.sort_index())
+    geoms = shapely.orient_polygons(display.geometry.to_numpy(), exterior_cw=False)
+    props = [
+        {"code": str(code), "name": str(name), "province": str(province)}
+        for code, name, province in zip(
+            display.index, display["name"], display["province"], strict=True
+        )
+    ]
+    return _collection(props, _geometry_json(geoms) if len(display) else [])
 
 
 def _csv_field(value) -> str:
-    text = "" if value is None else str(value)
+    text = neutralise(value)
     if any(ch in text for ch in ',"\n\r'):
         return '"' + text.replace('"', '""') + '"'
     return text
@@ -146,7 +185,9 @@ def members_csv(candidates: pd.DataFrame) -> str:
     """One row per member per candidate; header exactly :data:`CSV_HEADER`.
 
     ``score`` has 6 decimals; ``is_provider`` is 1 for the contract provider, else 0; fields
-    are quoted (RFC 4180) only when they hold a comma, quote or line break.
+    are quoted (RFC 4180) only when they hold a comma, quote or line break; a text field that a
+    spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR first) gets a leading
+    ``'`` (:func:`common.spreadsheet.neutralise`, as OWASP recommends).
     """
     lines = [",".join(CSV_HEADER)]
     for cid, rank, sector, form, score, members, names, provider in zip(
@@ -210,8 +251,8 @@ def shapefile_zip(
         _fix_dbf_date(path.with_suffix(".dbf"))
         expl = pd.DataFrame(
             {
-                "cluster_id": candidates["cluster_id"].tolist(),
-                "explanation": candidates["explanation"].fillna("").tolist(),
+                "cluster_id": candidates["cluster_id"].map(neutralise).tolist(),
+                "explanation": candidates["explanation"].fillna("").map(neutralise).tolist(),
             }
         ).to_csv(index=False, lineterminator="\n")
         (Path(tmp) / f"{name}_explanations.csv").write_text(expl, encoding="utf-8")
