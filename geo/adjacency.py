@@ -19,11 +19,15 @@ How it stays fast on full-detail national data (1.65 million vertices):
    of the segments two regions have in common. Pairs sharing a vertex are touching.
 3. Only pairs within the tolerance that share no vertex or segment get the slower geometric
    treatment, clipped to the pair's overlapping bounding box.
-4. Maritime candidates come from the same prepared ``dwithin`` query at the maritime distance;
+4. Maritime candidates come from a second prepared ``dwithin`` query at the maritime distance;
    the exact distance is measured on the full-detail outlines clipped around each candidate pair
    (:mod:`geo.crs`). A candidate is a sea link only if the shortest line between the two runs
    mostly outside every region (:func:`sea_fraction`), so inland pairs separated by a third
-   region are not called maritime.
+   region are not called maritime. That test allows only a short stretch of land at each end
+   of the line, so a region farther than that from every segment no other region shares (the
+   coast, and the edges of gaps) cannot end a sea link: when most regions are inland
+   (kecamatan, desa) the maritime query runs among the regions near a coast only, with the
+   same result.
 
 Choice of defaults (measured in ``benchmarks/bench_adjacency.py``; see ``docs/geo.md``):
 ``DEFAULT_TOLERANCE_M = 25`` and ``DEFAULT_MARITIME_KM = 15``.
@@ -31,7 +35,7 @@ Choice of defaults (measured in ``benchmarks/bench_adjacency.py``; see ``docs/ge
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -129,7 +133,35 @@ def _pairs_sharing(
     return np.minimum(a, b), np.maximum(a, b), np.concatenate(out_pos)
 
 
-def shared_segments(geoms: np.ndarray) -> tuple[pd.Series, set[tuple[int, int]]]:
+class _Segments(NamedTuple):
+    """Every ring segment of the regions: start coordinates index, owner, vertex-pair key."""
+
+    coords: np.ndarray
+    start: np.ndarray  # position in ``coords`` of each segment's first vertex
+    owner: np.ndarray  # region position owning each segment
+    key: np.ndarray  # same key = same two end vertices (either direction)
+    touching: set[tuple[int, int]]  # region pairs sharing at least one vertex
+
+
+def _segments(geoms: np.ndarray) -> _Segments:
+    coords, owner, starts = _rings(geoms)
+    cplx = np.ascontiguousarray(coords).view(np.complex128).ravel()
+    vid, _ = pd.factorize(cplx)
+    vid = vid.astype(np.int64)
+    # pairs sharing a vertex (touching); drop the repeated closing vertex of each ring first
+    va, vb, _ = _pairs_sharing(vid[starts], owner[starts])
+    touching = set(zip(va.tolist(), vb.tolist(), strict=True))
+    s0 = vid[:-1][starts[:-1]]
+    s1 = vid[1:][starts[:-1]]
+    nv = int(vid.max()) + 1 if len(vid) else 1
+    key = np.minimum(s0, s1) * nv + np.maximum(s0, s1)
+    start = np.flatnonzero(starts[:-1])
+    return _Segments(coords, start, owner[:-1][starts[:-1]], key, touching)
+
+
+def shared_segments(
+    geoms: np.ndarray, segments: _Segments | None = None
+) -> tuple[pd.Series, set[tuple[int, int]]]:
     """Border lengths (m) of pairs sharing identical segments, and the pairs sharing a vertex.
 
     Parameters
@@ -145,29 +177,63 @@ def shared_segments(geoms: np.ndarray) -> tuple[pd.Series, set[tuple[int, int]]]
     touching : set of tuple
         Position pairs (i < j) that share at least one vertex.
     """
-    coords, owner, starts = _rings(geoms)
-    cplx = np.ascontiguousarray(coords).view(np.complex128).ravel()
-    vid, _ = pd.factorize(cplx)
-    vid = vid.astype(np.int64)
-    # pairs sharing a vertex (touching); drop the repeated closing vertex of each ring first
-    va, vb, _ = _pairs_sharing(vid[starts], owner[starts])
-    touching = set(zip(va.tolist(), vb.tolist(), strict=True))
-    # pairs sharing a segment
-    s0 = vid[:-1][starts[:-1]]
-    s1 = vid[1:][starts[:-1]]
-    nv = int(vid.max()) + 1 if len(vid) else 1
-    key = np.minimum(s0, s1) * nv + np.maximum(s0, s1)
-    seg_owner = owner[:-1][starts[:-1]]
-    a, b, pos = _pairs_sharing(key, seg_owner)
-    seg_start = np.flatnonzero(starts[:-1])[pos]
+    seg = _segments(geoms) if segments is None else segments
+    a, b, pos = _pairs_sharing(seg.key, seg.owner)
+    first = seg.start[pos]
+    coords = seg.coords
     length = segment_lengths_m(
-        coords[seg_start, 0],
-        coords[seg_start, 1],
-        coords[seg_start + 1, 0],
-        coords[seg_start + 1, 1],
+        coords[first, 0], coords[first, 1], coords[first + 1, 0], coords[first + 1, 1]
     )
     lengths = pd.Series(length, index=pd.MultiIndex.from_arrays([a, b])).groupby(level=[0, 1]).sum()
-    return lengths, touching
+    return lengths, seg.touching
+
+
+def _unshared(seg: _Segments) -> np.ndarray:
+    """Segments no other region shares: the coast, plus the edges of gaps between regions.
+
+    Where two regions meet with identical vertices both sides are land, so the outline of all
+    the regions together (where land meets sea or unmapped area) lies on these segments.
+    """
+    order = np.lexsort((seg.owner, seg.key))
+    k, o = seg.key[order], seg.owner[order]
+    distinct = np.r_[True, (k[1:] != k[:-1]) | (o[1:] != o[:-1])]
+    keys, counts = np.unique(k[distinct], return_counts=True)
+    return np.isin(seg.key, keys[counts == 1])
+
+
+def _near_coast(geoms: np.ndarray, seg: _Segments, reach_deg: float) -> np.ndarray:
+    """Regions within ``reach_deg`` (degrees) of a segment no other region shares.
+
+    Regions farther than that from every such segment are surrounded by land on all sides
+    within the reach: they cannot end a sea crossing (see :func:`_sea_reach_m`).
+    """
+    coast = _unshared(seg)
+    near = np.zeros(len(geoms), dtype=bool)
+    near[seg.owner[coast]] = True  # regions with a coast of their own
+    inland = np.flatnonzero(~near)
+    if len(inland) == 0 or not coast.any():
+        return near
+    first = seg.start[coast]
+    xy = np.stack([seg.coords[first], seg.coords[first + 1]], axis=1).reshape(-1, 2)
+    lines = shapely.linestrings(xy, indices=np.repeat(np.arange(len(first)), 2))
+    owners, group = np.unique(seg.owner[coast], return_inverse=True)
+    coasts = shapely.multilinestrings(lines, indices=group)
+    qi, _ = shapely.STRtree(coasts).query(geoms[inland], predicate="dwithin", distance=reach_deg)
+    near[inland[np.unique(qi)]] = True
+    return near
+
+
+def _sea_reach_m(maritime_m: float, samples: int = 20) -> float | None:
+    """Ground distance from a region within which a sea link's line must leave the land.
+
+    :func:`sea_fraction` samples the connecting line at ``(k + 0.5) / samples``; at most
+    ``floor(samples * (1 - MIN_SEA_FRACTION))`` samples may be on land, so one of the first
+    ``allowed + 1`` samples is outside every region, within ``(allowed + 0.5) / samples`` of the
+    line's length from each end. None when that covers the whole line (no filter possible).
+    """
+    allowed = int(np.floor(samples * (1.0 - MIN_SEA_FRACTION) + 1e-9))
+    share = (allowed + 0.5) / samples
+    return None if share >= 1.0 else share * maritime_m
 
 
 def _boundary_within_m(a: np.ndarray, b: np.ndarray, tolerance_m: float) -> np.ndarray:
@@ -213,36 +279,29 @@ def _land(
     tree: shapely.STRtree,
     rook: bool,
     tolerance_m: float,
-    reach_m: float,
-) -> tuple[pd.DataFrame, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
-    """Land pairs, plus the other pairs within ``reach_m`` (positions, distance m, end points).
+    seg: _Segments,
+    lat_max: float,
+) -> tuple[pd.DataFrame, pd.MultiIndex]:
+    """Land pairs (as edges) and every pair in contact or within the tolerance (positions).
 
-    One prepared ``dwithin`` query at ``reach_m`` (the larger of the tolerance and the maritime
-    distance) serves both kinds of link.
+    The second result holds the Queen pairs even with ``rook=True``: a pair touching at a point
+    is not a maritime pair either.
     """
-    lat_max = float(np.abs(shapely.bounds(geoms)[:, [1, 3]]).max())
-    reach_m = max(reach_m, tolerance_m)
-    if reach_m > 0:
-        deg = float(metres_to_degrees(reach_m, lat_max))
+    if tolerance_m > 0:
+        deg = float(metres_to_degrees(tolerance_m, lat_max))
         qi, qj = tree.query(geoms, predicate="dwithin", distance=deg)
     else:
         qi, qj = tree.query(geoms, predicate="intersects")
     keep = qi < qj
     cand = pd.MultiIndex.from_arrays([qi[keep], qj[keep]]).unique()
-    lengths, touching = shared_segments(geoms)
+    lengths, touching = shared_segments(geoms, seg)
     in_touch = np.array([p in touching for p in cand], dtype=bool)
     # the rest: exact distance decides (touching without a shared vertex counts as 0)
     rest = cand[~in_touch]
     ri, rj = rest.get_level_values(0).to_numpy(), rest.get_level_values(1).to_numpy()
-    dist, ends = nearest_distance_m(
-        geoms[ri],
-        geoms[rj],
-        np.full(len(ri), max(reach_m, 2 * tolerance_m + 1.0)),
-        return_points=True,
-    )
-    near = dist <= tolerance_m
-    others = (ri[~near], rj[~near], dist[~near], ends[~near])
-    land = cand[in_touch].append(rest[near])
+    dist = nearest_distance_m(geoms[ri], geoms[rj], np.full(len(ri), 2 * tolerance_m + 1.0))
+    land = cand[in_touch].append(rest[dist <= tolerance_m])
+    queen = land
     border = lengths.reindex(land).fillna(0.0).to_numpy(dtype=float, copy=True)
     # geometric border length for pairs sharing no identical segment
     todo = np.flatnonzero(border == 0)
@@ -272,7 +331,41 @@ def _land(
             "distance_km": 0.0,
         }
     )
-    return out, others
+    return out, queen
+
+
+def _sea_candidates(
+    geoms: np.ndarray,
+    tree: shapely.STRtree,
+    queen: pd.MultiIndex,
+    seg: _Segments,
+    limit_m: float,
+    lat_max: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs without a land link whose outlines are within ``limit_m``: positions, distance (m)
+    and the ends of the shortest line.
+
+    Only regions near a coast can end a sea crossing (:func:`_near_coast`), so when most regions
+    are inland (kecamatan, desa) the search runs among the coastal ones only; the result is the
+    same as searching all regions.
+    """
+    reach = _sea_reach_m(limit_m)
+    eligible = np.arange(len(geoms))
+    if reach is not None:
+        near = _near_coast(geoms, seg, float(metres_to_degrees(reach, lat_max)) * 1.001)
+        if near.mean() < 0.75:  # worth a second tree
+            eligible = np.flatnonzero(near)
+            tree = shapely.STRtree(geoms[eligible])
+    deg = float(metres_to_degrees(limit_m, lat_max))
+    qi, qj = tree.query(geoms[eligible], predicate="dwithin", distance=deg)
+    qi, qj = eligible[qi], eligible[qj]
+    keep = qi < qj
+    cand = pd.MultiIndex.from_arrays([qi[keep], qj[keep]]).unique().difference(queen)
+    ci, cj = cand.get_level_values(0).to_numpy(), cand.get_level_values(1).to_numpy()
+    dist, ends = nearest_distance_m(
+        geoms[ci], geoms[cj], np.full(len(ci), limit_m), return_points=True
+    )
+    return ci, cj, dist, ends
 
 
 def _maritime(
@@ -280,8 +373,10 @@ def _maritime(
     geoms: np.ndarray,
     tree: shapely.STRtree,
     land: pd.DataFrame,
-    others: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    queen: pd.MultiIndex,
+    seg: _Segments,
     maritime_km: float | None,
+    lat_max: float,
 ) -> pd.DataFrame:
     n = len(ids)
     if not maritime_km or n < 2:
@@ -292,9 +387,8 @@ def _maritime(
     linked = np.zeros(n, dtype=bool)
     linked[li] = True
     linked[lj] = True
-    lat_max = float(np.abs(shapely.bounds(geoms)[:, [1, 3]]).max())
     limit_m = float(maritime_km) * 1000.0
-    qi, qj, dist, ends = others
+    qi, qj, dist, ends = _sea_candidates(geoms, tree, queen, seg, limit_m, lat_max)
     near = dist <= limit_m
     near[near] = sea_fraction(ends[near], geoms, tree) >= MIN_SEA_FRACTION
     pairs = {
@@ -426,9 +520,10 @@ def adjacency_edges(
     if len(ids) < 2:
         return _empty()
     tree = shapely.STRtree(geoms)
-    reach_m = float(maritime_km or 0.0) * 1000.0
-    land, others = _land(ids, geoms, tree, rook, float(tolerance_m), reach_m)
-    sea = _maritime(ids, geoms, tree, land, others, maritime_km)
+    lat_max = float(np.abs(shapely.bounds(geoms)[:, [1, 3]]).max())
+    seg = _segments(geoms)
+    land, queen = _land(ids, geoms, tree, rook, float(tolerance_m), seg, lat_max)
+    sea = _maritime(ids, geoms, tree, land, queen, seg, maritime_km, lat_max)
     frames = [f for f in (land, sea) if len(f)]
     if not frames:
         return _empty()

@@ -114,11 +114,22 @@ def geodesic_m(
 
 
 def clip_each(geoms: np.ndarray, boxes: np.ndarray) -> np.ndarray:
-    """Clip ``geoms[k]`` to the rectangle ``boxes[k]`` = (xmin, ymin, xmax, ymax)."""
-    return np.array(
-        [shapely.clip_by_rect(g, *box) for g, box in zip(geoms, boxes.tolist(), strict=True)],
-        dtype=object,
-    )
+    """Clip ``geoms[k]`` to the rectangle ``boxes[k]`` = (xmin, ymin, xmax, ymax).
+
+    One vectorised GEOS call (the ``clip_by_rect`` ufunc broadcasts per-row rectangles; the
+    public wrapper accepts only one rectangle); a loop where that ufunc is not available.
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    boxes = np.asarray(boxes, dtype=float).reshape(-1, 4)
+    if len(geoms) == 0:
+        return np.zeros(0, dtype=object)
+    try:
+        return np.asarray(shapely.lib.clip_by_rect(geoms, *boxes.T), dtype=object)
+    except (AttributeError, TypeError):  # pragma: no cover - older shapely
+        return np.array(
+            [shapely.clip_by_rect(g, *box) for g, box in zip(geoms, boxes.tolist(), strict=True)],
+            dtype=object,
+        )
 
 
 def nearest_distance_m(

@@ -358,3 +358,53 @@ def test_shared_border_without_matching_vertices():
         )
         assert _pairs(edges) == {("01", "02")}
         assert edges["shared_border_km"].iloc[0] * 1000 == pytest.approx(side, rel=0.01)
+
+
+# -- maritime links among coastal regions only (issue 8 section 8) ---------------------------
+
+
+def _island_world() -> gpd.GeoDataFrame:
+    """A 6 x 6 block of 0.05-degree squares (a land mass), a strait, and a second block."""
+    cells, codes = [], []
+    for block, x0 in ((0, 110.0), (1, 110.36)):  # the strait is 0.06 degrees (~6.7 km) wide
+        for r in range(6):
+            for c in range(6):
+                cells.append(box(x0 + 0.05 * c, 0.05 * r, x0 + 0.05 * (c + 1), 0.05 * (r + 1)))
+                codes.append(f"{block + 1}{r}{c}")
+    return gpd.GeoDataFrame({"code": codes}, geometry=cells, crs=4326).set_index("code")
+
+
+def test_inland_regions_are_left_out_of_the_sea_search_with_the_same_result(monkeypatch):
+    import geo.adjacency as adjacency
+
+    world = _island_world()
+    _, geoms = adjacency._arrays(world)
+    seg = adjacency._segments(geoms)
+    reach_m = adjacency._sea_reach_m(15_000)
+    assert reach_m == pytest.approx(0.125 * 15_000)  # 2 of 20 samples may be on land
+    near = adjacency._near_coast(geoms, seg, float(adjacency.metres_to_degrees(reach_m, 0.3)))
+    # each block's outer ring of cells has a coast; cells are 5.5 km wide, so the 4 x 4 cells
+    # inside it lie more than 1.9 km from any coast and are left out of the sea search
+    outer = [f"{b}{r}{c}" for b in (1, 2) for r in range(6) for c in range(6)
+             if r in (0, 5) or c in (0, 5)]  # fmt: skip
+    codes = np.asarray(world.index)
+    assert set(codes[near]) == set(outer)
+    assert len(codes[~near]) == 2 * 16
+    edges = adjacency_edges(world)
+    monkeypatch.setattr(adjacency, "_near_coast", lambda g, s, r: np.ones(len(g), dtype=bool))
+    pd.testing.assert_frame_equal(edges, adjacency_edges(world))
+    sea = edges[edges["kind"] == "maritime"]
+    # only the two shores are linked (lines from inner columns cross land)
+    assert len(sea) > 6 and set(sea["source"].str[::2]) == {"15"}
+    assert set(sea["target"].str[::2]) == {"20"}
+
+
+@pytest.mark.realdata
+def test_desa_maritime_links_same_with_and_without_the_coastal_filter(real_data, monkeypatch):
+    import geo.adjacency as adjacency
+
+    desa = read_boundaries(real_data / "boundaries" / "kaltim_adm4.gpkg")
+    edges = adjacency_edges(desa)
+    monkeypatch.setattr(adjacency, "_near_coast", lambda g, s, r: np.ones(len(g), dtype=bool))
+    pd.testing.assert_frame_equal(edges, adjacency_edges(desa))
+    assert (edges["kind"] == "maritime").sum() > 100
