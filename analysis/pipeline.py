@@ -111,6 +111,27 @@ def load_table(
     return table, report, problems
 
 
+def load_scope_regions(
+    path: str | Path,
+    province: str,
+    *,
+    cross_province: bool = False,
+    maritime_km: float | None = None,
+    **read: object,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Regions and edges for one province scope, reading only around the province.
+
+    :func:`geo.window.scope_regions` (``read``: the options of
+    :func:`geo.boundaries.read_boundaries`): the same scope, sets and scores as
+    :func:`load_regions` + :func:`build_adjacency` on the whole file, at a fraction of the cost.
+    """
+    from geo.adjacency import DEFAULT_MARITIME_KM
+    from geo.window import scope_regions
+
+    km = DEFAULT_MARITIME_KM if maritime_km is None else maritime_km
+    return scope_regions(path, province, cross_province=cross_province, maritime_km=km, **read)
+
+
 def build_adjacency(regions: pd.DataFrame, maritime_km: float | None = None, **kw) -> pd.DataFrame:
     """The edge table (:func:`geo.adjacency.adjacency_edges`; default maritime distance)."""
     from geo.adjacency import DEFAULT_MARITIME_KM, adjacency_edges

@@ -129,7 +129,9 @@ def _read_geoparquet(path: Path, shown: object) -> gpd.GeoDataFrame:
     return gpd.read_parquet(path)
 
 
-def _read_file(path: Path, shown: object, layer: str | None) -> tuple[gpd.GeoDataFrame, str | None]:
+def _read_file(
+    path: Path, shown: object, layer: str | None, bbox: tuple | None = None
+) -> tuple[gpd.GeoDataFrame, str | None]:
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise InputError("errors.boundaries.format", file=shown, suffix=path.suffix)
@@ -144,7 +146,7 @@ def _read_file(path: Path, shown: object, layer: str | None) -> tuple[gpd.GeoDat
         else:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
-                gdf = pyogrio.read_dataframe(path, layer=layer, on_invalid="warn")
+                gdf = pyogrio.read_dataframe(path, layer=layer, bbox=bbox, on_invalid="warn")
     except InputError:
         raise
     except Exception as err:
@@ -174,13 +176,17 @@ def _find_in_extracted(folder: Path, source: Path) -> Path:
     raise InputError("errors.boundaries.zip_several", file=source, files=_listing(names))
 
 
+def _geometry_column(gdf: pd.DataFrame) -> str | None:
+    return gdf.geometry.name if isinstance(gdf, gpd.GeoDataFrame) else None
+
+
 def _column(gdf: pd.DataFrame, wanted: str) -> str | None:
-    lower = {str(c).lower(): c for c in gdf.columns if c != gdf.geometry.name}
+    lower = {str(c).lower(): c for c in gdf.columns if c != _geometry_column(gdf)}
     return lower.get(wanted.lower())
 
 
 def _fields(gdf: pd.DataFrame) -> list[str]:
-    return [str(c) for c in gdf.columns if c != gdf.geometry.name]
+    return [str(c) for c in gdf.columns if c != _geometry_column(gdf)]
 
 
 def _named_field(gdf: pd.DataFrame, shown: object, wanted: str | None) -> str | None:
@@ -484,6 +490,7 @@ def read_boundaries(
     id_field: str | None = None,
     name_field: str | None = None,
     keep_non_regions: bool = False,
+    bbox: tuple[float, float, float, float] | None = None,
 ) -> gpd.GeoDataFrame:
     """Read a kab/kota boundary file into a canonical GeoDataFrame.
 
@@ -501,6 +508,9 @@ def read_boundaries(
     keep_non_regions
         Keep features that are not a kab/kota (lakes, province rows, undefined areas): by
         default they are set aside and listed in ``attrs["kerjasama"]["set_aside"]``.
+    bbox
+        Read only the features whose envelope meets this box (``minx, miny, maxx, maxy`` in the
+        file's CRS; see :func:`province_bounds`). Not applied inside a zip or to GeoParquet.
 
     Returns
     -------
@@ -539,7 +549,7 @@ def read_boundaries(
             gdf, layer = _read_file(inner, shown, layer)
     else:
         shown = str(path)
-        gdf, layer = _read_file(path, shown, layer)
+        gdf, layer = _read_file(path, shown, layer, bbox)
     if len(gdf) == 0:
         raise InputError("errors.boundaries.no_features", file=shown)
     gdf = gdf.reset_index(drop=True)
@@ -722,6 +732,60 @@ def read_boundaries(
     return out
 
 
+def province_bounds(
+    path: str | os.PathLike[str],
+    province: str,
+    *,
+    layer: str | None = None,
+    id_field: str | None = None,
+    name_field: str | None = None,
+) -> tuple[tuple[float, float, float, float], Fields] | None:
+    """Bounding box (lon/lat) of one province's features, read without their geometry.
+
+    Reads the attributes and the feature envelopes only (fast on any size of file) and detects
+    the fields on the whole attribute table as :func:`read_boundaries` does. Returns ``(bounds,
+    fields)``; a read limited to a box (``read_boundaries(..., bbox=..., id_field=fields.code,
+    name_field=fields.name)``) then uses the same fields. None when that cannot be done cheaply
+    and exactly: a zip or GeoParquet, a file not in lon/lat, codes taken from names, or no
+    feature of the province (the whole read then reports what is wrong).
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS or suffix == ".parquet" or not path.is_file():
+        return None
+    try:
+        if suffix == ".shp":
+            _check_shapefile(path, str(path))
+        elif suffix == ".gpkg":
+            layer = _pick_layer(path, str(path), layer)
+        crs = pyogrio.read_info(path, layer=layer).get("crs")
+        if crs is None or not CRS(crs).equals(CRS(WGS84), ignore_axis_order=True):
+            return None
+        attrs = pyogrio.read_dataframe(path, layer=layer, read_geometry=False, fid_as_index=True)
+        fids, bounds = pyogrio.read_bounds(path, layer=layer)
+        fields = detect_fields(
+            attrs,
+            id_field=_named_field(attrs, str(path), id_field),
+            name_field=_named_field(attrs, str(path), name_field),
+        )
+    except Exception:  # unreadable or unusable here: the whole read names the problem
+        return None
+    if fields.code is None or len(attrs) == 0 or len(fids) != len(attrs):
+        return None
+    order = pd.Index(fids).get_indexer(attrs.index)
+    wanted = normalize_code(province)
+    inside = (province_of(attrs, fields, normalize_codes(attrs[fields.code])) == wanted).to_numpy()
+    if (order < 0).any() or not inside.any():
+        return None
+    box = bounds[:, order[inside]]
+    if not np.isfinite(box).all():
+        return None
+    return (
+        (float(box[0].min()), float(box[1].min()), float(box[2].max()), float(box[3].max())),
+        fields,
+    )
+
+
 def provinces(regions: pd.DataFrame) -> dict[str, str]:
     """``{province code: name}`` of the regions' provinces, sorted by code.
 
@@ -741,6 +805,7 @@ def provinces(regions: pd.DataFrame) -> dict[str, str]:
 
 __all__ = [
     "read_boundaries",
+    "province_bounds",
     "provinces",
     "normalize_code",
     "ID_FIELDS",

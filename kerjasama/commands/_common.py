@@ -191,7 +191,18 @@ def load_scope(
     }
     if checks is not None:
         checks(config)
-    regions = pipeline.load_regions(boundaries, **boundary_options(args))
+    maritime_km = 0 if args.no_maritime else None
+    if args.province:  # read and link only around the province
+        regions, edges = pipeline.load_scope_regions(
+            boundaries,
+            args.province,
+            cross_province=args.cross_province,
+            maritime_km=maritime_km,
+            **boundary_options(args),
+        )
+    else:
+        regions = pipeline.load_regions(boundaries, **boundary_options(args))
+        edges = None
     table, report, problems = pipeline.load_table(
         indicators,
         regions,
@@ -201,7 +212,8 @@ def load_scope(
         indicator_name=args.indicator_name,
         names=not args.no_name_check,
     )
-    edges = pipeline.build_adjacency(regions, maritime_km=0 if args.no_maritime else None)
+    if edges is None:
+        edges = pipeline.build_adjacency(regions, maritime_km=maritime_km)
     prepared = pipeline.prepare(
         regions,
         edges,
