@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from kerjasama.webapp.state import (
     ALL,
     Options,
@@ -97,3 +99,20 @@ def test_table_ticks_update_only_the_shown_rows():
     assert apply_table_ticks(selected, shown, [0, 1]) == ["a-x-9-8", "a-x-2-3", "a-x-1-2"]
     assert apply_table_ticks(selected, shown, []) == ["a-x-9-8"]
     assert apply_table_ticks(selected, shown, [2, 7, -1]) == ["a-x-9-8", "a-x-3-4"]
+
+
+def test_adjacency_kept_between_server_starts(real_data, tmp_path, monkeypatch):
+    """The data folder's edge table is computed once and read back, equal, on the next start."""
+    from analysis import pipeline
+    from kerjasama.webapp import compute
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    boundaries = real_data / "boundaries" / "kaltim_adm2.shp"
+    regions = pipeline.load_regions(boundaries)
+    first = compute.cached_adjacency(regions, boundaries)
+    path = compute.adjacency_cache_path(boundaries)
+    assert path.is_file() and str(tmp_path) in str(path)
+    pd.testing.assert_frame_equal(compute.cached_adjacency(regions, boundaries), first)
+    pd.testing.assert_frame_equal(first, pipeline.build_adjacency(regions))
+    path.write_bytes(b"not parquet")  # a damaged cache is computed again
+    pd.testing.assert_frame_equal(compute.cached_adjacency(regions, boundaries), first)

@@ -9,6 +9,8 @@ avoids pickling a 27 MB GeoDataFrame on every rerun).
 
 from __future__ import annotations
 
+import hashlib
+import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,12 +55,53 @@ def config():
     return load_config()
 
 
+def adjacency_cache_path(boundaries: Path) -> Path:
+    """Where the edge table of a boundary file is kept between server starts: the user's cache
+    folder, named by a digest of the file and of the code that reads it and builds adjacency
+    (a changed file or a changed algorithm gives another name)."""
+    from platformdirs import user_cache_dir
+
+    import geo.adjacency
+    import geo.boundaries
+    import geo.crs
+
+    digest = hashlib.sha256()
+    with open(boundaries, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    for module in (geo.adjacency, geo.boundaries, geo.crs, pipeline):
+        digest.update(Path(module.__file__).read_bytes())
+    return Path(user_cache_dir("kerjasama")) / "adjacency" / f"{digest.hexdigest()[:40]}.parquet"
+
+
+def cached_adjacency(regions: pd.DataFrame, boundaries: Path) -> pd.DataFrame:
+    """:func:`analysis.pipeline.build_adjacency` of the data folder's boundary file, computed
+    once and kept on disk, so a restarted server draws its first map without recomputing it.
+    A missing, unreadable or unwritable cache only means computing it again."""
+    path = adjacency_cache_path(boundaries)
+    try:
+        edges = pd.read_parquet(path)
+        text = edges.select_dtypes(include=["string"]).columns
+        return edges.astype({c: object for c in text})  # as built: text columns of objects
+    except (OSError, ValueError):
+        pass
+    edges = pipeline.build_adjacency(regions)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.stem}.{os.getpid()}.{threading.get_ident()}.tmp")
+        edges.to_parquet(partial, index=False)
+        os.replace(partial, path)
+    except OSError:
+        pass
+    return edges
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
 def folder_data(boundaries: str, indicators: str, stamp: tuple) -> Data:
     """The data folder's files (keyed by size and modification time)."""
     regions = pipeline.load_regions(boundaries)
     table, report, problems = pipeline.load_table(indicators, regions, None, None, config())
-    edges = pipeline.build_adjacency(regions)
+    edges = cached_adjacency(regions, Path(boundaries))
     key = f"{boundaries}|{indicators}|{stamp}"
     names = (Path(boundaries).name, Path(indicators).name)
     return Data(key, regions, table, report, problems, edges, names, province_names(regions))

@@ -9,6 +9,7 @@ selection is a list of ``cluster_id`` s, never of row positions.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
@@ -400,6 +401,61 @@ def page() -> None:
         link_items = compute.links(key, data, drawing, tuple(prep.ids), opts["maritime"], lang)
     compute.warm_up(key, data)
     data_warnings(lang, data, prep)
+    workspace(
+        Context(
+            lang,
+            config,
+            data,
+            opts,
+            choice,
+            prep,
+            ranked,
+            portfolio,
+            ids,
+            shown,
+            drawing,
+            colours,
+            link_items,
+            options,
+            default,
+        )  # fmt: skip
+    )
+    panels.data_panel(lang, data, prep, config, opts["sector"], opts["scope_label"])
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the workspace fragment needs from the full run (all cached, never modified)."""
+
+    lang: str
+    config: object
+    data: compute.Data
+    opts: dict
+    choice: compute.Choice
+    prep: object
+    ranked: object
+    portfolio: object
+    ids: tuple
+    shown: object
+    drawing: compute.Drawing
+    colours: bytes
+    link_items: bytes
+    options: Options
+    default: View
+
+
+@st.fragment
+def workspace(ctx: Context) -> None:
+    """The map, the opened candidate, the table, the selection, downloads and comparison.
+
+    A fragment: a click on the map, the candidate box or a table tick re-runs only this part
+    (the sidebar and every analysis step stay as they are); a sidebar change re-runs the page.
+    """
+    lang, config, data, opts, choice = ctx.lang, ctx.config, ctx.data, ctx.opts, ctx.choice
+    prep, ranked, portfolio, ids, shown = ctx.prep, ctx.ranked, ctx.portfolio, ctx.ids, ctx.shown
+    drawing, colours, link_items = ctx.drawing, ctx.colours, ctx.link_items
+    options, default, key = ctx.options, ctx.default, data.key
+    tr = translator(lang)
 
     selected = list(st.session_state.get("selected", []))
     mine = [c for c in selected if c.startswith(f"{opts['sector']}-")]
@@ -448,7 +504,6 @@ def page() -> None:
             prep, data.table, config, opts["sector"], opts["forms"], opts["scope_label"], lang
         )
         st.text("\n".join(f"• {r}" for r in reasons))
-        panels.data_panel(lang, data, prep, config, opts["sector"], opts["scope_label"])
         write_url(_view(lang, opts, selected, opened), options, default)
         return
 
@@ -543,7 +598,6 @@ def page() -> None:
     else:
         st.subheader(tr("ui.compare_heading"))
         st.caption(tr("ui.compare_help"))
-    panels.data_panel(lang, data, prep, config, opts["sector"], opts["scope_label"])
     write_url(_view(lang, opts, selected, opened), options, default)
 
 
