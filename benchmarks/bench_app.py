@@ -126,7 +126,14 @@ class Timer:
 
     def timed(self, page, name: str, target: float, action) -> None:
         start = time.perf_counter()
-        act(page, action)
+        try:
+            act(page, action)
+        except Exception as exc:  # report it and go on with the next interaction
+            print(f"  {name}: failed ({type(exc).__name__}); page reloaded", flush=True)
+            page.reload()
+            page.locator(".ks-map .ks-rank").first.wait_for(timeout=120_000)
+            wait_idle(page)
+            return
         self.add(name, time.perf_counter() - start, target)
 
 

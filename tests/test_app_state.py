@@ -116,3 +116,24 @@ def test_adjacency_kept_between_server_starts(real_data, tmp_path, monkeypatch):
     pd.testing.assert_frame_equal(first, pipeline.build_adjacency(regions))
     path.write_bytes(b"not parquet")  # a damaged cache is computed again
     pd.testing.assert_frame_equal(compute.cached_adjacency(regions, boundaries), first)
+
+
+def test_display_geometry_kept_between_server_starts(real_data, tmp_path, monkeypatch):
+    import shapely
+
+    from analysis import pipeline
+    from geo.display import display_regions
+    from kerjasama.webapp import compute
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    boundaries = real_data / "boundaries" / "kaltim_adm2.shp"
+    regions = pipeline.load_regions(boundaries)
+    built = display_regions(regions)
+    first = compute.cached_display(regions, boundaries)
+    again = compute.cached_display(regions, boundaries)  # read from the cache
+    assert list(again.index) == list(built.index) and list(again["name"]) == list(built["name"])
+    assert shapely.equals(again.geometry.values, built.geometry.values).all()
+    assert shapely.equals(first.geometry.values, built.geometry.values).all()
+    assert compute.cached_display(regions.iloc[:3], boundaries).index.tolist() == list(
+        regions.index[:3]
+    )  # another scope, another file

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +40,7 @@ class Data:
     edges: pd.DataFrame
     names: tuple[str, str]  # boundary and indicator file names as the user knows them
     provinces: dict[str, str]  # province code -> name
+    source: Path | None = None  # the data folder's boundary file (None for uploads)
 
 
 @dataclass(frozen=True)
@@ -55,23 +57,36 @@ def config():
     return load_config()
 
 
-def adjacency_cache_path(boundaries: Path) -> Path:
-    """Where the edge table of a boundary file is kept between server starts: the user's cache
-    folder, named by a digest of the file and of the code that reads it and builds adjacency
-    (a changed file or a changed algorithm gives another name)."""
+def adjacency_cache_path(boundaries: Path, kind: str = "adjacency", extra: str = "") -> Path:
+    """Where a result computed from a boundary file is kept between server starts: the user's
+    cache folder, named by a digest of the file, of the code that reads it and computes the
+    result, and of ``extra`` (a changed file or algorithm gives another name)."""
     from platformdirs import user_cache_dir
 
     import geo.adjacency
     import geo.boundaries
     import geo.crs
+    import geo.display
 
     digest = hashlib.sha256()
     with open(boundaries, "rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
-    for module in (geo.adjacency, geo.boundaries, geo.crs, pipeline):
+    for module in (geo.adjacency, geo.boundaries, geo.crs, geo.display, pipeline):
         digest.update(Path(module.__file__).read_bytes())
-    return Path(user_cache_dir("kerjasama")) / "adjacency" / f"{digest.hexdigest()[:40]}.parquet"
+    digest.update(extra.encode())
+    return Path(user_cache_dir("kerjasama")) / kind / f"{digest.hexdigest()[:40]}.parquet"
+
+
+def _keep(frame: pd.DataFrame, path: Path) -> None:
+    """Write ``frame`` to the cache atomically; a cache that cannot be written is skipped."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.stem}.{os.getpid()}.{threading.get_ident()}.tmp")
+        frame.to_parquet(partial)
+        os.replace(partial, path)
+    except OSError:
+        pass
 
 
 def cached_adjacency(regions: pd.DataFrame, boundaries: Path) -> pd.DataFrame:
@@ -86,14 +101,30 @@ def cached_adjacency(regions: pd.DataFrame, boundaries: Path) -> pd.DataFrame:
     except (OSError, ValueError):
         pass
     edges = pipeline.build_adjacency(regions)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f"{path.stem}.{os.getpid()}.{threading.get_ident()}.tmp")
-        edges.to_parquet(partial, index=False)
-        os.replace(partial, path)
-    except OSError:
-        pass
+    _keep(edges, path)
     return edges
+
+
+def cached_display(regions: pd.DataFrame, boundaries: Path | None) -> pd.DataFrame:
+    """:func:`geo.display.display_regions` of a scope of the data folder, kept on disk like the
+    adjacency (uploads: computed, not kept)."""
+    if boundaries is None:
+        return display_regions(regions)
+    path = adjacency_cache_path(boundaries, "display", ",".join(map(str, regions.index)))
+    try:
+        import geopandas as gpd
+
+        display = gpd.read_parquet(path)
+        text = display.select_dtypes(include=["string"]).columns
+        display = display.astype({c: object for c in text})
+        display.index = display.index.astype(object)
+        if list(display.index) == list(regions.index):
+            return display
+    except (OSError, ValueError, ImportError):
+        pass
+    display = display_regions(regions)
+    _keep(display, path)
+    return display
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -104,7 +135,10 @@ def folder_data(boundaries: str, indicators: str, stamp: tuple) -> Data:
     edges = cached_adjacency(regions, Path(boundaries))
     key = f"{boundaries}|{indicators}|{stamp}"
     names = (Path(boundaries).name, Path(indicators).name)
-    return Data(key, regions, table, report, problems, edges, names, province_names(regions))
+    return Data(
+        key, regions, table, report, problems, edges, names, province_names(regions),
+        Path(boundaries),
+    )  # fmt: skip
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -157,7 +191,7 @@ class Drawing:
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def drawing(key: str, _data: Data, codes: tuple[str, ...]) -> Drawing:
-    display = display_regions(_data.regions.loc[list(codes)])
+    display = cached_display(_data.regions.loc[list(codes)], _data.source)
     layer = webmap.region_layer(display, _data.provinces)
     outlines = webmap.Outlines(display)
     return Drawing(
@@ -243,6 +277,8 @@ def shapes(key: str, _drawing: Drawing, _rows, ids: tuple) -> tuple[str, bytes]:
     )
 
 
+#: seconds after the first page before the national scope is prepared in the background
+WARM_UP_DELAY = 20.0
 _warm_lock = threading.Lock()
 _warmed: set[str] = set()
 
@@ -256,6 +292,7 @@ def warm_up(key: str, data: Data) -> None:
         _warmed.add(key)
 
     def work() -> None:
+        time.sleep(WARM_UP_DELAY)  # leave the first page and clicks the machine
         scope = Scope(None, False, True)
         prep = prepared(key, data, scope)
         drawing(key, data, tuple(prep.ids))

@@ -399,7 +399,6 @@ def page() -> None:
         drawing = compute.drawing(key, data, tuple(prep.ids))
         colours = compute.gap(key, ranked, scope, opts["sector"], lang)
         link_items = compute.links(key, data, drawing, tuple(prep.ids), opts["maritime"], lang)
-    compute.warm_up(key, data)
     data_warnings(lang, data, prep)
     workspace(
         Context(
@@ -421,6 +420,7 @@ def page() -> None:
         )  # fmt: skip
     )
     panels.data_panel(lang, data, prep, config, opts["sector"], opts["scope_label"])
+    compute.warm_up(key, data)
 
 
 @dataclass(frozen=True)
