@@ -58,22 +58,34 @@ def comparison(lang, rows: pd.DataFrame, facts: list, table, config, sector) -> 
 def data_panel(lang, data, prep, config, sector: str, scope_label: str) -> None:
     """Which join was used, how many regions matched, which regions lack which figure for the
     sector, and the years and sources."""
-    from kerjasama.present.words import validation_text
-
     tr = translator(lang)
+    report, missing, sources = _data_facts(
+        data.key, data, prep, config, sector, lang, tuple(prep.ids)
+    )
     with st.expander(tr("ui.data_heading")):
         st.text(tr("ui.data_files", boundaries=data.names[0], indicators=data.names[1]))
         st.markdown(f"**{tr('ui.data_report_heading')}**")
-        st.text(
-            validation_text(
-                data.names[0], data.regions, data.names[1], None, data.problems, data.report, lang
-            )
-        )
-        missing = missing_figures(prep, data.table, config, sector, lang)
+        st.text(report)
         st.markdown(f"**{plain(tr('ui.data_missing_heading', scope=scope_label))}**")
         st.dataframe(missing, hide_index=True, width="stretch")
         st.markdown(f"**{tr('ui.data_sources_heading')}**")
-        st.dataframe(data_sources(config, sector, lang), hide_index=True, width="stretch")
+        st.dataframe(sources, hide_index=True, width="stretch")
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _data_facts(key: str, _data, _prep, _config, sector: str, lang: str, scope: tuple):
+    """(validate report, missing figures, sources) of a data source, scope and sector."""
+    from kerjasama.present.words import validation_text
+
+    data, config = _data, _config
+    report = validation_text(
+        data.names[0], data.regions, data.names[1], None, data.problems, data.report, lang
+    )
+    return (
+        report,
+        missing_figures(_prep, data.table, config, sector, lang),
+        data_sources(config, sector, lang),
+    )
 
 
 def downloads(lang, chosen, data, config, opts, ticked: bool) -> None:
