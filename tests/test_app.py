@@ -234,3 +234,25 @@ def test_no_candidate_gives_the_real_reason(folder_data):
     reasons = " ".join(t.value for t in at.text)
     assert re.search(r"tidak ada untuk \d+ dari 11 kabupaten/kota di Maluku", reasons)
     assert "Coba perbesar ukuran klaster" not in reasons  # no generic advice
+
+
+def test_comparison_and_portfolio_views(folder_data):
+    """Three ticked candidates side by side; the portfolio as a view of its own."""
+    at = run_app()
+    top = list(candidates_frame(at)["ID klaster"][:3])
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params.update({"scope": "64", "sector": "water", "sel": ",".join(top)})
+    at.run()
+    assert not at.exception, at.exception
+    frames = [d.value for d in at.dataframe]
+    compare = next(f for f in frames if list(f.columns) == ["#1", "#2", "#3"])
+    assert {"Anggota", "Penyedia", "Jumlah penduduk", "Hubungan laut"} <= set(compare.index)
+    assert re.fullmatch(r"0,\d{3}", compare.loc["Skor", "#1"])
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params.update({"scope": "64", "sector": "water", "view": "portfolio"})
+    at.run()
+    assert not at.exception, at.exception
+    assert any("portofolio" in c.value.lower() for c in at.caption)
+    members = [cid.split("-")[2:] for cid in candidates_frame(at)["ID klaster"]]
+    flat = [code for codes in members for code in codes]
+    assert len(flat) == len(set(flat))  # no region in two candidates of the portfolio
