@@ -193,22 +193,22 @@ def interactions(page, timer: Timer, scope: str, target: float, repeat: int) -> 
 
 
 def first_map(data: Path, timer: Timer, name: str) -> None:
-    """Start a server, open the page, time until the first map; stop the server."""
+    """With the browser already open, start a server and time until its first map; stop it."""
     from playwright.sync_api import sync_playwright
 
-    port = free_port()
-    started = time.perf_counter()
-    proc = start_app(data, port)
-    try:
-        wait_healthy(port, proc, timeout=300)
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1500, "height": 1000})
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        port = free_port()
+        started = time.perf_counter()
+        proc = start_app(data, port)
+        try:
+            wait_healthy(port, proc, timeout=300)
             open_app(page, f"http://127.0.0.1:{port}/?lang=id&scope=64&sector=water")
             timer.add(name, time.perf_counter() - started, START_TARGET)
+        finally:
+            stop_app(proc)
             browser.close()
-    finally:
-        stop_app(proc)
 
 
 def browser_times(data: Path, repeat: int) -> tuple[Timer, float]:
