@@ -13,6 +13,7 @@ import streamlit as st
 from common.errors import KerjasamaError
 from common.text import t, translator
 from kerjasama.webapp import mappage
+from kerjasama.webapp.panels import plain
 
 st.set_page_config(page_title="kerjasama", page_icon=":handshake:", layout="wide")
 
@@ -25,7 +26,8 @@ def guarded(render):
             render()
         except KerjasamaError as err:
             lang = st.session_state.get("lang")
-            st.error(f"**{translator(lang)('ui.error_heading')}**\n\n{err.render(lang, 'app')}")
+            message = plain(err.render(lang, "app"))  # names in it are the user's text
+            st.error(f"**{translator(lang)('ui.error_heading')}**\n\n{message}")
 
     page.__name__ = render.__name__
     return page

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from test_app import shown
 
 from analysis.config import load_config
 from geo.adjacency import adjacency_edges
@@ -134,7 +135,7 @@ def test_app_opens_on_the_bundled_data(monkeypatch):
     assert len(scope.options) == 39  # all Indonesia + 38 provinces
     assert scope.value == "64"
     assert len(at.dataframe[-1].value) > 0
-    captions = " ".join(c.value for c in at.sidebar.caption)
+    captions = shown(" ".join(c.value for c in at.sidebar.caption))
     assert "idn_adm2.parquet" in captions and "idn_kabkota_indicators.csv" in captions
 
 

@@ -111,17 +111,21 @@ def load_data(tr, files) -> compute.Data:
             data = compute.upload_data(
                 digest.hexdigest(), boundaries, indicators, bkey, ikey, **options
             )
-        st.sidebar.caption(
-            tr("ui.data_uploaded_caption", boundaries=data.names[0], indicators=data.names[1])
+        st.sidebar.caption(  # uploaded file names are the user's text: plain
+            panels.plain(
+                tr("ui.data_uploaded_caption", boundaries=data.names[0], indicators=data.names[1])
+            )
         )
-        st.sidebar.success(upload_summary(data, st.session_state.get("lang", "id")))
+        st.sidebar.success(panels.plain(upload_summary(data, st.session_state.get("lang", "id"))))
         return data
     bpath, ipath = files
     stamp = tuple((p.stat().st_size, p.stat().st_mtime_ns) for p in (bpath, ipath))
     with st.spinner(tr("ui.computing")):
         data = compute.folder_data(str(bpath), str(ipath), stamp)
-    st.sidebar.caption(tr("ui.data_folder_caption", path=str(paths.data_dir())))
-    st.sidebar.caption(tr("ui.data_files_caption", boundaries=bpath.name, indicators=ipath.name))
+    st.sidebar.caption(panels.plain(tr("ui.data_folder_caption", path=str(paths.data_dir()))))
+    st.sidebar.caption(
+        panels.plain(tr("ui.data_files_caption", boundaries=bpath.name, indicators=ipath.name))
+    )
     return data
 
 
@@ -134,7 +138,7 @@ def data_warnings(lang: str, data, prep) -> None:
     warnings = [m for level, m in boundary_messages(data.regions) if level == "warning"]
     missing = unmatched_in_scope(data.report, prep.ids)
     for message in [*warnings, *join_messages(data.report), *([missing] if missing else [])]:
-        st.warning(message.render(lang, "app"))
+        st.warning(panels.plain(message.render(lang, "app")))
 
 
 def url_options(data, config) -> tuple[Options, View]:
