@@ -160,7 +160,8 @@ def _read_file(
     return gdf, layer
 
 
-def _find_in_extracted(folder: Path, source: Path) -> Path:
+def boundary_file_in(folder: Path, source: Path) -> Path:
+    """The one boundary file of an extracted zip (``source`` names the zip in messages)."""
     found = sorted(
         p
         for p in folder.rglob("*")
@@ -540,7 +541,7 @@ def read_boundaries(
     if path.suffix.lower() == ".zip":
         with tempfile.TemporaryDirectory(prefix="kerjasama-zip-") as tmp:
             folder = safe_extract(path, tmp)
-            inner = _find_in_extracted(folder, path)
+            inner = boundary_file_in(folder, path)
             shown: object = Msg(
                 "errors.boundaries.zip_member",
                 file=path,
@@ -805,6 +806,7 @@ def provinces(regions: pd.DataFrame) -> dict[str, str]:
 
 __all__ = [
     "read_boundaries",
+    "boundary_file_in",
     "province_bounds",
     "provinces",
     "normalize_code",

@@ -133,3 +133,28 @@ def test_read_uploads_passes_the_reading_options(private_tmp, tmp_path, national
     assert "'Tanah Grogot' vs indicator 6401 'Kabupaten Paser'" in str(err.value)
     data = read_uploads(parts, indicators, config=load_config(), id_field="KDPKAB")
     assert data.regions.attrs["kerjasama"]["id_field"] == "KDPKAB"
+
+
+def test_zip_upload_extracted_once(private_tmp, kaltim_shp, kaltim_indicators, monkeypatch):
+    # issue 8 section 8: the app used to extract an uploaded zip twice (check, then read)
+    import geo.boundaries
+    import geo.safezip
+
+    calls = []
+    original = geo.safezip.safe_extract
+
+    def counted(*args, **kw):
+        calls.append(args[0])
+        return original(*args, **kw)
+
+    monkeypatch.setattr(geo.safezip, "safe_extract", counted)
+    monkeypatch.setattr(geo.boundaries, "safe_extract", counted)
+    suffixes = (".shp", ".shx", ".dbf", ".prj")
+    parts = {f"kaltim_adm2{e}": kaltim_shp.with_suffix(e).read_bytes() for e in suffixes}
+    data = read_uploads(
+        [Upload("batas kaltim.zip", zip_bytes(parts))],
+        Upload("ind.csv", kaltim_indicators.read_bytes()),
+        config=load_config(),
+    )
+    assert len(calls) == 1 and len(data.regions) == 10
+    assert data.boundary_name == "batas kaltim.zip"

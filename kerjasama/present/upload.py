@@ -67,9 +67,10 @@ def stage_boundaries(
     """Write the boundary upload(s) into ``folder`` under fixed names; return (path, shown name).
 
     Accepts one ``.zip``/``.gpkg``/``.geojson``/``.json`` file, or the parts of one Shapefile
-    (``.shp``, ``.shx``, ``.dbf``, optional ``.prj``/``.cpg``). Zips are checked with
-    :func:`geo.safezip.safe_extract` before anything reads them.
+    (``.shp``, ``.shx``, ``.dbf``, optional ``.prj``/``.cpg``). A zip is checked and extracted
+    once by :func:`geo.safezip.safe_extract` and the path returned is the boundary file inside.
     """
+    from geo.boundaries import boundary_file_in
     from geo.safezip import safe_extract
 
     files = list(files)
@@ -89,16 +90,17 @@ def stage_boundaries(
         upload = singles[0]
         path = folder / f"boundaries{upload.suffix}"
         path.write_bytes(upload.data)
-        if upload.suffix == ".zip":
-            check_dir = folder / "zip-check"
-            check_dir.mkdir()
+        if upload.suffix == ".zip":  # extracted once, here; the reader gets the file inside
+            extracted = folder / "zip"
+            extracted.mkdir()
             try:
                 safe_extract(
                     path,
-                    check_dir,
+                    extracted,
                     max_bytes=int(limit_mb * 1e6 * ZIP_EXPAND_FACTOR),
                     max_members=MAX_ZIP_MEMBERS,
                 )
+                path = boundary_file_in(extracted, path)
             except KerjasamaError as err:
                 raise _shown(err, folder, {path: upload.name}) from None
         return path, upload.name
