@@ -33,6 +33,14 @@ def shown(text: str) -> str:
     return re.sub(r"\\(.)", r"\1", text)
 
 
+def shapefile_upload(stem: str, shp) -> tuple:
+    """The parts of the Shapefile ``shp`` as uploads named ``stem.shp``, ``stem.shx``, ..."""
+    return tuple(
+        Upload(f"{stem}{ext}", shp.with_suffix(ext).read_bytes())
+        for ext in (".shp", ".shx", ".dbf", ".prj")
+    )
+
+
 def heading(at: AppTest) -> str:
     return at.markdown[0].value.lstrip("# ")
 
@@ -143,10 +151,7 @@ def test_uploaded_kaltim_data_gives_candidates(
     tmp_path, monkeypatch, kaltim_shp, kaltim_indicators
 ):
     monkeypatch.setenv("KERJASAMA_DATA", str(tmp_path))
-    parts = tuple(
-        Upload(f"kaltim_adm2{ext}", kaltim_shp.with_suffix(ext).read_bytes())
-        for ext in (".shp", ".shx", ".dbf", ".prj")
-    )
+    parts = shapefile_upload("kaltim_adm2", kaltim_shp)
     indicators = Upload("kaltim_indicators.csv", kaltim_indicators.read_bytes())
     at = run_app(uploads=(parts, indicators, "", ""))
     assert not at.exception, at.exception

@@ -4,7 +4,7 @@ link, heading or image in them is shown as typed and never fetched."""
 
 from __future__ import annotations
 
-from test_app import run_app
+from test_app import run_app, shapefile_upload
 from test_app_upload import zip_bytes
 
 from kerjasama.present.upload import Upload
@@ -16,10 +16,7 @@ LINK = "[Kaltim](https:__evil.example)"
 def test_uploaded_names_escaped_in_captions(tmp_path, monkeypatch, kaltim_shp, kaltim_indicators):
     monkeypatch.setenv("KERJASAMA_DATA", str(tmp_path))
     stem = f"{IMAGE} {LINK} # heading"
-    parts = tuple(
-        Upload(f"{stem}{ext}", kaltim_shp.with_suffix(ext).read_bytes())
-        for ext in (".shp", ".shx", ".dbf", ".prj")
-    )
+    parts = shapefile_upload(stem, kaltim_shp)
     indicators = Upload("**bold** _x_.csv", kaltim_indicators.read_bytes())
     at = run_app(uploads=(parts, indicators, "", ""))
     assert not at.exception, at.exception
