@@ -1,44 +1,61 @@
-"""Joint and contract cluster candidates: static set attributes, scores, ranking.
+"""Joint and contract candidates: need and potential components, flags, scores, ranking.
 
-A *candidate* is one connected member set (``analysis.candidates.enumerate_sets``) in one form:
+The model is specified in ``docs/model.md``; this module computes it, vectorised over sets and
+in chunks of :data:`SCORE_CHUNK` sets (bounded temporaries). Every connected set is scored in
+every form it can take: **joint** always; **contract** when at least one member has a capacity
+score (the provider: highest capacity among the members that have one, ties to the smallest
+code — a region missing the figure is never the provider).
 
-* **joint** (pelayanan bersama): members share a gap; components ``need`` (shared need,
-  ``s * mean(gap) + (1 - s) * min(gap)``: the minimum rewards "high and similar" gaps and, unlike a
-  spread penalty, never falls when a gap rises), ``scale`` (combined population, log-scaled
-  between the smallest region and the ``max_size`` largest regions of the scope) and
-  ``cohesion``. Qualifies when every member has a gap score and ``need >= joint_min_need``.
-* **contract** (kontrak pelayanan): the **provider** is the member with the highest capacity
-  (ties: smallest code); components ``capacity`` (provider capacity), ``client_need`` (mean client
-  gap), ``contrast`` (provider capacity minus the clients' mean capacity, clipped at 0), ``reach``
-  (share of clients bordering the provider directly) and ``cohesion``. Qualifies when every member
-  has gap and capacity scores, provider capacity ``>= contract_min_capacity``, some client gap
-  ``>= contract_min_gap`` and every client borders the provider or reaches it through exactly one
-  intermediate member (within the cluster).
+Components (all in [0, 1]; :data:`analysis.ranking.COMPONENTS` gives each form's):
 
-``cohesion = border_weight * border + (1 - border_weight) * links`` with ``border = min(1,
-2 * internal shared border / sum of member perimeters / border_ref)`` and ``links = 1 - sum of
-maritime hop penalties / (size - 1)`` (a hop costs ``base + (1 - base) * min(1, km / ref_km)``).
+* ``need`` (joint) ``= s * mean(gap) + (1 - s) * min(gap)`` over the members with a gap;
+  ``capacity`` / ``client_need`` (contract): the provider's capacity, the clients' mean gap;
+* ``complementarity``: joint, ``min(1, log10(max/min of the sector's complementarity column)
+  / orders)``; contract, ``max(0, provider capacity - mean client capacity)``;
+* ``linkage``: ``L = min_i max_j P_i P_j / d_ij^2`` (seat distance ``d`` = ellipsoidal km ×
+  ``detour_factor``, at least ``min_distance_km``) on a log scale between ``linkage_low`` and
+  ``linkage_high``;
+* ``reach``: ``clip(1 - r / (2 R), 0, 1)``, ``r`` the longest seat distance between members,
+  ``R`` the sector's service radius;
+* ``scale``: ``min(1, sum(P) / reference population)``;
+* ``cohesion``: ``border_weight * border + (1 - border_weight) * links`` with ``border = min(1,
+  2 * internal shared border / sum of member perimeters / border_ref)`` and ``links = 1 - sum of
+  maritime hop penalties / (size - 1)`` (a hop costs ``base + (1 - base) * min(1, km / ref_km)``).
 
-Each score is the weighted mean of its components (weights normalised to sum 1), so it lies in
-[0, 1]. Raising a member's gap never lowers a joint score (mean and min are monotone); raising
-the provider's capacity never lowers a contract score (capacity and contrast rise, the provider
-stays the provider). Ranking per sector: score (rounded to 1e-9) descending, size ascending,
-``cluster_id`` ascending.
+A sector without a potential parameter gets the neutral constant 1 for that term and no rule.
+
+Flags (:data:`analysis.ranking.FLAGS`): the threshold flags ``low_need``, ``low_capacity``,
+``low_client_gap``, ``beyond_reach`` (``r > R``) and ``sea_crossing`` (the members, or the provider
+and its clients, are connected only through a maritime link longer than the sector's limit) put
+a row after every row without one; ``incomplete_data`` multiplies the score by ``1 -
+missing_penalty * (1 - completeness)``; ``voluntary`` and ``estimated_seat`` inform.
+
+Monotone by construction (hypothesis-tested): more gap never lowers a joint score; more provider
+capacity never lowers a contract score; more population never lowers linkage or scale; shorter
+distances never lower linkage or reach; none of these adds a threshold flag.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
-from analysis.candidates import edge_positions
-from analysis.ranking import COMPONENTS, FORMS, Candidates, rank_order
+from analysis.attributes import SetAttributes, closure, full_masks, member_pairs
+from analysis.ranking import (
+    COMPONENTS,
+    FLAG_BITS,
+    FORMS,
+    THRESHOLD_FLAGS,
+    Candidates,
+    rank_order,
+)
 from analysis.schema import Integer, Number, Table, Text
 from common.errors import InputError
 
+#: Sets scored at a time (bounds the temporary arrays of :func:`score_candidates`).
+SCORE_CHUNK = 1 << 18
 _SHARE = Number(0, 1)
 #: The ``[clusters]`` table of ``sectors.toml``: one entry per :class:`ClusterSettings` field
 #: (a test checks they match). A new parameter = a new field + a new entry here.
@@ -49,6 +66,13 @@ SCHEMA = Table(
         "joint_min_need": _SHARE,
         "contract_min_capacity": _SHARE,
         "contract_min_gap": _SHARE,
+        "detour_factor": Number(1, 5),
+        "min_distance_km": Number(0, 1000, above=True),
+        "linkage_low": Number(0, 1e30, above=True),
+        "linkage_high": Number(0, 1e30, above=True),
+        "missing_penalty": _SHARE,
+        "distinct_jaccard": _SHARE,
+        "max_provider_repeats": Integer(1, 1000),
         "border_weight": _SHARE,
         "border_ref": Number(0, 1, above=True),
         "maritime_base_penalty": _SHARE,
@@ -78,6 +102,13 @@ class ClusterSettings:
     joint_min_need: float
     contract_min_capacity: float
     contract_min_gap: float
+    detour_factor: float
+    min_distance_km: float
+    linkage_low: float
+    linkage_high: float
+    missing_penalty: float
+    distinct_jaccard: float
+    max_provider_repeats: int
     border_weight: float
     border_ref: float
     maritime_base_penalty: float
@@ -92,7 +123,8 @@ class ClusterSettings:
 
     @classmethod
     def from_mapping(cls, table: Mapping, source: str = "sectors.toml") -> ClusterSettings:
-        """Validate a complete ``[clusters]`` table (:data:`SCHEMA`, then the weight sums).
+        """Validate a complete ``[clusters]`` table (:data:`SCHEMA`, then the weight sums and
+        the linkage bounds).
 
         Raises
         ------
@@ -101,6 +133,13 @@ class ClusterSettings:
         """
         values = SCHEMA.check(table, "[clusters]", source)
         values["weights"] = check_weights(values["weights"], source=source)
+        if not values["linkage_low"] < values["linkage_high"]:
+            raise InputError(
+                "errors.clusters.linkage_bounds",
+                file=source,
+                low=values["linkage_low"],
+                high=values["linkage_high"],
+            )
         return cls(**values)
 
 
@@ -151,209 +190,36 @@ def normalised_weights(weights: Mapping[str, Mapping[str, float]], form: str) ->
     return w / w.sum()
 
 
-# --------------------------------------------------------------------------------------------
-# Static attributes of member sets (no indicator data needed)
-# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SectorPotential:
+    """The numbers of a sector's potential parameters (None: neutral term, no rule).
 
+    ``reach_km`` service radius, ``sea_km`` longest maritime link a service may use (None: any),
+    ``scale_people`` reference population, ``orders`` the complementarity ratio's orders of
+    magnitude for full credit.
+    """
 
-#: Sets scored at a time (bounds the temporary arrays of :func:`score_candidates`).
-SCORE_CHUNK = 1 << 18
-#: Number of set bits of every uint8 value.
-POPCOUNT = np.array([bin(i).count("1") for i in range(256)], dtype=np.int8)
+    reach_km: float | None = None
+    sea_km: float | None = None
+    scale_people: float | None = None
+    orders: float | None = None
+
+    @classmethod
+    def of(cls, sector) -> SectorPotential:
+        """From a :class:`analysis.config.Sector`."""
+        values = (sector.reach, sector.sea, sector.scale, sector.complementarity)
+        return cls(*(None if p is None else float(p.value) for p in values))
 
 
 @dataclass(frozen=True)
-class MaritimeLinks:
-    """The maritime links inside the sets, one entry per linked member pair (sparse).
+class RegionData:
+    """Per-region inputs aligned with the sorted ids (NaN = no data)."""
 
-    ``row`` (sorted) is the set row, ``i < j`` the member columns, ``km`` the link's distance.
-    """
-
-    row: np.ndarray
-    i: np.ndarray
-    j: np.ndarray
-    km: np.ndarray
-
-    def of(self, s: int) -> slice:
-        """The entries of set row ``s``."""
-        lo, hi = np.searchsorted(self.row, [s, s + 1])
-        return slice(int(lo), int(hi))
-
-    def take(self, keep: np.ndarray) -> MaritimeLinks:
-        """The entries of the set rows kept by the boolean mask ``keep``, renumbered."""
-        new_row = np.cumsum(keep) - 1
-        sel = keep[self.row]
-        return MaritimeLinks(new_row[self.row[sel]], self.i[sel], self.j[sel], self.km[sel])
-
-
-@dataclass(frozen=True)
-class SetAttributes:
-    """Per-set arrays that depend on geometry and adjacency only (cache them).
-
-    Member links are bit masks: bit ``k`` of ``links[s, j]`` is set when members ``j`` and ``k``
-    of set ``s`` are linked (any kind used), of ``land[s, j]`` when they share a land border;
-    ``direct[s, j]`` / ``within2[s, j]`` count the other members one / at most two hops from
-    member ``j`` inside the set; ``maritime`` lists the maritime links inside each set.
-    """
-
-    sets: np.ndarray
-    size: np.ndarray
-    links: np.ndarray
-    land: np.ndarray
-    direct: np.ndarray
-    within2: np.ndarray
-    border_km: np.ndarray
-    perimeter_km: np.ndarray
-    maritime: MaritimeLinks
-    maritime_links: np.ndarray
-    land_connected: np.ndarray
-    cross_province: np.ndarray
-
-    def rows(self, lo: int, hi: int) -> SetAttributes:
-        """The sets ``lo:hi`` (views; maritime rows renumbered from 0)."""
-        part = {f.name: getattr(self, f.name)[lo:hi] for f in fields(self) if f.name != "maritime"}
-        a, b = np.searchsorted(self.maritime.row, [lo, hi])
-        mar = self.maritime
-        sea = MaritimeLinks(mar.row[a:b] - lo, mar.i[a:b], mar.j[a:b], mar.km[a:b])
-        return SetAttributes(**part, maritime=sea)
-
-    def linked(self, s: int) -> np.ndarray:
-        """Boolean (size, size) link matrix of set row ``s``."""
-        k = int(self.size[s])
-        bits = self.links[s, :k].astype(np.int64)
-        return ((bits[:, None] >> np.arange(k)[None, :]) & 1).astype(bool)
-
-
-def member_pairs(width: int) -> list[tuple[int, int]]:
-    """Column pairs ``(i, j)``, ``i < j``, of a set array of ``width`` columns."""
-    return [(i, j) for i in range(width) for j in range(i + 1, width)]
-
-
-def _bit(values: np.ndarray, k: int) -> np.ndarray:
-    return ((values >> k) & 1).astype(bool)
-
-
-def set_attributes(
-    sets: np.ndarray,
-    edges: pd.DataFrame,
-    ids: Sequence[str],
-    *,
-    perimeter_km: np.ndarray,
-    province: np.ndarray,
-    kinds: Sequence[str] = ("land", "maritime"),
-) -> SetAttributes:
-    """Compute the static attributes of every set (vectorised over sets).
-
-    Parameters
-    ----------
-    sets
-        Output of :func:`analysis.candidates.enumerate_sets` on the same ``edges``, ``ids``.
-    perimeter_km, province
-        Per-region arrays aligned with ``sorted(ids)``.
-    """
-    n = len(ids)
-    m, width = sets.shape
-    if width > 8:
-        raise ValueError("sets of more than 8 members do not fit the uint8 link masks")
-    u, v, rows = edge_positions(edges, ids, kinds=kinds)
-    kind = edges["kind"].to_numpy()[rows]
-    border = (
-        pd.to_numeric(edges["shared_border_km"], errors="coerce").to_numpy(float)[rows]
-        if "shared_border_km" in edges
-        else np.zeros(len(rows))
-    )
-    dist = (
-        pd.to_numeric(edges["distance_km"], errors="coerce").to_numpy(float)[rows]
-        if "distance_km" in edges
-        else np.zeros(len(rows))
-    )
-    key = u * n + v
-    # One link per pair; a land link wins over a maritime one for the same pair.
-    order = np.lexsort((kind != "land", key))
-    key, kind, border, dist = key[order], kind[order], border[order], dist[order]
-    first = np.r_[True, key[1:] != key[:-1]] if len(key) else np.zeros(0, bool)
-    key, kind, border, dist = key[first], kind[first], border[first], dist[first]
-    is_land = kind == "land"
-    border = np.where(is_land, np.nan_to_num(border), 0.0)
-
-    links = np.zeros((m, width), dtype=np.uint8)
-    land = np.zeros((m, width), dtype=np.uint8)
-    border_km = np.zeros(m)
-    mar_rows, mar_i, mar_j, mar_km = [], [], [], []
-    for i, j in member_pairs(width):
-        a, b = sets[:, i], sets[:, j]
-        valid = (a >= 0) & (b >= 0)
-        if not len(key):
-            continue
-        k = np.where(valid, a * n + b, -1)
-        pos = np.minimum(np.searchsorted(key, k), len(key) - 1)
-        hit = valid & (key[pos] == k)
-        on_land = hit & is_land[pos]
-        links[:, i] |= hit.astype(np.uint8) << j
-        links[:, j] |= hit.astype(np.uint8) << i
-        land[:, i] |= on_land.astype(np.uint8) << j
-        land[:, j] |= on_land.astype(np.uint8) << i
-        border_km += np.where(on_land, border[pos], 0.0)
-        sea = np.flatnonzero(hit & ~on_land)
-        mar_rows.append(sea)
-        mar_i.append(np.full(len(sea), i, dtype=np.int8))
-        mar_j.append(np.full(len(sea), j, dtype=np.int8))
-        mar_km.append(dist[pos[sea]].astype(np.float32))
-
-    present = sets >= 0
-    size = present.sum(axis=1).astype(np.int8)
-    full = ((1 << size.astype(np.int64)) - 1).astype(np.uint8)
-    two = links.copy()
-    for j in range(width):
-        for k in range(width):
-            if k != j:
-                two[:, j] |= np.where(_bit(links[:, j], k), links[:, k], 0).astype(np.uint8)
-        two[:, j] &= ~np.uint8(1 << j)
-    direct = POPCOUNT[links]
-    within2 = POPCOUNT[two]
-    reach = np.ones(m, dtype=np.uint8)  # from member 0 over land borders
-    for _ in range(width - 1):
-        grown = reach.copy()
-        for k in range(width):
-            grown |= np.where(_bit(reach, k), land[:, k], 0).astype(np.uint8)
-        reach = grown
-    land_connected = (reach & full) == full
-
-    safe = np.where(present, sets, 0)
-    perim = np.where(present, np.asarray(perimeter_km, float)[safe], 0.0).sum(axis=1)
-    prov = np.asarray(province, dtype=object)[safe]
-    cross = ((prov != prov[:, :1]) & present).any(axis=1)
-    mar_row = _concat(mar_rows, np.int64).astype(np.int64)
-    order = np.argsort(mar_row, kind="stable")
-    maritime = MaritimeLinks(
-        mar_row[order],
-        _concat(mar_i, np.int8)[order],
-        _concat(mar_j, np.int8)[order],
-        _concat(mar_km, np.float32)[order],
-    )
-    return SetAttributes(
-        sets=sets,
-        size=size,
-        links=links,
-        land=land,
-        direct=direct,
-        within2=within2,
-        border_km=border_km,
-        perimeter_km=perim,
-        maritime=maritime,
-        maritime_links=np.bincount(maritime.row, minlength=m).astype(np.int8),
-        land_connected=land_connected,
-        cross_province=cross,
-    )
-
-
-def subset_attributes(attrs: SetAttributes, keep: np.ndarray) -> SetAttributes:
-    """The attributes of the sets selected by a boolean mask."""
-    keep = np.asarray(keep, dtype=bool)
-    values = {
-        f.name: getattr(attrs, f.name)[keep] for f in fields(SetAttributes) if f.name != "maritime"
-    }
-    return SetAttributes(**values, maritime=attrs.maritime.take(keep))
+    gap: np.ndarray
+    capacity: np.ndarray
+    population: np.ndarray
+    complement: np.ndarray | None = None
+    seat_estimated: np.ndarray | None = None
 
 
 def cohesion(attrs: SetAttributes, settings: ClusterSettings) -> np.ndarray:
@@ -371,95 +237,226 @@ def cohesion(attrs: SetAttributes, settings: ClusterSettings) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------------------------
-# Scores
+# Terms over a chunk of sets
 # --------------------------------------------------------------------------------------------
 
 
-def _gather(values: np.ndarray, sets: np.ndarray) -> np.ndarray:
+def _gather(values: np.ndarray | None, sets: np.ndarray) -> np.ndarray:
     """Per-member values (m, width), NaN on padding."""
+    if values is None:
+        return np.full(sets.shape, np.nan)
     safe = np.where(sets >= 0, sets, 0)
     return np.where(sets >= 0, np.asarray(values, float)[safe], np.nan)
 
 
-def joint_components(
-    attrs: SetAttributes,
-    gap: np.ndarray,
-    population: np.ndarray,
-    settings: ClusterSettings,
-    *,
-    coh: np.ndarray | None = None,
-) -> tuple[pd.DataFrame, np.ndarray]:
-    """Joint components (m rows, :data:`COMPONENTS` order) and the qualification mask."""
-    g = _gather(gap, attrs.sets)
-    present = attrs.sets >= 0
-    complete = ~(np.isnan(g) & present).any(axis=1)
+def road_km(attrs: SetAttributes, settings: ClusterSettings) -> np.ndarray:
+    """Seat distances of the member pairs as road estimates (km; NaN on padding)."""
+    return attrs.pair_km.astype(float) * settings.detour_factor
+
+
+def linkage_values(
+    attrs: SetAttributes, population: np.ndarray, settings: ClusterSettings
+) -> np.ndarray:
+    """Raw linkage ``min_i max_j P_i P_j / d_ij^2`` of every set (0 when under two members
+    have a population)."""
+    pop = _gather(population, attrs.sets)
+    dist = np.maximum(road_km(attrs, settings), settings.min_distance_km)
+    m, width = attrs.sets.shape
+    best = np.full((m, width), -np.inf)
     with np.errstate(invalid="ignore"):
-        mean = np.nanmean(np.where(complete[:, None], g, 0.0), axis=1)
-        low = np.nanmin(np.where(complete[:, None], g, 0.0), axis=1)
-    s = settings.need_mean_share
-    need = s * mean + (1 - s) * low
-    pop = np.asarray(population, float)
-    total = np.nansum(_gather(pop, attrs.sets), axis=1)
-    known = pop[np.isfinite(pop) & (pop > 0)]
-    if len(known):
-        lo = np.log10(known.min())
-        hi = np.log10(np.sort(known)[-attrs.sets.shape[1] :].sum())
-        with np.errstate(divide="ignore"):
-            scale = (np.log10(np.maximum(total, 1e-300)) - lo) / max(hi - lo, 1e-12)
-        scale = np.clip(np.where(total > 0, scale, 0.0), 0.0, 1.0)
-    else:
-        scale = np.zeros(len(total))
-    coh = cohesion(attrs, settings) if coh is None else coh
-    comps = pd.DataFrame({"need": need, "scale": scale, "cohesion": coh})
-    ok = complete & (need >= settings.joint_min_need)
-    return comps, ok
+        for p, (i, j) in enumerate(member_pairs(width)):
+            tie = pop[:, i] * pop[:, j] / dist[:, p] ** 2
+            tie = np.where(np.isfinite(tie), tie, -np.inf)
+            best[:, i] = np.maximum(best[:, i], tie)
+            best[:, j] = np.maximum(best[:, j], tie)
+    known = np.isfinite(pop) & (attrs.sets >= 0)
+    weakest = np.where(known, best, np.inf).min(axis=1)
+    return np.where(np.isfinite(weakest) & (known.sum(axis=1) >= 2), weakest, 0.0)
 
 
-def contract_components(
-    attrs: SetAttributes,
-    gap: np.ndarray,
-    capacity: np.ndarray,
+def linkage_score(raw: np.ndarray, settings: ClusterSettings) -> np.ndarray:
+    """Raw linkage on the documented log scale, in [0, 1]."""
+    lo, hi = np.log10(settings.linkage_low), np.log10(settings.linkage_high)
+    with np.errstate(divide="ignore"):
+        value = (np.log10(np.maximum(raw, 1e-300)) - lo) / (hi - lo)
+    return np.clip(np.where(raw > 0, value, 0.0), 0.0, 1.0)
+
+
+def eccentricity_km(attrs: SetAttributes, settings: ClusterSettings) -> np.ndarray:
+    """(m, width): each member's longest road-estimated seat distance to another member (inf on
+    padding)."""
+    road = road_km(attrs, settings)
+    m, width = attrs.sets.shape
+    ecc = np.zeros((m, width))
+    for p, (i, j) in enumerate(member_pairs(width)):
+        d = np.nan_to_num(road[:, p], nan=0.0)
+        ecc[:, i] = np.maximum(ecc[:, i], d)
+        ecc[:, j] = np.maximum(ecc[:, j], d)
+    return np.where(attrs.sets >= 0, ecc, np.inf)
+
+
+def central_member(
+    attrs: SetAttributes, settings: ClusterSettings
+) -> tuple[np.ndarray, np.ndarray]:
+    """The member whose seat is nearest to the farthest other member (the joint service's
+    central seat; ties: smallest code) and that distance, per set."""
+    ecc = eccentricity_km(attrs, settings)
+    slot = np.argmin(ecc, axis=1)
+    return slot, ecc[np.arange(len(slot)), slot]
+
+
+def _sea_masks(attrs: SetAttributes, sea_km: float | None) -> np.ndarray:
+    """Link masks allowed for a service: over-land links plus maritime links within the limit."""
+    allowed = attrs.overland.copy()
+    mar = attrs.maritime
+    ok = np.ones(len(mar.km), bool) if sea_km is None else mar.km.astype(float) <= sea_km
+    row, i, j = mar.row[ok], mar.i[ok].astype(np.int64), mar.j[ok].astype(np.int64)
+    np.bitwise_or.at(allowed, (row, i), (1 << j).astype(np.uint8))
+    np.bitwise_or.at(allowed, (row, j), (1 << i).astype(np.uint8))
+    return allowed
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One form's rows of a chunk."""
+
+    rows: np.ndarray
+    provider: np.ndarray
+    components: np.ndarray
+    completeness: np.ndarray
+    flags: np.ndarray
+
+
+def _score_chunk(
+    part: SetAttributes,
+    coh: np.ndarray,
+    data: RegionData,
     settings: ClusterSettings,
-    *,
-    coh: np.ndarray | None = None,
-) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
-    """Contract components, qualification mask and provider column (member position)."""
-    g = _gather(gap, attrs.sets)
-    c = _gather(capacity, attrs.sets)
-    present = attrs.sets >= 0
-    complete = ~((np.isnan(g) | np.isnan(c)) & present).any(axis=1)
-    c_fill = np.where(present & ~np.isnan(c), c, -np.inf)
-    prov = np.argmax(c_fill, axis=1)  # first maximum = smallest position = smallest code
-    rows = np.arange(len(prov))
-    cap = np.where(complete, c_fill[rows, prov], 0.0)
-    client = present.copy()
-    client[rows, prov] = False
-    n_client = np.maximum(client.sum(axis=1), 1)
-    g0 = np.where(client & complete[:, None], g, 0.0)
-    c0 = np.where(client & complete[:, None], c, 0.0)
-    client_need = g0.sum(axis=1) / n_client
-    max_client_gap = np.where(client, np.nan_to_num(g, nan=-1.0), -1.0).max(axis=1)
-    contrast = np.clip(cap - c0.sum(axis=1) / n_client, 0.0, 1.0)
-    direct = attrs.direct[rows, prov].astype(float)
-    reach = direct / np.maximum(attrs.size - 1, 1)
-    reach_ok = attrs.within2[rows, prov] == attrs.size - 1
-    coh = cohesion(attrs, settings) if coh is None else coh
-    comps = pd.DataFrame(
-        {
-            "capacity": cap,
-            "client_need": client_need,
-            "contrast": contrast,
+    pot: SectorPotential,
+    forms: Collection[str],
+) -> dict[str, _Part]:
+    sets = part.sets
+    m, width = sets.shape
+    present = sets >= 0
+    size = part.size.astype(np.int64)
+    g = _gather(data.gap, sets)
+    c = _gather(data.capacity, sets)
+    pop = _gather(data.population, sets)
+    has_g, has_c, has_p = (
+        present & np.isfinite(g),
+        present & np.isfinite(c),
+        present & ~np.isnan(pop),
+    )
+
+    # set-level potential terms
+    ecc = eccentricity_km(part, settings)
+    link = linkage_score(linkage_values(part, data.population, settings), settings)
+    total = np.where(has_p, pop, 0.0).sum(axis=1)
+    scale = np.ones(m) if pot.scale_people is None else np.minimum(1.0, total / pot.scale_people)
+    allowed = _sea_masks(part, pot.sea_km)
+    full = full_masks(part.size)
+    base = np.zeros(m, np.uint8)
+    base |= np.where(part.voluntary, FLAG_BITS["voluntary"], 0).astype(np.uint8)
+    if data.seat_estimated is not None:
+        est = _gather(data.seat_estimated.astype(float), sets)
+        base |= np.where((est == 1).any(axis=1), FLAG_BITS["estimated_seat"], 0).astype(np.uint8)
+    out: dict[str, _Part] = {}
+
+    def reach_of(r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if pot.reach_km is None:
+            return np.ones(m), np.zeros(m, np.uint8)
+        beyond = np.where(r > pot.reach_km, FLAG_BITS["beyond_reach"], 0).astype(np.uint8)
+        return np.clip(1.0 - r / (2.0 * pot.reach_km), 0.0, 1.0), beyond
+
+    if "joint" in forms:
+        n_g = has_g.sum(axis=1)
+        with np.errstate(invalid="ignore"):
+            mean = np.where(has_g, g, 0.0).sum(axis=1) / np.maximum(n_g, 1)
+            low = np.where(has_g, g, np.inf).min(axis=1)
+        s = settings.need_mean_share
+        need = np.where(n_g > 0, s * mean + (1 - s) * low, 0.0)
+        needed = 2 * size
+        got = n_g + has_p.sum(axis=1)
+        if pot.orders is None:
+            comp = np.ones(m)
+        else:
+            rho = _gather(data.complement, sets)
+            has_r = present & np.isfinite(rho) & (rho > 0)
+            hi = np.where(has_r, rho, -np.inf).max(axis=1)
+            lo = np.where(has_r, rho, np.inf).min(axis=1)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = np.log10(hi / lo) / pot.orders
+            comp = np.where(has_r.sum(axis=1) >= 2, np.clip(ratio, 0.0, 1.0), 0.0)
+            needed = needed + size
+            got = got + has_r.sum(axis=1)
+        completeness = got / needed
+        sea_ok = (closure(allowed, np.ones(m, np.uint8)) & full) == full
+        reach, beyond = reach_of(ecc.min(axis=1))
+        flags = base | beyond
+        flags |= np.where(need < settings.joint_min_need, FLAG_BITS["low_need"], 0).astype(np.uint8)
+        flags |= np.where(~sea_ok, FLAG_BITS["sea_crossing"], 0).astype(np.uint8)
+        flags |= np.where(completeness < 1, FLAG_BITS["incomplete_data"], 0).astype(np.uint8)
+        values = {
+            "need": need,
+            "complementarity": comp,
+            "linkage": link,
             "reach": reach,
+            "scale": scale,
             "cohesion": coh,
         }
-    )
-    ok = (
-        complete
-        & reach_ok
-        & (cap >= settings.contract_min_capacity)
-        & (max_client_gap >= settings.contract_min_gap)
-    )
-    return comps, ok, prov
+        out["joint"] = _Part(
+            rows=np.arange(m),
+            provider=np.full(m, -1, np.int64),
+            components=np.column_stack([values[k] for k in COMPONENTS["joint"]]),
+            completeness=completeness,
+            flags=flags,
+        )
+
+    if "contract" in forms:
+        exists = has_c.any(axis=1)
+        c_fill = np.where(has_c, c, -np.inf)
+        slot = np.argmax(c_fill, axis=1)  # first maximum = smallest position = smallest code
+        idx = np.arange(m)
+        cap = np.where(exists, c_fill[idx, slot], 0.0)
+        client = present.copy()
+        client[idx, slot] = False
+        cg, cc = client & has_g, client & has_c
+        with np.errstate(invalid="ignore"):
+            client_need = np.where(cg, g, 0.0).sum(axis=1) / np.maximum(cg.sum(axis=1), 1)
+            client_cap = np.where(cc, c, 0.0).sum(axis=1) / np.maximum(cc.sum(axis=1), 1)
+        max_gap = np.where(cg, g, -1.0).max(axis=1)
+        comp = np.where(cc.any(axis=1), np.clip(cap - client_cap, 0.0, 1.0), 0.0)
+        completeness = (cg.sum(axis=1) + has_c.sum(axis=1) + has_p.sum(axis=1)) / (3 * size - 1)
+        start = (1 << slot).astype(np.uint8)
+        sea_ok = (closure(allowed, start) & full) == full
+        reach, beyond = reach_of(ecc[idx, slot])
+        flags = base | beyond
+        flags |= np.where(
+            cap < settings.contract_min_capacity, FLAG_BITS["low_capacity"], 0
+        ).astype(np.uint8)
+        flags |= np.where(
+            max_gap < settings.contract_min_gap, FLAG_BITS["low_client_gap"], 0
+        ).astype(np.uint8)
+        flags |= np.where(~sea_ok, FLAG_BITS["sea_crossing"], 0).astype(np.uint8)
+        flags |= np.where(completeness < 1, FLAG_BITS["incomplete_data"], 0).astype(np.uint8)
+        values = {
+            "capacity": cap,
+            "client_need": client_need,
+            "complementarity": comp,
+            "linkage": link,
+            "reach": reach,
+            "scale": scale,
+            "cohesion": coh,
+        }
+        keep = np.flatnonzero(exists)
+        out["contract"] = _Part(
+            rows=keep,
+            provider=sets[keep, slot[keep]],
+            components=np.column_stack([values[k] for k in COMPONENTS["contract"]])[keep],
+            completeness=completeness[keep],
+            flags=flags[keep],
+        )
+    return out
 
 
 def score_candidates(
@@ -467,72 +464,88 @@ def score_candidates(
     ids: Sequence[str],
     *,
     sector: str,
-    gap: np.ndarray,
-    capacity: np.ndarray,
-    population: np.ndarray,
+    data: RegionData,
     settings: ClusterSettings,
+    potential: SectorPotential | None = None,
     weights: Mapping | None = None,
     forms: Sequence[str] = FORMS,
     names: Sequence[str] | None = None,
     externality: bool = False,
     data_years: Mapping[str, int] | None = None,
+    rules: Collection[str] | None = None,
+    penalty: bool = True,
 ) -> Candidates:
-    """Score every set in every form; return the qualifying candidates, ranked.
+    """Score every set in every form it can take; return all rows, ranked.
 
     Parameters
     ----------
     attrs
-        :func:`set_attributes` of the enumerated sets.
+        :func:`analysis.attributes.set_attributes` of the enumerated sets.
     ids
-        Region codes; ``gap``, ``capacity``, ``population`` and ``names`` are aligned with
-        ``sorted(ids)`` (gap/capacity in [0, 1], NaN when unknown).
+        Region codes; the arrays of ``data`` and ``names`` are aligned with ``sorted(ids)``
+        (gap/capacity in [0, 1], NaN when unknown).
+    potential
+        The sector's potential parameters (None: every potential term neutral, no reach or sea
+        rule).
     weights
         Per-form weights overriding ``settings.weights`` component by component.
     forms
         Forms to score (the sector's forms).
+    rules
+        Threshold flags that rank a row lower (default: all of
+        :data:`analysis.ranking.THRESHOLD_FLAGS`); the others are still reported. The backtest's
+        baselines use fewer.
+    penalty
+        Apply the missing-data penalty.
 
     Returns
     -------
     Candidates
-        One row per qualifying (set, form), columnar, in rank order
-        (:mod:`analysis.ranking`); :meth:`Candidates.frame` materialises rows.
+        One row per (set, form), columnar, in rank order (:mod:`analysis.ranking`);
+        :meth:`Candidates.frame` materialises rows.
     """
     unknown = [f for f in forms if f not in FORMS]
     if unknown:
         raise InputError("errors.clusters.forms", forms=str(unknown), allowed=", ".join(FORMS))
     w = check_weights(weights or {}, base=settings.weights)
+    pot = potential or SectorPotential()
     codes = np.asarray(sorted(map(str, ids)), dtype=object)
     names_arr = np.asarray(names if names is not None else codes, dtype=object)
     coh = cohesion(attrs, settings)
-    set_rows, form_codes, providers, scores = [], [], [], []
-    columns: dict[str, list[np.ndarray]] = {c: [] for f in FORMS for c in COMPONENTS[f]}
+    names_all = [c for f in FORMS for c in COMPONENTS[f]]
+    names_all = list(dict.fromkeys(names_all))
+    collected: dict[str, list] = {k: [] for k in ("row", "form", "prov", "score", "comp", "flags")}
+    columns: dict[str, list[np.ndarray]] = {c: [] for c in names_all}
     for lo in range(0, len(attrs.sets), SCORE_CHUNK):  # bounded temporaries
         part = attrs.rows(lo, lo + SCORE_CHUNK)
-        part_coh = coh[lo : lo + SCORE_CHUNK]
+        parts = _score_chunk(part, coh[lo : lo + SCORE_CHUNK], data, settings, pot, forms)
         for code, form in enumerate(FORMS):
-            if form not in forms:
+            if form not in parts:
                 continue
-            if form == "joint":
-                comps, ok = joint_components(part, gap, population, settings, coh=part_coh)
-                prov = None
-            else:
-                comps, ok, prov = contract_components(part, gap, capacity, settings, coh=part_coh)
-            idx = np.flatnonzero(ok)
-            comp = comps.to_numpy()[idx]
-            set_rows.append(idx + lo)
-            form_codes.append(np.full(len(idx), code, dtype=np.int8))
-            providers.append(
-                part.sets[idx, prov[idx]] if prov is not None else np.full(len(idx), -1, np.int64)
-            )
-            scores.append(np.clip(comp @ normalised_weights(w, form), 0.0, 1.0))
-            for name in columns:
-                j = COMPONENTS[form].index(name) if name in COMPONENTS[form] else None
-                columns[name].append(comp[:, j] if j is not None else np.full(len(idx), np.nan))
-    set_row = _concat(set_rows, np.int64).astype(np.int64)
-    form_code = _concat(form_codes, np.int8)
-    score = np.round(_concat(scores, float), 9)
+            got = parts[form]
+            score = np.clip(got.components @ normalised_weights(w, form), 0.0, 1.0)
+            if penalty:
+                score = score * (1.0 - settings.missing_penalty * (1.0 - got.completeness))
+            collected["row"].append(got.rows + lo)
+            collected["form"].append(np.full(len(got.rows), code, dtype=np.int8))
+            collected["prov"].append(got.provider)
+            collected["score"].append(score)
+            collected["comp"].append(got.completeness.astype(np.float32))
+            collected["flags"].append(got.flags)
+            for name in names_all:
+                if name in COMPONENTS[form]:
+                    j = COMPONENTS[form].index(name)
+                    columns[name].append(got.components[:, j].astype(np.float32))
+                else:
+                    columns[name].append(np.full(len(got.rows), np.nan, np.float32))
+    set_row = _concat(collected["row"], np.int64).astype(np.int64)
+    form_code = _concat(collected["form"], np.int8)
+    score = np.round(_concat(collected["score"], float), 9)
+    flags = _concat(collected["flags"], np.uint8)
+    active = THRESHOLD_FLAGS if rules is None else tuple(rules)
+    rule_bits = np.uint8(sum(FLAG_BITS[f] for f in active))
     size = attrs.size[set_row].astype(np.int64)
-    order = rank_order(score, size, form_code, set_row)
+    order = rank_order(score, size, form_code, set_row, (flags & rule_bits) > 0)
     set_row = set_row[order]
     return Candidates(
         sector=sector,
@@ -541,13 +554,17 @@ def score_candidates(
         attrs=attrs,
         set_row=set_row,
         form=form_code[order],
-        provider=_concat(providers, np.int64).astype(np.int64)[order],
+        provider=_concat(collected["prov"], np.int64).astype(np.int64)[order],
         score=score[order],
-        components={k: _concat(v, float)[order] for k, v in columns.items()},
+        components={k: _concat(v, np.float32)[order] for k, v in columns.items()},
         size=size[order],
         cross_province=attrs.cross_province[set_row],
         maritime_links=attrs.maritime_links[set_row].astype(np.int64),
         land_connected=attrs.land_connected[set_row],
+        flags=flags[order],
+        completeness=_concat(collected["comp"], np.float32)[order],
+        rule_bits=int(rule_bits),
+        missing_penalty=settings.missing_penalty if penalty else 0.0,
         externality=bool(externality),
         weights=w,
         data_years=dict(sorted((data_years or {}).items())),

@@ -100,8 +100,45 @@ class Term(_Labelled):
 
 
 @dataclass(frozen=True)
+class Potential(_Labelled):
+    """One potential parameter of a sector (``[sectors.<id>.<name>]``, see ``docs/model.md``).
+
+    ``value`` is the number (service radius or sea limit in km, reference size in people, or the
+    orders of magnitude of the complementarity ratio); ``expression`` the parsed column formula
+    of the complementarity term (None for the others); ``source`` and ``note_*`` say where the
+    number comes from and why (assumptions say so).
+    """
+
+    name: str
+    value: float
+    unit: str
+    year: int | None
+    source: str
+    note_id: str
+    note_en: str
+    expression: expr.Expression | None = None
+    label_id: str = ""
+    label_en: str = ""
+    unit_en: str = ""
+
+    def note(self, lang: str = "id") -> str:
+        return self.note_en if lang == "en" else self.note_id
+
+
+#: Potential parameters of a sector: table name -> (value key, unit, unit_en).
+POTENTIAL_UNITS = {
+    "reach": ("km", "km", "km"),
+    "sea": ("km", "km", "km"),
+    "scale": ("people", "jiwa", "people"),
+    "complementarity": ("orders", "orde besaran", "orders of magnitude"),
+}
+
+
+@dataclass(frozen=True)
 class Sector:
-    """A sector: its labels, gap and capacity terms, cooperation forms and externality flag."""
+    """A sector: its labels, gap and capacity terms, cooperation forms and externality flag, and
+    its potential parameters (``reach``, ``sea``, ``scale``, ``complementarity``; None when the
+    file leaves one out: the term is then neutral and its rule off)."""
 
     id: str
     label_id: str
@@ -114,15 +151,27 @@ class Sector:
     description_en: str = ""
     note_id: str = ""
     note_en: str = ""
+    reach: Potential | None = None
+    sea: Potential | None = None
+    scale: Potential | None = None
+    complementarity: Potential | None = None
 
     @property
     def terms(self) -> tuple[Term, ...]:
         return self.gap + self.capacity
 
     @property
+    def potential(self) -> tuple[Potential, ...]:
+        """The potential parameters the file gives, in a fixed order."""
+        return tuple(
+            p for p in (self.reach, self.sea, self.scale, self.complementarity) if p is not None
+        )
+
+    @property
     def columns(self) -> tuple[str, ...]:
         """Every indicator column the sector reads, sorted."""
-        return tuple(sorted({c for t in self.terms for c in t.columns}))
+        extra = self.complementarity.expression.columns if self.complementarity else ()
+        return tuple(sorted({c for t in self.terms for c in t.columns} | set(extra)))
 
     def label(self, lang: str = "id") -> str:
         return self.label_en if lang == "en" else self.label_id
@@ -146,6 +195,7 @@ class DataDefaults:
     boundary_name: str = "name"
     indicator_name: str = "name"
     population: str = "population_bps_2024"
+    seats_file: str = "idn_adm2_seats.csv"
 
 
 @dataclass(frozen=True)
@@ -200,6 +250,28 @@ TERM = Table(
         "label_en": Text(required=False),
     }
 )
+
+
+def _potential_table(value_key: str, lo: float, hi: float, *, above: bool) -> Table:
+    fields = {
+        value_key: Number(lo, hi, above=above),
+        "year": Integer(1900, 2100, required=False),
+        "source": Text(nonempty=True),
+        "note_id": Text(nonempty=True),
+        "note_en": Text(nonempty=True),
+    }
+    if value_key == "orders":
+        fields["expr"] = Text(nonempty=True)
+    return Table(fields, required=False)
+
+
+#: ``[sectors.<id>.reach|sea|scale|complementarity]``: the potential parameters (docs/model.md).
+POTENTIAL = {
+    "reach": _potential_table("km", 0, 10_000, above=True),
+    "sea": _potential_table("km", 0, 10_000, above=False),
+    "scale": _potential_table("people", 0, 1e10, above=True),
+    "complementarity": _potential_table("orders", 0, 10, above=True),
+}
 #: ``[sectors.<id>]``; the term lists and ``forms`` are checked by :func:`_sector`.
 SECTOR = Table(
     {
@@ -213,6 +285,7 @@ SECTOR = Table(
         "externality": Flag(required=False),
         "note_id": Text(required=False),
         "note_en": Text(required=False),
+        **POTENTIAL,
     }
 )
 #: ``[data]``: default file names, join keys, province and column names.
@@ -366,6 +439,11 @@ def _sector(sector_id: str, table: dict, indicators: Mapping, path: Path) -> Sec
         raise _err(
             path, where, Msg("errors.config.forms", value=repr(forms), allowed=", ".join(FORMS))
         )
+    potential = {
+        name: _potential(name, table[name], sector_id, indicators, path)
+        for name in POTENTIAL
+        if name in table
+    }
     label_id = table["label_id"]
     return Sector(
         id=sector_id,
@@ -379,6 +457,32 @@ def _sector(sector_id: str, table: dict, indicators: Mapping, path: Path) -> Sec
         description_en=table.get("description_en", ""),
         note_id=table.get("note_id", ""),
         note_en=table.get("note_en", ""),
+        **potential,
+    )
+
+
+def _potential(name: str, table: dict, sector_id: str, indicators: Mapping, path: Path):
+    """One validated potential parameter of a sector."""
+    key, unit, unit_en = POTENTIAL_UNITS[name]
+    expression = None
+    if "expr" in table:
+        where = f"[sectors.{sector_id}.{name}]"
+        try:
+            expression = expr.parse(table["expr"])
+        except InputError as err:
+            raise _err(path, where, err) from None
+        if not expression.columns:
+            raise _err(path, where, Msg("errors.config.no_column"))
+    return Potential(
+        name=name,
+        value=float(table[key]),
+        unit=unit,
+        unit_en=unit_en,
+        year=table.get("year"),
+        source=table["source"],
+        note_id=table["note_id"],
+        note_en=table["note_en"],
+        expression=expression,
     )
 
 

@@ -1,11 +1,13 @@
 """The facts behind each cluster candidate, for the explanation that presentation writes.
 
 For one candidate row this module collects what drove the suggestion, as values and not words:
-the members' gap indicators, the provider's and clients' capacity indicators (contract), who
-would host (joint: the member linked to most other members, then the most populous) or provide
-(contract) and which clients reach the provider through another member, the shared land border,
-the maritime links, the combined population and its year, and the flags (cross-province,
-"indikasi kerja sama wajib", an indication for TKKSD discussion, never a legal finding).
+the members' gap indicators, the provider's and clients' capacity indicators (contract), the
+service seat (the provider's, or the joint cluster's central seat) and the road-estimated seat
+distances from it, who lies beyond the sector's reach and which maritime links exceed the
+sector's sea limit, the weakest gravity tie, the combined population against the sector's
+reference size, the density contrast, the missing figures and the data completeness, the shared
+land border and maritime links, and the flags (cross-province, voluntary, estimated seats,
+"indikasi kerja sama wajib" — an indication for TKKSD discussion, never a legal finding).
 :func:`kerjasama.present.words.explanation` turns these facts into sentences. Facts are built only
 for the rows that are output.
 """
@@ -17,7 +19,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.clusters import SetAttributes
+from analysis.attributes import member_pairs
+from analysis.clusters import central_member, road_km
+from analysis.ranking import Candidates
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,38 @@ class CandidateFacts:
         Combined population of the members and its data year (None when unknown).
     cross_province, wajib
         The candidate's flags.
+    service
+        Index of the service seat: the provider (contract) or the central member (joint).
+    seat_km
+        ``(member index, road km)`` from the service seat to every other member.
+    reach_km
+        The sector's service radius (None: no reach rule).
+    beyond
+        ``(member index, road km)`` of the members beyond the radius.
+    sea_km, sea_links
+        The sector's sea limit (None: any maritime link) and the maritime links inside the
+        cluster longer than it ``(name a, name b, km)``.
+    sea_crossing
+        Whether the service needs such a link (the row's flag).
+    weakest
+        ``(member index, partner index, road km)``: the member with the weakest strongest tie
+        and that tie (None when fewer than two members have a population).
+    scale_people
+        The sector's reference population (None: no scale term).
+    density
+        ``(densest index, value, sparsest index, value, unit)`` of the complementarity column
+        (None when fewer than two members have it).
+    missing
+        ``(member name, term, year)`` for every figure the form needs that a member lacks (term
+        None: the population).
+    completeness, missing_penalty
+        Share of the needed figures present, and the share of the score lost at completeness 0.
+    flags
+        The row's flag names (:data:`analysis.ranking.FLAGS`).
+    estimated
+        Names of the members whose seat point is estimated.
+    voluntary
+        The cluster needs a voluntary (non-bordering) link.
     """
 
     form: str
@@ -95,6 +131,22 @@ class CandidateFacts:
     population_year: int | None
     cross_province: bool
     wajib: bool
+    service: int = 0
+    seat_km: tuple[tuple[int, float], ...] = ()
+    reach_km: float | None = None
+    beyond: tuple[tuple[int, float], ...] = ()
+    sea_km: float | None = None
+    sea_links: tuple[tuple[str, str, float], ...] = ()
+    sea_crossing: bool = False
+    weakest: tuple[int, int, float] | None = None
+    scale_people: float | None = None
+    density: tuple[int, float, int, float, str] | None = None
+    missing: tuple[tuple[str, str, int | None], ...] = ()
+    completeness: float = 1.0
+    missing_penalty: float = 0.0
+    flags: tuple[str, ...] = ()
+    estimated: tuple[str, ...] = ()
+    voluntary: bool = False
 
     @property
     def size(self) -> int:
@@ -109,21 +161,31 @@ def _values(term, raw: pd.DataFrame, codes, names, idx) -> TermValues:
     return TermValues(term, tuple(values))
 
 
-def candidate_facts(
-    row: pd.Series,
-    *,
-    sector,
-    raw: pd.DataFrame,
-    population: pd.Series,
-    population_year: int | None,
-    attrs: SetAttributes,
-) -> CandidateFacts:
-    """The facts of one candidate row (``score_candidates`` output with ``set_row``)."""
+def _missing(sector, raw, codes, names, gap_idx, cap_idx, pop, pop_year) -> list:
+    """``(name, term, year)`` of the figures the form needs that members lack (term None: the
+    population)."""
+    out = []
+    for terms, idx in ((sector.gap, gap_idx), (sector.capacity, cap_idx)):
+        for i in idx:
+            for term in terms:
+                value = raw.at[codes[i], term.key] if term.key in raw.columns else np.nan
+                if not np.isfinite(value):
+                    out.append((names[i], term, term.year))
+    for i in range(len(codes)):
+        if not np.isfinite(pop[i]):
+            out.append((names[i], None, pop_year))
+    return out
+
+
+def candidate_facts(row: pd.Series, candidates: Candidates) -> CandidateFacts:
+    """The facts of one candidate row (a row of ``candidates.frame()``, with ``set_row``)."""
+    attrs, settings, sector = candidates.attrs, candidates.settings, candidates.sector_def
+    raw = candidates.raw
     s = int(row["set_row"])
     codes = tuple(str(m) for m in row["members"])
     names = tuple(str(n) for n in row["member_names"])
     size = len(codes)
-    pop = population.reindex(list(codes)).to_numpy(float)
+    pop = candidates.population.reindex(list(codes)).to_numpy(float)
     adj = attrs.linked(s)
     links = attrs.maritime.of(s)
     maritime = tuple(
@@ -132,6 +194,13 @@ def candidate_facts(
             attrs.maritime.i[links], attrs.maritime.j[links], attrs.maritime.km[links], strict=True
         )
     )
+    one = attrs.rows(s, s + 1)
+    road = road_km(one, settings)[0]
+    pairs = member_pairs(attrs.sets.shape[1])
+    dist = np.zeros((size, size))
+    for p, (i, j) in enumerate(pairs):
+        if i < size and j < size:
+            dist[i, j] = dist[j, i] = road[p]
     everyone = range(size)
     host = provider = None
     host_links, host_largest = 0, False
@@ -140,14 +209,14 @@ def candidate_facts(
     capacity: tuple[TermValues, ...] = ()
     if row["form"] == "joint":
         gap = tuple(_values(t, raw, codes, names, everyone) for t in sector.gap)
-        degree = adj.sum(axis=1)
-        host = sorted(everyone, key=lambda i: (-int(degree[i]), -np.nan_to_num(pop[i]), codes[i]))[
-            0
-        ]
-        host_links = int(degree[host])
+        host = int(central_member(one, settings)[0][0])
+        host_links = int(adj[host].sum())
         host_largest = bool(np.isfinite(pop[host]) and pop[host] >= np.nanmax(pop))
+        service = host
+        missing = _missing(sector, raw, codes, names, everyone, (), pop, candidates.population_year)
     else:
         provider = codes.index(str(row["provider"]))
+        service = provider
         clients = tuple(i for i in everyone if i != provider)
         order = (provider, *clients)
         capacity = tuple(
@@ -155,10 +224,42 @@ def candidate_facts(
             for t in sorted(sector.capacity, key=lambda t: -t.weight)
         )
         gap = tuple(_values(t, raw, codes, names, clients) for t in sector.gap)
-        for i in clients:
-            if not adj[provider, i]:
-                through = [k for k in everyone if adj[provider, k] and adj[k, i]]
-                via.append((i, through[0]))
+        hops = _first_hops(adj, provider)
+        via = [(i, hops[i]) for i in clients if not adj[provider, i] and hops[i] is not None]
+        missing = _missing(
+            sector, raw, codes, names, clients, everyone, pop, candidates.population_year
+        )
+    seat_km = tuple((i, float(dist[service, i])) for i in everyone if i != service)
+    reach_km = float(sector.reach.value) if sector.reach is not None else None
+    beyond = tuple((i, d) for i, d in seat_km if reach_km is not None and d > reach_km)
+    sea_km = float(sector.sea.value) if sector.sea is not None else None
+    sea_links = tuple(m for m in maritime if sea_km is not None and m[2] > sea_km)
+    flags = tuple(row.get("flags") or ())
+    weakest = None
+    known = [i for i in everyone if np.isfinite(pop[i])]
+    if len(known) >= 2:
+        d = np.maximum(dist, settings.min_distance_km)
+        tie = {
+            i: max(
+                ((pop[i] * pop[j] / d[i, j] ** 2, j) for j in known if j != i),
+                key=lambda x: x[0],
+            )
+            for i in known
+        }
+        worst = min(known, key=lambda i: (tie[i][0], i))
+        weakest = (worst, tie[worst][1], float(dist[worst, tie[worst][1]]))
+    density = None
+    if sector.complementarity is not None and "complementarity" in raw.columns:
+        rho = raw["complementarity"].reindex(list(codes)).to_numpy(float)
+        ok = [i for i in everyone if np.isfinite(rho[i]) and rho[i] > 0]
+        if len(ok) >= 2:
+            hi = max(ok, key=lambda i: rho[i])
+            lo = min(ok, key=lambda i: rho[i])
+            density = (hi, float(rho[hi]), lo, float(rho[lo]), "")
+    estimated = ()
+    if candidates.seat_estimated is not None:
+        flags_est = candidates.seat_estimated.reindex(list(codes)).fillna(False).to_numpy(bool)
+        estimated = tuple(names[i] for i in everyone if flags_est[i])
     return CandidateFacts(
         form=str(row["form"]),
         sector=sector,
@@ -175,7 +276,44 @@ def candidate_facts(
         border_km=float(attrs.border_km[s]),
         maritime=maritime,
         population=float(np.nansum(pop)),
-        population_year=population_year,
+        population_year=candidates.population_year,
         cross_province=bool(row["cross_province"]),
         wajib=bool(row["wajib_indication"]),
+        service=service,
+        seat_km=seat_km,
+        reach_km=reach_km,
+        beyond=beyond,
+        sea_km=sea_km,
+        sea_links=sea_links,
+        sea_crossing="sea_crossing" in flags,
+        weakest=weakest,
+        scale_people=float(sector.scale.value) if sector.scale is not None else None,
+        density=density,
+        missing=tuple(missing),
+        completeness=float(row.get("data_completeness", 1.0)),
+        missing_penalty=float(candidates.missing_penalty),
+        flags=flags,
+        estimated=estimated,
+        voluntary="voluntary" in flags,
     )
+
+
+def _first_hops(adj: np.ndarray, start: int) -> list[int | None]:
+    """For each member, the first member after ``start`` on a shortest link path to it."""
+    first: list[int | None] = [None] * len(adj)
+    seen = {start}
+    frontier = []
+    for j in np.flatnonzero(adj[start]):
+        first[int(j)] = int(j)
+        seen.add(int(j))
+        frontier.append(int(j))
+    while frontier:
+        nxt = []
+        for i in frontier:
+            for j in np.flatnonzero(adj[i]):
+                if int(j) not in seen:
+                    seen.add(int(j))
+                    first[int(j)] = first[i]
+                    nxt.append(int(j))
+        frontier = nxt
+    return first

@@ -22,20 +22,18 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from analysis.attributes import SetAttributes, set_attributes, subset_attributes
 from analysis.candidates import enumerate_sets
-from analysis.clusters import (
-    SetAttributes,
-    score_candidates,
-    set_attributes,
-    subset_attributes,
-)
+from analysis.clusters import RegionData, SectorPotential, score_candidates
 from analysis.ranking import FORMS, Candidates
 from analysis.stability import stability as stability_shares
 from common.errors import InputError
 from common.text import Listing, Msg
 from geo.codes import normalize_code
+from geo.seats import Seats
 
 if TYPE_CHECKING:
+    from analysis.distinct import DistinctList
     from analysis.portfolio import PortfolioResult
 
 
@@ -44,7 +42,9 @@ class Prepared:
     """Enumerated member sets of one scope and their static attributes.
 
     ``ids`` are the sorted codes of the scope (positions in ``attrs.sets`` refer to them);
-    ``in_scope`` is False for cross-province neighbours added with ``cross_province=True``.
+    ``in_scope`` is False for cross-province neighbours added with ``cross_province=True``;
+    ``seats`` are the scope's seat points (in ``ids`` order; ``seats.n_estimated`` says how many
+    were estimated); ``voluntary_km`` the distance of the voluntary links used (None: none).
     """
 
     ids: tuple[str, ...]
@@ -57,10 +57,28 @@ class Prepared:
     maritime: bool
     min_size: int
     max_size: int
+    seats: Seats | None = None
+    voluntary_km: float | None = None
 
     @property
     def n_sets(self) -> int:
         return len(self.attrs.sets)
+
+
+def load_seats(regions: pd.DataFrame, path: str | Path | None = None, config=None) -> Seats:
+    """Seat points of ``regions`` (:func:`geo.seats.read_seats`).
+
+    ``path`` None: the seat table next to the boundary file (``<stem>_seats.csv``, else the
+    config's ``[data] seats_file`` in that folder); none found = every point estimated (the
+    polygon's representative point).
+    """
+    from geo.seats import read_seats, seats_path
+
+    if path is None:
+        source = regions.attrs.get("kerjasama", {}).get("source")
+        fallback = config.data.seats_file if config is not None else None
+        path = seats_path(source, fallback)
+    return read_seats(regions, path)
 
 
 def load_regions(path: str | Path, **kw) -> pd.DataFrame:
@@ -195,6 +213,8 @@ def prepare(
     maritime: bool = True,
     min_size: int = 2,
     max_size: int = 5,
+    seats: Seats | None = None,
+    voluntary_km: float | None = None,
 ) -> Prepared:
     """Enumerate the connected member sets of the scope and their static attributes.
 
@@ -211,10 +231,22 @@ def prepare(
         member inside the province.
     maritime
         Use maritime links (else land links only).
+    seats
+        Seat points of ``regions`` (:func:`load_seats`; default: found next to the boundary
+        file, else estimated).
+    voluntary_km
+        Also link regions whose seats lie within this distance (km, ellipsoidal) though they
+        share no border (voluntary cooperation, PP 28/2018); None or 0 = no voluntary links.
     """
     from geo.crs import line_lengths_m
+    from geo.seats import seat_distances_km, voluntary_edges
 
+    seats = load_seats(regions) if seats is None else seats
     kinds = ("land", "maritime") if maritime else ("land",)
+    if voluntary_km:
+        extra = voluntary_edges(seats, edges, float(voluntary_km))
+        edges = pd.concat([edges, extra], ignore_index=True) if len(extra) else edges
+        kinds = (*kinds, "voluntary")
     ids, inside = _scope(regions, edges, province, cross_province, kinds)
     sets = enumerate_sets(edges, ids, min_size=min_size, max_size=max_size, kinds=kinds)
     if cross_province:
@@ -223,8 +255,15 @@ def prepare(
     sub = regions.loc[list(ids)]
     perimeter = line_lengths_m(sub.geometry.to_numpy()) / 1000.0
     province_arr = sub["province"].astype(str).to_numpy(dtype=object)
+    scope_seats = seats.reindex(ids)
     attrs = set_attributes(
-        sets, edges, ids, perimeter_km=perimeter, province=province_arr, kinds=kinds
+        sets,
+        edges,
+        ids,
+        perimeter_km=perimeter,
+        province=province_arr,
+        kinds=kinds,
+        seat_km=lambda a, b: seat_distances_km(scope_seats, a, b),
     )
     names = (
         sub["name"].astype(str).to_numpy(dtype=object)
@@ -242,6 +281,8 @@ def prepare(
         maritime=maritime,
         min_size=min_size,
         max_size=max_size,
+        seats=scope_seats,
+        voluntary_km=float(voluntary_km) if voluntary_km else None,
     )
 
 
@@ -302,20 +343,26 @@ def score(
     config,
     weights: Mapping | None = None,
     forms: Sequence[str] | None = None,
+    rules: Sequence[str] | None = None,
+    penalty: bool = True,
+    settings=None,
 ) -> Candidates:
-    """All qualifying candidates of one sector, ranked, columnar (:class:`Candidates`).
+    """Every candidate of one sector (each connected set in each form it can take), ranked,
+    columnar (:class:`Candidates`).
 
     The per-region scores of the scope (``candidates.regions``), the term values in their own
     units (``candidates.raw``) and the weights used travel with the result, so nothing is
     computed twice: :func:`finalize`, :func:`explain` and :func:`scope_gap` use them.
 
     ``weights`` overrides ``[clusters.weights]`` per component (app sliders), e.g.
-    ``{"joint": {"need": 0.8}}``. ``forms`` defaults to the sector's forms.
+    ``{"joint": {"need": 0.8}}``. ``forms`` defaults to the sector's forms. ``rules`` (threshold
+    flags in force), ``penalty`` (missing-data penalty) and ``settings`` (instead of
+    ``config.clusters``) are for comparisons such as the backtest's baselines.
     """
     from analysis.config import indicator_meta
     from analysis.scores import sector_scores
 
-    settings = config.clusters
+    settings = config.clusters if settings is None else settings
     sec = config.sector(sector)
     forms = tuple(f for f in (forms or sec.forms) if f in FORMS and f in sec.forms)
     scope = scope_table(prepared, table)
@@ -325,19 +372,35 @@ def score(
             "errors.clusters.no_population", column=repr(settings.population), file=config.source
         )
     population = pd.to_numeric(scope[settings.population], errors="coerce")
+    complement = None
+    if sec.complementarity is not None:
+        from analysis.expr import evaluate
+
+        values = evaluate(sec.complementarity.expression, scope)
+        raw = raw.assign(complementarity=values)
+        complement = values.to_numpy(float)
+    seats = prepared.seats
+    data = RegionData(
+        gap=regions["gap"].to_numpy(float),
+        capacity=regions["capacity"].to_numpy(float),
+        population=population.to_numpy(float),
+        complement=complement,
+        seat_estimated=None if seats is None else seats.estimated.to_numpy(bool),
+    )
     candidates = score_candidates(
         prepared.attrs,
         prepared.ids,
         sector=sec.id,
-        gap=regions["gap"].to_numpy(float),
-        capacity=regions["capacity"].to_numpy(float),
-        population=population.to_numpy(float),
+        data=data,
         settings=settings,
+        potential=SectorPotential.of(sec),
         weights=weights,
         forms=forms,
         names=prepared.names,
         externality=sec.externality,
         data_years=data_years(config, sec, settings.population),
+        rules=rules,
+        penalty=penalty,
     )
     return replace(
         candidates,
@@ -345,6 +408,7 @@ def score(
         raw=raw,
         population=population,
         population_year=indicator_meta(config, settings.population).year,
+        seat_estimated=None if seats is None else seats.estimated,
         sector_def=sec,
         settings=settings,
     )
@@ -358,17 +422,35 @@ def explain(candidates: Candidates, rows: pd.DataFrame) -> list:
     """
     from analysis.explain import candidate_facts
 
-    return [
-        candidate_facts(
-            row,
-            sector=candidates.sector_def,
-            raw=candidates.raw,
-            population=candidates.population,
-            population_year=candidates.population_year,
-            attrs=candidates.attrs,
-        )
-        for _, row in rows.iterrows()
-    ]
+    return [candidate_facts(row, candidates) for _, row in rows.iterrows()]
+
+
+def distinct(candidates: Candidates, top: int | None = None) -> DistinctList:
+    """The distinct suggestions of ``candidates`` (:func:`analysis.distinct.distinct`, with the
+    ``[clusters]`` overlap and provider rules; ``top`` default ``[clusters] top``)."""
+    from analysis.distinct import distinct as pick
+
+    settings = candidates.settings
+    return pick(
+        candidates,
+        settings.top if top is None else int(top),
+        jaccard=settings.distinct_jaccard,
+        max_provider=settings.max_provider_repeats,
+    )
+
+
+def variants(candidates: Candidates, cluster_id: str, top: int | None = None) -> pd.DataFrame:
+    """The variants of one row of the distinct list (rank order; empty when ``cluster_id`` is
+    not in the list), as rows of :meth:`Candidates.frame` with ``variant_of`` set: what the app's
+    expander shows."""
+    listing = distinct(candidates, top)
+    found = candidates.positions([cluster_id])
+    if cluster_id not in found or found[cluster_id] not in set(listing.rows.tolist()):
+        return candidates.frame([])
+    k = int(np.flatnonzero(listing.rows == found[cluster_id])[0])
+    out = candidates.frame(listing.variants(k))
+    out["variant_of"] = cluster_id
+    return out
 
 
 def finalize(
@@ -378,8 +460,10 @@ def finalize(
     portfolio: bool = False,
     stability_draws: int | None = None,
     stability_rows: int | None = None,
+    with_variants: bool = False,
 ) -> tuple[pd.DataFrame, PortfolioResult | None]:
-    """The output rows as a frame: the top ``top`` (None = all) or the portfolio, with stability.
+    """The output rows as a frame: the distinct suggestions, every row, or the portfolio, with
+    stability.
 
     The ``explanation`` column stays empty: presentation fills it from :func:`explain`
     (:func:`kerjasama.present.words.explain_rows`).
@@ -388,29 +472,57 @@ def finalize(
     ----------
     candidates
         :func:`score` output (all candidates of the sector, rank order).
+    top
+        Number of distinct suggestions (:func:`distinct`: rows with no threshold flag, no two
+        overlapping beyond ``[clusters] distinct_jaccard``; ``variants`` says how many rows each
+        stands for). None = every row in rank order, flagged rows last (CLI ``--all``).
     portfolio
-        Output the optimal non-overlapping set instead of the top rows (rank order kept).
+        Output the optimal non-overlapping set instead, built only from rows with no flag and
+        complete data (rank order kept).
     stability_draws
         Weight draws (default ``[clusters] stability_draws``; 0 = no stability), around the
         weights the candidates were scored with. Computed for the first ``stability_rows``
         output rows (default ``[clusters] top``); others stay None.
+    with_variants
+        With ``top``: each distinct row is followed by its variants (``variant_of`` = its
+        ``cluster_id``).
     """
     settings = candidates.settings
     result = None
+    counts = None
     if portfolio:
         from analysis.portfolio import best_portfolio
 
+        eligible = np.flatnonzero(candidates.passing)
         result = best_portfolio(
-            candidates.member_positions(),
-            candidates.score,
+            candidates.member_positions(eligible),
+            candidates.score[eligible],
             time_limit=settings.portfolio_time_limit,
         )
-        rows = result.chosen
+        rows = eligible[result.chosen]
+        result = replace(result, chosen=rows)
     elif top is None:
         rows = np.arange(len(candidates))
     else:
-        rows = np.arange(min(int(top), len(candidates)))
+        listing = distinct(candidates, top)
+        rows, counts = listing.rows, listing.counts
+        if with_variants:
+            groups = [np.r_[r, listing.variants(k)] for k, r in enumerate(rows)]
+            owners = [np.r_[-1, np.full(len(g) - 1, k)] for k, g in enumerate(groups)]
+            rows = np.concatenate(groups) if groups else rows
+            owner_of = np.concatenate(owners) if owners else np.zeros(0, np.int64)
     out = candidates.frame(rows)
+    if counts is not None:
+        if with_variants:
+            reps = out["cluster_id"].to_numpy()[owner_of < 0]
+            out["variant_of"] = [None if k < 0 else reps[k] for k in owner_of]
+            per = dict(zip(reps, counts.tolist(), strict=True))
+            out["variants"] = [
+                per.get(c) if k < 0 else None
+                for c, k in zip(out["cluster_id"], owner_of, strict=True)
+            ]
+        else:
+            out["variants"] = counts.tolist()
     draws = settings.stability_draws if stability_draws is None else int(stability_draws)
     n_stab = settings.top if stability_rows is None else int(stability_rows)
     if draws > 0 and len(out):
@@ -428,3 +540,57 @@ def finalize(
         stab.iloc[: len(target)] = [round(float(x), 6) for x in shares.to_numpy()]
         out["stability"] = stab
     return out, result
+
+
+def backtest(
+    prepared: Prepared,
+    table: pd.DataFrame,
+    *,
+    config,
+    arrangements=None,
+    models: Sequence[str] | None = None,
+    weights: Mapping | None = None,
+):
+    """Rank the documented arrangements (:mod:`analysis.backtest`) under each model.
+
+    ``prepared`` should be the national scope with default options (the protocol of
+    ``docs/model.md``); ``arrangements`` default to the shipped file; ``weights`` replace the
+    model's weights (the tuning step).
+
+    Returns
+    -------
+    (results, scored, located)
+        ``results``: one row per (model, arrangement) (:func:`analysis.backtest.results_frame`);
+        ``scored``: the model's :class:`Candidates` per sector; ``located``: where each
+        arrangement's set sits among them.
+    """
+    from analysis import backtest as bt
+
+    items = (
+        bt.read_arrangements(arrangements) if not isinstance(arrangements, list) else arrangements
+    )
+    sectors = [s for s in config.sectors if any(a.sector == s for a in items)]
+    frames, scored, located = [], {}, {}
+    for model in models or bt.MODELS:
+        how = bt.variant(model)
+        rows = []
+        n_rows = {}
+        for sector in sectors:
+            cands = score(
+                prepared,
+                table,
+                sector,
+                config=config,
+                weights=weights if model == "model" and weights is not None else how.weights,
+                rules=how.rules,
+                penalty=how.penalty,
+                settings=bt.settings_for(config.clusters, how.overrides),
+            )
+            mine = [a for a in items if a.sector == sector]
+            where = bt.locate(cands, mine)
+            rows += bt.percentiles(cands, where)
+            n_rows[sector] = len(cands)
+            if model == "model":
+                scored[sector], located[sector] = cands, where
+        frames.append(bt.results_frame(model, rows, n_rows))
+    return pd.concat(frames, ignore_index=True), scored, located

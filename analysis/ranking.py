@@ -7,12 +7,12 @@ component and the per-set flags. Nothing per row is built in Python until a call
 rows it shows or exports (:meth:`Candidates.frame`), so a national kecamatan run with millions of
 candidates never holds millions of tuples or dicts.
 
-The ranking rule (one place): score rounded to 1e-9, descending; then size ascending; then
-``cluster_id`` ascending. ``cluster_id`` is ``<sector>-<form>-<codes joined by "-">``; for the
-canonical codes (digits only, ``geo.codes.normalize_code``) its order within one size equals the
-order of (form name, member positions), because the set matrix is in lexicographic order of
-positions into the sorted codes and ``"-"`` sorts before every digit; so no id string is built
-to rank.
+The ranking rule (one place): rows without a threshold flag first (``docs/model.md``); then
+score rounded to 1e-9, descending; then size ascending; then ``cluster_id`` ascending.
+``cluster_id`` is ``<sector>-<form>-<codes joined by "-">``; for the canonical codes (digits
+only, ``geo.codes.normalize_code``) its order within one size equals the order of (form name,
+member positions), because the set matrix is in lexicographic order of positions into the
+sorted codes and ``"-"`` sorts before every digit; so no id string is built to rank.
 """
 
 from __future__ import annotations
@@ -28,9 +28,31 @@ import pandas as pd
 FORMS = ("joint", "contract")
 #: Score components of each form, in weight order.
 COMPONENTS = {
-    "joint": ("need", "scale", "cohesion"),
-    "contract": ("capacity", "client_need", "contrast", "reach", "cohesion"),
+    "joint": ("need", "complementarity", "linkage", "reach", "scale", "cohesion"),
+    "contract": (
+        "capacity",
+        "client_need",
+        "complementarity",
+        "linkage",
+        "reach",
+        "scale",
+        "cohesion",
+    ),
 }
+#: Row flags (docs/model.md), one bit each. The first five are thresholds: a row with one ranks
+#: after every row without one (of the rules in force); the others inform.
+FLAGS = (
+    "low_need",
+    "low_capacity",
+    "low_client_gap",
+    "beyond_reach",
+    "sea_crossing",
+    "incomplete_data",
+    "voluntary",
+    "estimated_seat",
+)
+FLAG_BITS = {name: 1 << i for i, name in enumerate(FLAGS)}
+THRESHOLD_FLAGS = FLAGS[:5]
 #: Columns of :meth:`Candidates.frame` (then ``set_row``), also the GeoJSON property order.
 CANDIDATE_COLUMNS = (
     "cluster_id",
@@ -49,16 +71,32 @@ CANDIDATE_COLUMNS = (
     "stability",
     "data_years",
     "wajib_indication",
+    "flags",
+    "data_completeness",
+    "variants",
+    "variant_of",
 )
 # "contract" < "joint" as text: the cluster_id order of the forms.
 _FORM_ORDER = np.argsort(np.argsort(np.array(FORMS, dtype=object)))
 
 
 def rank_order(
-    score: np.ndarray, size: np.ndarray, form: np.ndarray, set_row: np.ndarray
+    score: np.ndarray,
+    size: np.ndarray,
+    form: np.ndarray,
+    set_row: np.ndarray,
+    flagged: np.ndarray | None = None,
 ) -> np.ndarray:
     """Positions that put rows in rank order (see the module docstring)."""
-    return np.lexsort((set_row, _FORM_ORDER[form], size, -np.round(score, 9)))
+    keys = (set_row, _FORM_ORDER[form], size, -np.round(score, 9))
+    if flagged is not None:
+        keys = (*keys, np.asarray(flagged, dtype=bool))
+    return np.lexsort(keys)
+
+
+def flag_names(bits: int) -> list[str]:
+    """The names of the flags set in ``bits``, in :data:`FLAGS` order."""
+    return [name for name in FLAGS if int(bits) & FLAG_BITS[name]]
 
 
 def _cluster_id(sector: str, form: str, codes: Iterable[str]) -> str:
@@ -86,6 +124,12 @@ class Candidates:
         Component name -> float column (NaN on rows of a form without that component).
     size, cross_province, maritime_links, land_connected
         Per-candidate set attributes.
+    flags, completeness
+        Per-candidate flag bits (:data:`FLAG_BITS`) and data completeness in [0, 1].
+    rule_bits
+        The threshold flags in force for the ranking (rows with one of them rank last).
+    missing_penalty
+        The share of the score lost at completeness 0 (0 when no penalty was applied).
     externality
         The sector's externality flag (with ``land_connected``: the wajib indication).
     weights
@@ -98,6 +142,8 @@ class Candidates:
         Per-region term values in their own units (:func:`analysis.scores.raw_values`).
     population
         Population per region (Series indexed by code) and ``population_year``.
+    seat_estimated
+        Per region (Series indexed by code): True where the seat point is estimated.
     sector_def, settings
         The :class:`analysis.config.Sector` and the cluster settings used (when scored through
         :func:`analysis.pipeline.score`).
@@ -116,6 +162,10 @@ class Candidates:
     cross_province: np.ndarray
     maritime_links: np.ndarray
     land_connected: np.ndarray
+    flags: np.ndarray | None = None
+    completeness: np.ndarray | None = None
+    rule_bits: int = 0
+    missing_penalty: float = 0.0
     externality: bool = False
     weights: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     data_years: Mapping[str, int] = field(default_factory=dict)
@@ -123,6 +173,7 @@ class Candidates:
     raw: pd.DataFrame | None = None
     population: pd.Series | None = None
     population_year: int | None = None
+    seat_estimated: pd.Series | None = None
     sector_def: Any = None
     settings: Any = None
 
@@ -145,6 +196,26 @@ class Candidates:
     def wajib(self) -> np.ndarray:
         """The "indikasi kerja sama wajib" flag per row."""
         return self.land_connected & bool(self.externality)
+
+    @property
+    def flag_bits(self) -> np.ndarray:
+        """Flag bits per row (zeros when none were computed)."""
+        return self.flags if self.flags is not None else np.zeros(len(self), np.uint8)
+
+    @property
+    def flagged(self) -> np.ndarray:
+        """True for rows with a threshold flag in force (they rank after the others)."""
+        return (self.flag_bits & np.uint8(self.rule_bits)) > 0
+
+    @property
+    def passing(self) -> np.ndarray:
+        """True for rows with no threshold flag at all and complete data (the portfolio's)."""
+        bad = sum(FLAG_BITS[f] for f in (*THRESHOLD_FLAGS, "incomplete_data"))
+        return (self.flag_bits & np.uint8(bad)) == 0
+
+    def flag_count(self) -> int:
+        """Number of rows with a threshold flag in force."""
+        return int(self.flagged.sum())
 
     def counts(self) -> dict[str, int]:
         """Number of rows per form name."""
@@ -175,7 +246,7 @@ class Candidates:
 
     def member_positions(self, rows: np.ndarray | None = None) -> np.ndarray:
         """Member positions (rows, width), padded with -1."""
-        return self.sets[self.set_row if rows is None else self.set_row[np.asarray(rows)]]
+        return self.sets[self.set_row if rows is None else self.set_row[np.asarray(rows, np.int64)]]
 
     def members(self, rows: Iterable[int]) -> list[tuple[str, ...]]:
         """Member codes of ``rows`` (tuples)."""
@@ -195,7 +266,10 @@ class Candidates:
                 "cross_province",
                 "maritime_links",
                 "land_connected",
+                "flags",
+                "completeness",
             )
+            if getattr(self, name) is not None
         }
         comps = {k: v[rows] for k, v in self.components.items()}
         return replace(self, components=comps, **per_row)
@@ -278,6 +352,14 @@ class Candidates:
                 "stability": None,
                 "data_years": [years] * len(rows),
                 "wajib_indication": self.wajib[rows],
+                "flags": [flag_names(b) for b in self.flag_bits[rows]],
+                "data_completeness": (
+                    np.round(self.completeness[rows].astype(float), 3)
+                    if self.completeness is not None
+                    else np.ones(len(rows))
+                ),
+                "variants": None,
+                "variant_of": None,
                 "set_row": self.set_row[rows].astype(np.int64),
             },
             index=rows,

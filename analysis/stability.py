@@ -75,15 +75,21 @@ def stability(
     # the components as reported (6 decimals)
     comps = {f: np.round(candidates.component_matrix(f, where[f]), 6) for f in COMPONENTS}
     tie = candidates.tie_rank()
+    # the ranking rule: threshold-flagged rows after the others, scores with the data penalty
+    factor = np.ones(n)
+    if candidates.completeness is not None:
+        factor = 1.0 - candidates.missing_penalty * (1.0 - candidates.completeness.astype(float))
+    sink = 2.0 * candidates.flagged
     hits = np.zeros(n)
     k = min(top, n)
+    chunk = max(1, min(chunk, 8_000_000 // n))  # the (rows, draws) block stays under ~64 MB
     for lo in range(0, draws, chunk):
         hi = min(lo + chunk, draws)
         s = np.empty((n, hi - lo))
         for f in COMPONENTS:
             if len(where[f]):
                 s[where[f]] = comps[f] @ ws[f][lo:hi].T
-        s = np.round(s, 9)
+        s = np.round(s * factor[:, None], 9) - sink[:, None]
         for d in range(hi - lo):
             col = s[:, d]
             kth = -np.partition(-col, k - 1)[k - 1]

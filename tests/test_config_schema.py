@@ -109,5 +109,5 @@ def test_library_callers_get_the_same_checks():
     with pytest.raises(InputError, match="stability_top"):
         ClusterSettings.from_mapping({**table, "stability_top": 0})
     with pytest.raises(InputError, match="finite, >= 0"):
-        zero = {"need": 0, "scale": 0, "cohesion": 0}
+        zero = dict.fromkeys(table["weights"]["joint"], 0)
         ClusterSettings.from_mapping({**table, "weights": {**table["weights"], "joint": zero}})

@@ -9,11 +9,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_candidates import random_edges
 
+from analysis.attributes import set_attributes
 from analysis.candidates import enumerate_sets
-from analysis.clusters import score_candidates, set_attributes
+from analysis.clusters import RegionData, score_candidates
 from analysis.config import load_config
 from analysis.portfolio import best_portfolio
-from analysis.ranking import Candidates
+from analysis.ranking import COMPONENTS, Candidates
 from analysis.stability import stability, weight_draws
 from kerjasama.present.words import portfolio_summary
 
@@ -65,11 +66,9 @@ def test_portfolio_on_scored_candidates_and_empty():
         attrs,
         ids,
         sector="water",
-        gap=rng.random(7),
-        capacity=rng.random(7),
-        population=np.full(7, 1e5),
+        data=RegionData(rng.random(7), rng.random(7), np.full(7, 1e5)),
         settings=SETTINGS,
-    )
+    ).take(np.arange(14))  # few enough rows for the brute force
     res = best_portfolio(cands.member_positions(), cands.score)
     assert res.optimal
     members = cands.members(range(len(cands)))
@@ -104,7 +103,7 @@ def test_stability_extremes():
         form=np.zeros(n, dtype=np.int8),
         provider=np.full(n, -1),
         score=mid,
-        components={"need": mid, "scale": mid, "cohesion": mid},
+        components={c: mid for c in COMPONENTS["joint"]},
         size=np.full(n, 2),
         cross_province=np.zeros(n, bool),
         maritime_links=np.zeros(n, np.int64),

@@ -5,4 +5,4 @@ Each module defines ``register(subparsers)``, which adds its parser and sets
 only; the work is done by ``geo`` and ``analysis`` functions.
 """
 
-COMMANDS = ("adjacency", "validate", "sectors", "suggest", "brief", "registry")
+COMMANDS = ("adjacency", "validate", "sectors", "suggest", "brief", "backtest", "registry")

@@ -102,6 +102,13 @@ def add_scope_args(p: argparse.ArgumentParser, tr: Callable) -> None:
     p.add_argument("--no-maritime", action="store_true", help=tr("cli.args.no_maritime"))
     p.add_argument("--min-size", type=size, default=MIN_SIZE, help=tr("cli.args.min_size"))
     p.add_argument("--max-size", type=size, default=MAX_SIZE, help=tr("cli.args.max_size"))
+    p.add_argument(
+        "--voluntary-km",
+        type=number(tr, 0, 1000),
+        default=None,
+        metavar="KM",
+        help=tr("cli.args.voluntary_km"),
+    )
 
 
 def add_top_arg(p: argparse.ArgumentParser | argparse._MutuallyExclusiveGroup, tr, help: str):
@@ -214,6 +221,7 @@ def load_scope(
     )
     if edges is None:
         edges = pipeline.build_adjacency(regions, maritime_km=maritime_km)
+    seats = pipeline.load_seats(regions, None, config)
     prepared = pipeline.prepare(
         regions,
         edges,
@@ -222,6 +230,8 @@ def load_scope(
         maritime=not args.no_maritime,
         min_size=args.min_size,
         max_size=args.max_size,
+        seats=seats,
+        voluntary_km=args.voluntary_km,
     )
     return Scope(
         config, boundaries, indicators, regions, table, problems, prepared, checked, report, edges

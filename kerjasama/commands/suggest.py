@@ -33,6 +33,7 @@ def register(subparsers, tr, parents: list) -> None:
     group = p.add_mutually_exclusive_group()
     add_top_arg(group, tr, tr("cli.suggest.top"))
     group.add_argument("--all", action="store_true", help=tr("cli.suggest.all"))
+    p.add_argument("--variants", action="store_true", help=tr("cli.suggest.variants"))
     p.add_argument("--portfolio", action="store_true", help=tr("cli.suggest.portfolio"))
     draws = SCHEMA.fields["stability_draws"]
     p.add_argument(
@@ -90,6 +91,7 @@ def run(args: argparse.Namespace) -> int:
         portfolio=args.portfolio,
         stability_draws=args.stability,
         stability_rows=settings.top if args.all else None,
+        with_variants=args.variants,
     )
     map_size(config, len(output))
     if out:
@@ -113,10 +115,17 @@ def run(args: argparse.Namespace) -> int:
             candidates=len(candidates),
             joint=n_forms.get("joint", 0),
             contract=n_forms.get("contract", 0),
+            flagged=candidates.flag_count(),
             written=len(output),
         ),
         file=sys.stderr,
     )
+    if prepared.seats is not None and prepared.seats.n_estimated:
+        print(tr("cli.suggest.seats_estimated", n=prepared.seats.n_estimated), file=sys.stderr)
+    if top is not None and not args.portfolio:
+        shown = int((output["variant_of"].isna()).sum()) if len(output) else 0
+        if shown < top:
+            print(tr("cli.suggest.fewer", n=shown, top=top), file=sys.stderr)
     if portfolio is not None:
         print(portfolio_summary(portfolio, args.lang), file=sys.stderr)
     if scope.problems:

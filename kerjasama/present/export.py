@@ -65,6 +65,10 @@ SHAPEFILE_FIELDS = {
     "stability": "stability",
     "data_years": "data_years",
     "wajib_indication": "wajib_ind",
+    "flags": "flags",
+    "data_completeness": "complete",
+    "variants": "variants",
+    "variant_of": "variant_of",
 }
 DBF_TEXT_MAX = 254
 
@@ -237,7 +241,9 @@ def shapefile_zip(
         values = candidates[col].tolist() if col in candidates else [None] * len(candidates)
         if col in ("rank", "size", "maritime_links"):
             data[field] = np.asarray(values, dtype=np.int64)
-        elif col in ("score", "stability"):
+        elif col == "variants":
+            data[field] = np.array([-1 if v is None else int(v) for v in values], dtype=np.int64)
+        elif col in ("score", "stability", "data_completeness"):
             data[field] = np.array([np.nan if v is None else float(v) for v in values])
         elif col in ("cross_province", "wajib_indication"):
             data[field] = np.asarray([1 if v else 0 for v in values], dtype=np.int64)

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from common.text import t
 
-#: catalogue key of each cooperation form (``analysis.clusters.FORMS``)
+#: catalogue key of each cooperation form (``analysis.ranking.FORMS``)
 FORM_KEYS = {"joint": "ui.form_joint", "contract": "ui.form_contract"}
-#: catalogue key of each score component (``analysis.clusters.COMPONENTS``)
+#: catalogue key of each score component (``analysis.ranking.COMPONENTS``)
 COMPONENT_KEYS = {
     "need": "ui.component_need",
     "scale": "ui.component_scale",
     "cohesion": "ui.component_cohesion",
     "capacity": "ui.component_capacity",
     "client_need": "ui.component_client_need",
-    "contrast": "ui.component_contrast",
+    "complementarity": "ui.component_complementarity",
+    "linkage": "ui.component_linkage",
     "reach": "ui.component_reach",
 }
 

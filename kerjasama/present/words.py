@@ -6,6 +6,7 @@ only from catalogue templates (:mod:`common.text`).
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from common.text import Listing, Msg, fmt_number, format_value, t, translator
@@ -307,7 +308,9 @@ def join_names(names, lang: str = "id") -> str:
 def _term_sentence(values, lang: str, key: str) -> str:
     term = values.term
     items = [
-        t(
+        t("explain.term_missing", lang, name=name, year=term.year or "")
+        if not np.isfinite(value)
+        else t(
             "explain.term_value_year" if term.year else "explain.term_value",
             lang,
             name=name,
@@ -319,10 +322,85 @@ def _term_sentence(values, lang: str, key: str) -> str:
     return t(key, lang, label=term.label(lang), values="; ".join(items))
 
 
+#: catalogue sentence of each need threshold flag (reach and sea have their own sentences)
+_THRESHOLD_KEYS = {
+    "low_need": "explain.flag_low_need",
+    "low_capacity": "explain.flag_low_capacity",
+    "low_client_gap": "explain.flag_low_client_gap",
+}
+
+
+def _km(value: float, lang: str) -> str:
+    return fmt_number(value, lang, decimals=0)
+
+
+def _potential_sentences(facts, lang: str) -> list[str]:
+    """Seat distances, reach, sea, linkage, scale and density, as sentences."""
+    tr = translator(lang)
+    names = facts.names
+    out = []
+    service = names[facts.service]
+    items = ", ".join(
+        tr("explain.distance_item", name=names[i], km=_km(d, lang)) for i, d in facts.seat_km
+    )
+    out.append(
+        tr(
+            "explain.seat_distances_provider"
+            if facts.form == "contract"
+            else "explain.seat_distances_central",
+            service=service,
+            items=items,
+        )
+    )
+    sector = facts.sector
+    if facts.reach_km is not None:
+        note = sector.reach.note(lang).rstrip(".")
+        if facts.beyond:
+            far = ", ".join(
+                tr("explain.distance_item", name=names[i], km=_km(d, lang)) for i, d in facts.beyond
+            )
+            out.append(tr("explain.beyond", km=_km(facts.reach_km, lang), items=far, note=note))
+        else:
+            out.append(tr("explain.within", km=_km(facts.reach_km, lang), note=note))
+    if facts.sea_crossing:
+        links = ", ".join(
+            tr("explain.maritime_item", a=a, b=b, km=fmt_number(d, lang))
+            for a, b, d in facts.sea_links
+        )
+        note = sector.sea.note(lang).rstrip(".") if sector.sea is not None else ""
+        out.append(
+            tr(
+                "explain.sea_crossing",
+                km=fmt_number(facts.sea_km or 0, lang),
+                links=links,
+                note=note,
+            )
+        )
+    if facts.weakest is not None:
+        weak, partner, km = facts.weakest
+        out.append(
+            tr("explain.weakest", name=names[weak], partner=names[partner], km=_km(km, lang))
+        )
+    if facts.density is not None:
+        hi, v_hi, lo, v_lo, _ = facts.density
+        out.append(
+            tr(
+                "explain.density",
+                dense=names[hi],
+                dense_value=fmt_number(v_hi, lang, decimals=0),
+                sparse=names[lo],
+                sparse_value=fmt_number(v_lo, lang, decimals=0),
+            )
+        )
+    return out
+
+
 def explanation(facts, lang: str = "id") -> str:
     """The plain-language explanation of one candidate from its
     :class:`analysis.explain.CandidateFacts`: the values that drove the suggestion, in their units
-    and with their data years, who hosts or provides, the links, the population and the flags."""
+    and with their data years, the service seat and seat distances, reach and sea rules, the
+    weakest tie, the combined population against the reference size, missing figures, and the
+    flags."""
     tr = translator(lang)
     names = facts.names
     sector = facts.sector.label(lang)
@@ -357,6 +435,7 @@ def explanation(facts, lang: str = "id") -> str:
                 tr("explain.via_item", client=names[c], through=names[m]) for c, m in facts.via
             ]
             text.append(tr("explain.via", items="; ".join(items)))
+    text.extend(_potential_sentences(facts, lang))
     km = fmt_number(facts.border_km, lang)
     if facts.maritime:
         hops = ", ".join(
@@ -366,14 +445,53 @@ def explanation(facts, lang: str = "id") -> str:
         link = tr("explain.border_maritime", km=km, n=len(facts.maritime), links=hops)
     else:
         link = tr("explain.border", km=km)
-    text.append(
-        tr(
-            "explain.population_year" if facts.population_year else "explain.population",
-            link=link,
-            population=fmt_number(facts.population, lang, decimals=0),
-            year=facts.population_year,
+    population = fmt_number(facts.population, lang, decimals=0)
+    if facts.scale_people:
+        text.append(
+            tr(
+                "explain.scale_year" if facts.population_year else "explain.scale",
+                link=link,
+                population=population,
+                year=facts.population_year,
+                pct=format_value(min(facts.population / facts.scale_people, 9.99), ".0%", lang),
+                reference=fmt_number(facts.scale_people, lang, decimals=0),
+                note=facts.sector.scale.note(lang).rstrip("."),
+            )
         )
-    )
+    else:
+        text.append(
+            tr(
+                "explain.population_year" if facts.population_year else "explain.population",
+                link=link,
+                population=population,
+                year=facts.population_year,
+            )
+        )
+    if facts.missing:
+        items = "; ".join(
+            tr(
+                "explain.missing_item_year" if year else "explain.missing_item",
+                name=name,
+                label=term.label(lang) if term is not None else tr("explain.population_label"),
+                year=year,
+            )
+            for name, term, year in facts.missing
+        )
+        text.append(
+            tr(
+                "explain.missing",
+                items=items,
+                pct=format_value(facts.completeness, ".0%", lang),
+                penalty=format_value(facts.missing_penalty * (1 - facts.completeness), ".0%", lang),
+            )
+        )
+    for flag, key in _THRESHOLD_KEYS.items():
+        if flag in facts.flags:
+            text.append(tr(key))
+    if facts.estimated:
+        text.append(tr("explain.estimated", names=join_names(facts.estimated, lang)))
+    if facts.voluntary:
+        text.append(tr("explain.voluntary"))
     if facts.cross_province:
         text.append(tr("explain.cross_province"))
     if facts.wajib:
@@ -407,3 +525,57 @@ def province_options(regions, lang: str = "id") -> dict[str, str]:
         code: t("ui.scope_province", lang, name=name, code=code) if name != code else code
         for code, name in provinces(regions).items()
     }
+
+
+# ---------------------------------------------------------------- backtest
+
+_MODEL_KEYS = {
+    "model": "report.backtest.model",
+    "need_only": "report.backtest.need_only",
+    "gravity_only": "report.backtest.gravity_only",
+}
+_PART_KEYS = {
+    "training": "report.backtest.training",
+    "holdout": "report.backtest.holdout",
+    "all": "report.backtest.all",
+}
+
+
+def backtest_text(results, summary, lang: str = "id") -> str:
+    """The backtest table (``kerjasama backtest``): per model, part and sector the number of
+    arrangements, recall, median rank percentile and share in the top 10 %; then the
+    arrangements that are not connected sets (they cannot be suggested)."""
+    tr = translator(lang)
+    pct = lambda v: format_value(v, ".1%", lang)  # noqa: E731
+    lines = [tr("report.backtest.header")]
+    for row in summary.itertuples(index=False):
+        lines.append(
+            tr(
+                "report.backtest.row",
+                model=tr(_MODEL_KEYS[row.model]),
+                part=tr(_PART_KEYS[row.part]),
+                sector=tr("report.backtest.all_sectors") if row.sector == "all" else row.sector,
+                n=row.n,
+                recall=pct(row.recall),
+                median=pct(row.median),
+                top10=pct(row.top10),
+            )
+        )
+    absent = results[(results["model"] == "model") & ~results["present"]]
+    if len(absent):
+        lines.append(tr("report.backtest.absent", n=len(absent)))
+        lines += [
+            tr("report.backtest.absent_item", id=i, sector=s)
+            for i, s in zip(absent["id"], absent["sector"], strict=True)
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def weights_toml(weights) -> str:
+    """Per-form weights as the ``[clusters.weights.<form>]`` tables of ``sectors.toml``."""
+    out = []
+    for form, values in weights.items():
+        out.append(f"[clusters.weights.{form}]")
+        out += [f"{name} = {value}" for name, value in values.items()]
+        out.append("")
+    return "\n".join(out) + "\n"
