@@ -461,6 +461,7 @@ def finalize(
     stability_draws: int | None = None,
     stability_rows: int | None = None,
     with_variants: bool = False,
+    columns: Sequence[str] | None = None,
 ) -> tuple[pd.DataFrame, PortfolioResult | None]:
     """The output rows as a frame: the distinct suggestions, every row, or the portfolio, with
     stability.
@@ -486,6 +487,9 @@ def finalize(
     with_variants
         With ``top``: each distinct row is followed by its variants (``variant_of`` = its
         ``cluster_id``).
+    columns
+        Build only these columns (default: every column of the candidates frame), e.g. what a
+        members CSV needs.
     """
     settings = candidates.settings
     result = None
@@ -511,7 +515,11 @@ def finalize(
             owners = [np.r_[-1, np.full(len(g) - 1, k)] for k, g in enumerate(groups)]
             rows = np.concatenate(groups) if groups else rows
             owner_of = np.concatenate(owners) if owners else np.zeros(0, np.int64)
-    out = candidates.frame(rows)
+    if columns is not None:
+        columns = list(
+            dict.fromkeys([*columns, "cluster_id", "variants", "variant_of", "stability"])
+        )
+    out = candidates.frame(rows, columns)
     if counts is not None:
         if with_variants:
             reps = out["cluster_id"].to_numpy()[owner_of < 0]

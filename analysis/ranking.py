@@ -302,17 +302,85 @@ class Candidates:
 
     # ---------------------------------------------------------------- materialised rows
 
-    def frame(self, rows: Iterable[int] | None = None) -> pd.DataFrame:
-        """The rows as a frame with :data:`CANDIDATE_COLUMNS` plus ``set_row``.
+    def frame(
+        self, rows: Iterable[int] | None = None, columns: Sequence[str] | None = None
+    ) -> pd.DataFrame:
+        """The rows as a frame with :data:`CANDIDATE_COLUMNS` (or only ``columns``) plus
+        ``set_row``.
 
         Built only for the rows asked for (the ones shown or exported). The index holds the
         row positions (rank - 1); ``explanation`` is empty and ``stability`` None.
         """
         rows = np.arange(len(self)) if rows is None else np.asarray(list(rows), dtype=np.int64)
+        wanted = list(CANDIDATE_COLUMNS) if columns is None else list(columns)
         if len(rows) == 0:
-            out = pd.DataFrame({c: pd.Series(dtype=object) for c in CANDIDATE_COLUMNS})
+            out = pd.DataFrame({c: pd.Series(dtype=object) for c in wanted})
             out["set_row"] = pd.Series(dtype=np.int64)
             return out
+        builders = {
+            "cluster_id": lambda: self._cluster_ids(rows),
+            "rank": lambda: rows + 1,
+            "sector": lambda: self.sector,
+            "form": lambda: self.form_names[rows],
+            "members": lambda: self._tuples(self.ids, rows),
+            "member_names": lambda: self._tuples(self.names, rows),
+            "provider": lambda: pd.Series(
+                np.where(
+                    self.provider[rows] >= 0, self.ids[np.maximum(self.provider[rows], 0)], None
+                ),
+                index=rows,
+                dtype=object,
+            ),
+            "size": lambda: self.size[rows].astype(np.int64),
+            "score": lambda: self.score[rows],
+            "score_components": lambda: self._component_dicts(rows),
+            "explanation": lambda: "",
+            "cross_province": lambda: self.cross_province[rows],
+            "maritime_links": lambda: self.maritime_links[rows].astype(np.int64),
+            "stability": lambda: None,
+            "data_years": lambda: [dict(sorted(self.data_years.items()))] * len(rows),
+            "wajib_indication": lambda: self.wajib[rows],
+            "flags": lambda: [flag_names(b) for b in self.flag_bits[rows]],
+            "data_completeness": lambda: (
+                np.round(self.completeness[rows].astype(float), 3)
+                if self.completeness is not None
+                else np.ones(len(rows))
+            ),
+            "variants": lambda: None,
+            "variant_of": lambda: None,
+        }
+        data = {c: builders[c]() for c in wanted}
+        data["set_row"] = self.set_row[rows].astype(np.int64)
+        return pd.DataFrame(data, index=rows)
+
+    def _tuples(self, values: np.ndarray, rows: np.ndarray) -> list[tuple]:
+        """Per row, the tuple of ``values`` at its members (members fill the first columns)."""
+        pos = self.member_positions(rows)
+        size = (pos >= 0).sum(axis=1)
+        out: list = [None] * len(rows)
+        for k in np.unique(size):
+            where = np.flatnonzero(size == k)
+            block = values[pos[where, :k]].tolist()
+            for i, item in zip(where.tolist(), block, strict=True):
+                out[i] = tuple(item)
+        return out
+
+    def _cluster_ids(self, rows: np.ndarray) -> list[str]:
+        forms = self.form_names[rows]
+        members = self._tuples(self.ids, rows)
+        return [_cluster_id(self.sector, f, m) for f, m in zip(forms, members, strict=True)]
+
+    def _component_dicts(self, rows: np.ndarray) -> list[dict | None]:
+        out: list = [None] * len(rows)
+        for i, f in enumerate(FORMS):
+            where = np.flatnonzero(self.form[rows] == i)
+            if len(where) == 0:
+                continue
+            keys = COMPONENTS[f]
+            matrix = np.round(self.component_matrix(f, rows[where]).astype(float), 6)
+            for j, values in zip(where.tolist(), matrix.tolist(), strict=True):
+                out[j] = dict(zip(keys, values, strict=True))
+        return out
         pos = self.member_positions(rows)
         present = pos >= 0
         safe = np.where(present, pos, 0)

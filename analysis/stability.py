@@ -67,10 +67,18 @@ def stability(
         Shares in [0, 1] indexed by the positional ``rows``.
     """
     rows = np.asarray(rows, dtype=np.int64)
+    index = rows
     n = len(candidates)
     if n == 0 or len(rows) == 0:
         return pd.Series(np.zeros(len(rows)), index=rows, dtype=float)
     ws = weight_draws(weights, draws=draws, concentration=concentration, seed=seed)
+    # Flagged rows rank after every other row whatever the weights: when enough rows pass (and
+    # every reported row passes), only those can reach the top, so only they are re-scored.
+    open_rows = np.flatnonzero(~candidates.flagged)
+    if len(open_rows) >= min(top, n) and not candidates.flagged[rows].any():
+        candidates = candidates.take(open_rows)
+        rows = np.searchsorted(open_rows, rows)
+        n = len(candidates)
     where = {f: candidates.rows_of(f) for f in COMPONENTS}
     # the components as reported (6 decimals)
     comps = {f: np.round(candidates.component_matrix(f, where[f]), 6) for f in COMPONENTS}
@@ -96,4 +104,4 @@ def stability(
             near = np.flatnonzero(col >= kth)
             order = near[np.lexsort((tie[near], -col[near]))][:k]
             hits[order] += 1
-    return pd.Series(hits[rows] / draws, index=rows, dtype=float)
+    return pd.Series(hits[rows] / draws, index=index, dtype=float)

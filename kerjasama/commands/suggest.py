@@ -52,7 +52,12 @@ def register(subparsers, tr, parents: list) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run ``kerjasama suggest``; return the exit status."""
     from analysis import pipeline
-    from kerjasama.present.export import candidates_to_geojson, members_csv, regions_to_geojson
+    from kerjasama.present.export import (
+        MEMBERS_CSV_COLUMNS,
+        candidates_to_geojson,
+        members_csv,
+        regions_to_geojson,
+    )
     from kerjasama.present.words import explain_rows, portfolio_summary
 
     tr = translator(args.lang)
@@ -92,6 +97,7 @@ def run(args: argparse.Namespace) -> int:
         stability_draws=args.stability,
         stability_rows=settings.top if args.all else None,
         with_variants=args.variants,
+        columns=None if out else MEMBERS_CSV_COLUMNS,
     )
     map_size(config, len(output))
     if out:

@@ -47,6 +47,17 @@ CSV_HEADER = (
     "member_name",
     "is_provider",
 )
+#: The candidate columns :func:`members_csv` reads.
+MEMBERS_CSV_COLUMNS = (
+    "cluster_id",
+    "rank",
+    "sector",
+    "form",
+    "score",
+    "members",
+    "member_names",
+    "provider",
+)
 #: Shapefile field (<= 10 characters) for each candidate column.
 SHAPEFILE_FIELDS = {
     "cluster_id": "cluster_id",
@@ -194,11 +205,19 @@ def members_csv(candidates: pd.DataFrame) -> str:
     ``'`` (:func:`common.spreadsheet.neutralise`, as OWASP recommends).
     """
     lines = [",".join(CSV_HEADER)]
+    fields: dict = {}  # codes and names repeat across rows: quote each once
+
+    def field(value) -> str:
+        got = fields.get(value)
+        if got is None:
+            got = fields[value] = _csv_field(value)
+        return got
+
     for cid, rank, sector, form, score, members, names, provider in zip(
         candidates["cluster_id"].map(_csv_field),
         candidates["rank"].astype(np.int64),
-        candidates["sector"].map(_csv_field),
-        candidates["form"].map(_csv_field),
+        candidates["sector"].map(field),
+        candidates["form"].map(field),
         candidates["score"].astype(float),
         candidates["members"],
         candidates["member_names"],
@@ -208,7 +227,7 @@ def members_csv(candidates: pd.DataFrame) -> str:
         head = f"{cid},{rank},{sector},{form},{score:.6f},"
         for m, name in zip(members, names, strict=True):
             flag = "1" if m == provider else "0"
-            lines.append(f"{head}{_csv_field(m)},{_csv_field(name)},{flag}")
+            lines.append(f"{head}{field(m)},{field(name)},{flag}")
     return "\n".join(lines) + "\n"
 
 
