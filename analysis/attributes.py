@@ -248,10 +248,18 @@ def set_attributes(
     land_connected = (closure(land, start) & full) == full
     voluntary = (closure(wet, start) & full) != full
 
-    safe = np.where(present, sets, 0)
-    perim = np.where(present, np.asarray(perimeter_km, float)[safe], 0.0).sum(axis=1)
-    prov = np.asarray(province, dtype=object)[safe]
-    cross = ((prov != prov[:, :1]) & present).any(axis=1)
+    # column by column: no (sets x width) temporaries of floats or objects
+    perimeter_km = np.asarray(perimeter_km, float)
+    _, prov_code = np.unique(np.asarray(province, dtype=str), return_inverse=True)
+    perim = np.zeros(m)
+    cross = np.zeros(m, dtype=bool)
+    first = prov_code[np.maximum(sets[:, 0], 0)] if m else np.zeros(0, np.int64)
+    for j in range(width):
+        col = sets[:, j]
+        here = col >= 0
+        safe = np.maximum(col, 0)
+        perim += np.where(here, perimeter_km[safe], 0.0)
+        cross |= here & (prov_code[safe] != first)
     mar_row = _concat(mar_rows, np.int64).astype(np.int64)
     order = np.argsort(mar_row, kind="stable")
     maritime = MaritimeLinks(

@@ -103,7 +103,7 @@ def _grow(sets: np.ndarray, indptr: np.ndarray, indices: np.ndarray, table) -> n
     out = []
     # Chunk so the intermediate (rows x degree) arrays stay small.
     deg_total = (indptr[sets + 1] - indptr[sets]).sum(axis=1)
-    budget = 4_000_000
+    budget = 1_000_000  # rows x degree per block: about 100 MB of temporaries
     starts = [0]
     acc = np.cumsum(deg_total)
     while starts[-1] < m:

@@ -55,7 +55,7 @@ from analysis.schema import Integer, Number, Table, Text
 from common.errors import InputError
 
 #: Sets scored at a time (bounds the temporary arrays of :func:`score_candidates`).
-SCORE_CHUNK = 1 << 18
+SCORE_CHUNK = 1 << 17
 _SHARE = Number(0, 1)
 #: The ``[clusters]`` table of ``sectors.toml``: one entry per :class:`ClusterSettings` field
 #: (a test checks they match). A new parameter = a new field + a new entry here.
@@ -512,11 +512,21 @@ def score_candidates(
     codes = np.asarray(sorted(map(str, ids)), dtype=object)
     names_arr = np.asarray(names if names is not None else codes, dtype=object)
     coh = cohesion(attrs, settings)
-    names_all = [c for f in FORMS for c in COMPONENTS[f]]
-    names_all = list(dict.fromkeys(names_all))
-    collected: dict[str, list] = {k: [] for k in ("row", "form", "prov", "score", "comp", "flags")}
-    columns: dict[str, list[np.ndarray]] = {c: [] for c in names_all}
-    for lo in range(0, len(attrs.sets), SCORE_CHUNK):  # bounded temporaries
+    names_all = list(dict.fromkeys(c for f in FORMS for c in COMPONENTS[f]))
+    m = len(attrs.sets)
+    cap = m * sum(f in forms for f in FORMS)  # at most one row per set and form
+    idx_type = np.int32 if max(m, len(codes)) < 2**31 else np.int64
+    col = {
+        "row": np.empty(cap, idx_type),
+        "form": np.empty(cap, np.int8),
+        "prov": np.empty(cap, idx_type),
+        "score": np.empty(cap, float),
+        "comp": np.empty(cap, np.float32),
+        "flags": np.empty(cap, np.uint8),
+    }
+    comps = {name: np.full(cap, np.nan, np.float32) for name in names_all}
+    n = 0
+    for lo in range(0, m, SCORE_CHUNK):  # bounded temporaries
         part = attrs.rows(lo, lo + SCORE_CHUNK)
         parts = _score_chunk(part, coh[lo : lo + SCORE_CHUNK], data, settings, pot, forms)
         for code, form in enumerate(FORMS):
@@ -526,50 +536,46 @@ def score_candidates(
             score = np.clip(got.components @ normalised_weights(w, form), 0.0, 1.0)
             if penalty:
                 score = score * (1.0 - settings.missing_penalty * (1.0 - got.completeness))
-            collected["row"].append(got.rows + lo)
-            collected["form"].append(np.full(len(got.rows), code, dtype=np.int8))
-            collected["prov"].append(got.provider)
-            collected["score"].append(score)
-            collected["comp"].append(got.completeness.astype(np.float32))
-            collected["flags"].append(got.flags)
-            for name in names_all:
-                if name in COMPONENTS[form]:
-                    j = COMPONENTS[form].index(name)
-                    columns[name].append(got.components[:, j].astype(np.float32))
-                else:
-                    columns[name].append(np.full(len(got.rows), np.nan, np.float32))
-    set_row = _concat(collected["row"], np.int64).astype(np.int64)
-    form_code = _concat(collected["form"], np.int8)
-    score = np.round(_concat(collected["score"], float), 9)
-    flags = _concat(collected["flags"], np.uint8)
+            k = len(got.rows)
+            col["row"][n : n + k] = got.rows + lo
+            col["form"][n : n + k] = code
+            col["prov"][n : n + k] = got.provider
+            col["score"][n : n + k] = np.round(score, 9)
+            col["comp"][n : n + k] = got.completeness
+            col["flags"][n : n + k] = got.flags
+            for j, name in enumerate(COMPONENTS[form]):
+                comps[name][n : n + k] = got.components[:, j]
+            n += k
     active = THRESHOLD_FLAGS if rules is None else tuple(rules)
     rule_bits = np.uint8(sum(FLAG_BITS[f] for f in active))
-    size = attrs.size[set_row].astype(np.int64)
-    order = rank_order(score, size, form_code, set_row, (flags & rule_bits) > 0)
-    set_row = set_row[order]
+    parts = part = None  # free the last chunk before sorting
+    order = rank_order(
+        col["score"][:n],
+        attrs.size[col["row"][:n]],
+        col["form"][:n],
+        col["row"][:n],
+        (col["flags"][:n] & rule_bits) > 0,
+    )
+    # reorder one column at a time (peak memory: the columns plus one copy)
+    for key in list(col):
+        col[key] = col[key][:n][order]
+    for key in list(comps):
+        comps[key] = comps[key][:n][order]
     return Candidates(
         sector=sector,
         ids=codes,
         names=names_arr,
         attrs=attrs,
-        set_row=set_row,
-        form=form_code[order],
-        provider=_concat(collected["prov"], np.int64).astype(np.int64)[order],
-        score=score[order],
-        components={k: _concat(v, np.float32)[order] for k, v in columns.items()},
-        size=size[order],
-        cross_province=attrs.cross_province[set_row],
-        maritime_links=attrs.maritime_links[set_row].astype(np.int64),
-        land_connected=attrs.land_connected[set_row],
-        flags=flags[order],
-        completeness=_concat(collected["comp"], np.float32)[order],
+        set_row=col["row"],
+        form=col["form"],
+        provider=col["prov"],
+        score=col["score"],
+        components=comps,
+        flags=col["flags"],
+        completeness=col["comp"],
         rule_bits=int(rule_bits),
         missing_penalty=settings.missing_penalty if penalty else 0.0,
         externality=bool(externality),
         weights=w,
         data_years=dict(sorted((data_years or {}).items())),
     )
-
-
-def _concat(parts: list[np.ndarray], dtype) -> np.ndarray:
-    return np.concatenate(parts) if parts else np.zeros(0, dtype)

@@ -73,25 +73,31 @@ def distinct(
     provider = candidates.provider
     eligible = np.flatnonzero(~candidates.flagged)
     kept: list[int] = []
+    used: dict[int, int] = {}  # provider position -> kept rows it provides
     for lo in range(0, len(eligible), BLOCK):
         if len(kept) >= top:
             break
         block = eligible[lo : lo + BLOCK]
+        # rows of the block already ruled out by an earlier kept row
+        blocked = np.zeros(len(block), dtype=bool)
+        for k in kept:
+            blocked |= _overlap(members[block], members[[k]])[:, 0] > jaccard
+        prov = provider[block]
         pos = 0
-        while pos < len(block) and len(kept) < top:
-            rest = block[pos:]
-            if kept:
-                clash = (_overlap(members[rest], members[kept]) > jaccard).any(axis=1)
-                prov = provider[rest]
-                used = (prov[:, None] == provider[kept][None, :]).sum(axis=1)
-                capped = (prov >= 0) & (used >= max_provider)
-                ok = np.flatnonzero(~clash & ~capped)
-            else:
-                ok = np.arange(len(rest))
-            if not len(ok):
+        while len(kept) < top:
+            capped = np.array(
+                [p >= 0 and used.get(int(p), 0) >= max_provider for p in prov[pos:]], dtype=bool
+            )
+            free = np.flatnonzero(~blocked[pos:] & ~capped)
+            if not len(free):
                 break
-            kept.append(int(rest[ok[0]]))
-            pos += int(ok[0]) + 1
+            at = pos + int(free[0])
+            row = int(block[at])
+            kept.append(row)
+            if provider[row] >= 0:
+                used[int(provider[row])] = used.get(int(provider[row]), 0) + 1
+            blocked |= _overlap(members[block], members[[row]])[:, 0] > jaccard
+            pos = at + 1
     rows = np.asarray(kept, dtype=np.int64)
     owner = np.full(n, -1, dtype=np.int64)
     if len(rows):

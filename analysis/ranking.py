@@ -77,7 +77,7 @@ CANDIDATE_COLUMNS = (
     "variant_of",
 )
 # "contract" < "joint" as text: the cluster_id order of the forms.
-_FORM_ORDER = np.argsort(np.argsort(np.array(FORMS, dtype=object)))
+_FORM_ORDER = np.argsort(np.argsort(np.array(FORMS, dtype=object))).astype(np.int8)
 
 
 def rank_order(
@@ -88,7 +88,9 @@ def rank_order(
     flagged: np.ndarray | None = None,
 ) -> np.ndarray:
     """Positions that put rows in rank order (see the module docstring)."""
-    keys = (set_row, _FORM_ORDER[form], size, -np.round(score, 9))
+    neg = np.round(score, 9)
+    np.negative(neg, out=neg)
+    keys = (set_row, _FORM_ORDER[form], size, neg)
     if flagged is not None:
         keys = (*keys, np.asarray(flagged, dtype=bool))
     return np.lexsort(keys)
@@ -122,8 +124,6 @@ class Candidates:
         (-1 for a joint service); score in [0, 1], rounded to 1e-9.
     components
         Component name -> float column (NaN on rows of a form without that component).
-    size, cross_province, maritime_links, land_connected
-        Per-candidate set attributes.
     flags, completeness
         Per-candidate flag bits (:data:`FLAG_BITS`) and data completeness in [0, 1].
     rule_bits
@@ -158,10 +158,6 @@ class Candidates:
     provider: np.ndarray
     score: np.ndarray
     components: Mapping[str, np.ndarray]
-    size: np.ndarray
-    cross_province: np.ndarray
-    maritime_links: np.ndarray
-    land_connected: np.ndarray
     flags: np.ndarray | None = None
     completeness: np.ndarray | None = None
     rule_bits: int = 0
@@ -181,6 +177,26 @@ class Candidates:
         return len(self.set_row)
 
     # ---------------------------------------------------------------- cheap column views
+
+    @property
+    def size(self) -> np.ndarray:
+        """Members per row."""
+        return self.attrs.size[self.set_row]
+
+    @property
+    def cross_province(self) -> np.ndarray:
+        """Whether the row's members span more than one province."""
+        return self.attrs.cross_province[self.set_row]
+
+    @property
+    def maritime_links(self) -> np.ndarray:
+        """Maritime links inside the row's member set."""
+        return self.attrs.maritime_links[self.set_row]
+
+    @property
+    def land_connected(self) -> np.ndarray:
+        """Whether the row's members are connected by land borders alone."""
+        return self.attrs.land_connected[self.set_row]
 
     @property
     def sets(self) -> np.ndarray:
@@ -262,10 +278,6 @@ class Candidates:
                 "form",
                 "provider",
                 "score",
-                "size",
-                "cross_province",
-                "maritime_links",
-                "land_connected",
                 "flags",
                 "completeness",
             )
@@ -317,12 +329,22 @@ class Candidates:
             out = pd.DataFrame({c: pd.Series(dtype=object) for c in wanted})
             out["set_row"] = pd.Series(dtype=np.int64)
             return out
+        cache: dict = {}
+
+        def members() -> list[tuple]:
+            if "members" not in cache:
+                cache["members"] = self._tuples(self.ids, rows)
+            return cache["members"]
+
         builders = {
-            "cluster_id": lambda: self._cluster_ids(rows),
+            "cluster_id": lambda: [
+                _cluster_id(self.sector, f, m)
+                for f, m in zip(self.form_names[rows], members(), strict=True)
+            ],
             "rank": lambda: rows + 1,
             "sector": lambda: self.sector,
             "form": lambda: self.form_names[rows],
-            "members": lambda: self._tuples(self.ids, rows),
+            "members": members,
             "member_names": lambda: self._tuples(self.names, rows),
             "provider": lambda: pd.Series(
                 np.where(
@@ -331,15 +353,19 @@ class Candidates:
                 index=rows,
                 dtype=object,
             ),
-            "size": lambda: self.size[rows].astype(np.int64),
+            "size": lambda: self.attrs.size[self.set_row[rows]].astype(np.int64),
             "score": lambda: self.score[rows],
             "score_components": lambda: self._component_dicts(rows),
             "explanation": lambda: "",
-            "cross_province": lambda: self.cross_province[rows],
-            "maritime_links": lambda: self.maritime_links[rows].astype(np.int64),
+            "cross_province": lambda: self.attrs.cross_province[self.set_row[rows]],
+            "maritime_links": lambda: self.attrs.maritime_links[self.set_row[rows]].astype(
+                np.int64
+            ),
             "stability": lambda: None,
             "data_years": lambda: [dict(sorted(self.data_years.items()))] * len(rows),
-            "wajib_indication": lambda: self.wajib[rows],
+            "wajib_indication": lambda: (
+                self.attrs.land_connected[self.set_row[rows]] & bool(self.externality)
+            ),
             "flags": lambda: [flag_names(b) for b in self.flag_bits[rows]],
             "data_completeness": lambda: (
                 np.round(self.completeness[rows].astype(float), 3)
@@ -365,11 +391,6 @@ class Candidates:
                 out[i] = tuple(item)
         return out
 
-    def _cluster_ids(self, rows: np.ndarray) -> list[str]:
-        forms = self.form_names[rows]
-        members = self._tuples(self.ids, rows)
-        return [_cluster_id(self.sector, f, m) for f, m in zip(forms, members, strict=True)]
-
     def _component_dicts(self, rows: np.ndarray) -> list[dict | None]:
         out: list = [None] * len(rows)
         for i, f in enumerate(FORMS):
@@ -380,56 +401,4 @@ class Candidates:
             matrix = np.round(self.component_matrix(f, rows[where]).astype(float), 6)
             for j, values in zip(where.tolist(), matrix.tolist(), strict=True):
                 out[j] = dict(zip(keys, values, strict=True))
-        return out
-        pos = self.member_positions(rows)
-        present = pos >= 0
-        safe = np.where(present, pos, 0)
-        codes, names = self.ids[safe], self.names[safe]
-        members = [tuple(c[p]) for c, p in zip(codes, present, strict=True)]
-        mnames = [tuple(n[p]) for n, p in zip(names, present, strict=True)]
-        forms = self.form_names[rows]
-        prov = self.provider[rows]
-        provider = np.where(prov >= 0, self.ids[np.maximum(prov, 0)], None)
-        comps = [None] * len(rows)
-        for i, f in enumerate(FORMS):
-            where = np.flatnonzero(self.form[rows] == i)
-            if len(where) == 0:
-                continue
-            keys = COMPONENTS[f]
-            matrix = self.component_matrix(f, rows[where])
-            for j, values in zip(where, matrix.tolist(), strict=True):
-                comps[j] = {k: round(v, 6) for k, v in zip(keys, values, strict=True)}
-        years = dict(sorted(self.data_years.items()))
-        out = pd.DataFrame(
-            {
-                "cluster_id": [
-                    _cluster_id(self.sector, f, m) for f, m in zip(forms, members, strict=True)
-                ],
-                "rank": rows + 1,
-                "sector": self.sector,
-                "form": forms,
-                "members": members,
-                "member_names": mnames,
-                "provider": pd.Series(provider, index=rows, dtype=object),
-                "size": self.size[rows].astype(np.int64),
-                "score": self.score[rows],
-                "score_components": comps,
-                "explanation": "",
-                "cross_province": self.cross_province[rows],
-                "maritime_links": self.maritime_links[rows].astype(np.int64),
-                "stability": None,
-                "data_years": [years] * len(rows),
-                "wajib_indication": self.wajib[rows],
-                "flags": [flag_names(b) for b in self.flag_bits[rows]],
-                "data_completeness": (
-                    np.round(self.completeness[rows].astype(float), 3)
-                    if self.completeness is not None
-                    else np.ones(len(rows))
-                ),
-                "variants": None,
-                "variant_of": None,
-                "set_row": self.set_row[rows].astype(np.int64),
-            },
-            index=rows,
-        )
         return out

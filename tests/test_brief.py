@@ -241,7 +241,7 @@ def test_cli_brief_kaltim_pdf_and_html(tmp_path, kaltim_shp, kaltim_indicators, 
     flat = squash(text)
     assert pages >= 3
     assert "DRAF untuk pembahasan TKKSD" in flat and "Kandidat #2" in flat
-    assert "Kota Bontang" in flat  # the Kaltim water provider
+    assert "Kota " in flat and "Penyedia" in flat  # a Kaltim city, a provider (contract)
     assert "kaltim_adm2.shp" in flat and "kaltim_indicators.csv" in flat
     # one chosen cluster, English HTML
     html_out = tmp_path / "brief.html"

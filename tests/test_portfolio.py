@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from types import SimpleNamespace
 
 import numpy as np
 from hypothesis import given, settings
@@ -98,16 +99,12 @@ def test_stability_extremes():
         sector="water",
         ids=np.array([f"{7000 + i}" for i in range(n)], dtype=object),
         names=np.array([f"R{i}" for i in range(n)], dtype=object),
-        attrs=None,
+        attrs=SimpleNamespace(size=np.full(n, 2), land_connected=np.ones(n, bool)),
         set_row=np.arange(n),
         form=np.zeros(n, dtype=np.int8),
         provider=np.full(n, -1),
         score=mid,
         components={c: mid for c in COMPONENTS["joint"]},
-        size=np.full(n, 2),
-        cross_province=np.zeros(n, bool),
-        maritime_links=np.zeros(n, np.int64),
-        land_connected=np.ones(n, bool),
     )
     share = stability(cands, [0, 20], SETTINGS.weights, draws=40, top=10)
     assert share.loc[0] == 1.0 and share.loc[20] == 0.0

@@ -21,6 +21,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import re
 import tempfile
 import zipfile
 from pathlib import Path
@@ -189,11 +190,22 @@ def regions_to_geojson(regions: gpd.GeoDataFrame) -> str:
     return _collection(props, _geometry_json(geoms) if len(display) else [])
 
 
+_NEEDS_QUOTES = re.compile(r'[,"\n\r]')
+
+
 def _csv_field(value) -> str:
     text = neutralise(value)
-    if any(ch in text for ch in ',"\n\r'):
+    if _NEEDS_QUOTES.search(text):
         return '"' + text.replace('"', '""') + '"'
     return text
+
+
+class _Quoted(dict):
+    """Field text by value, each value quoted once (codes and names repeat across rows)."""
+
+    def __missing__(self, key):
+        value = self[key] = _csv_field(key)
+        return value
 
 
 def members_csv(candidates: pd.DataFrame) -> str:
@@ -205,29 +217,25 @@ def members_csv(candidates: pd.DataFrame) -> str:
     ``'`` (:func:`common.spreadsheet.neutralise`, as OWASP recommends).
     """
     lines = [",".join(CSV_HEADER)]
-    fields: dict = {}  # codes and names repeat across rows: quote each once
-
-    def field(value) -> str:
-        got = fields.get(value)
-        if got is None:
-            got = fields[value] = _csv_field(value)
-        return got
-
+    q = _Quoted()
     for cid, rank, sector, form, score, members, names, provider in zip(
-        candidates["cluster_id"].map(_csv_field),
-        candidates["rank"].astype(np.int64),
-        candidates["sector"].map(field),
-        candidates["form"].map(field),
-        candidates["score"].astype(float),
-        candidates["members"],
-        candidates["member_names"],
-        candidates["provider"],
+        candidates["cluster_id"].tolist(),
+        candidates["rank"].to_numpy(np.int64).tolist(),
+        candidates["sector"].tolist(),
+        candidates["form"].tolist(),
+        candidates["score"].to_numpy(float).tolist(),
+        candidates["members"].tolist(),
+        candidates["member_names"].tolist(),
+        candidates["provider"].tolist(),
         strict=True,
     ):
-        head = f"{cid},{rank},{sector},{form},{score:.6f},"
-        for m, name in zip(members, names, strict=True):
-            flag = "1" if m == provider else "0"
-            lines.append(f"{head}{field(m)},{field(name)},{flag}")
+        head = f"{q[cid]},{rank},{q[sector]},{q[form]},{score:.6f},"
+        lines.extend(
+            [
+                f"{head}{q[m]},{q[n]},{'1' if m == provider else '0'}"
+                for m, n in zip(members, names, strict=True)
+            ]
+        )
     return "\n".join(lines) + "\n"
 
 
