@@ -190,6 +190,9 @@ def set_attributes(
 
     # The pair table: every pair that can share a set, with its link (if any) and seat distance.
     keys = np.union1d(_pair_table(u, v, n, width), edge_key)
+    # searching int32 keys is about twice as fast as int64 (fits up to ~46,000 regions)
+    key_type = np.int32 if n * n < 2**31 else np.int64
+    keys = keys.astype(key_type)
     at = np.searchsorted(keys, edge_key)
     link = np.zeros(len(keys), dtype=np.int8)
     link[at] = np.select([kind == "land", kind == "maritime"], [1, 2], 3)
@@ -215,7 +218,7 @@ def set_attributes(
         valid = (a >= 0) & (b >= 0)
         if not len(keys):
             continue
-        k = np.where(valid, a * n + b, -1)
+        k = np.where(valid, a.astype(key_type) * key_type(n) + b, -1).astype(key_type)
         pos = np.minimum(np.searchsorted(keys, k), len(keys) - 1)
         found = valid & (keys[pos] == k)
         kind_code = np.where(found, link[pos], 0)

@@ -715,21 +715,23 @@ def read_boundaries(
     out.index = pd.Index(codes.to_numpy(dtype=object), name="code")
     vintage = detect([None if codes_from_names else c for c in out.index], list(out["name"]))
     out = out.sort_index(kind="stable")
-    out.attrs["kerjasama"] = {
-        "source": str(path),
-        "layer": layer,
-        "id_field": None if codes_from_names else code_field,
-        "name_field": fields.name,
-        "type_field": fields.kind,
-        "province_field": fields.province,
-        "code_system": "kemendagri" if codes_from_names else fields.system,
-        "codes_from_names": codes_from_names,
-        "fields": list(fields.reasons),
-        "crs_original": crs_original,
-        "repairs": repairs,
-        "set_aside": set_aside,
-        "vintage": vintage,
-    }
+    out.attrs["kerjasama"] = BoundaryInfo(
+        {
+            "source": str(path),
+            "layer": layer,
+            "id_field": None if codes_from_names else code_field,
+            "name_field": fields.name,
+            "type_field": fields.kind,
+            "province_field": fields.province,
+            "code_system": "kemendagri" if codes_from_names else fields.system,
+            "codes_from_names": codes_from_names,
+            "fields": list(fields.reasons),
+            "crs_original": crs_original,
+            "repairs": repairs,
+            "set_aside": set_aside,
+            "vintage": vintage,
+        }
+    )
     return out
 
 
@@ -785,6 +787,22 @@ def province_bounds(
         (float(box[0].min()), float(box[1].min()), float(box[2].max()), float(box[3].max())),
         fields,
     )
+
+
+class BoundaryInfo(dict):
+    """How a boundary file was read (``regions.attrs["kerjasama"]``), shared, never copied.
+
+    pandas deep-copies ``DataFrame.attrs`` on nearly every operation (a column access, ``.loc``);
+    with the per-feature findings of a large file (7,000 kecamatan) that cost seconds per
+    step. The record is written once by :func:`read_boundaries` and only read afterwards, so a
+    copy may share it.
+    """
+
+    def __deepcopy__(self, memo) -> BoundaryInfo:
+        return self
+
+    def __copy__(self) -> BoundaryInfo:
+        return self
 
 
 def provinces(regions: pd.DataFrame) -> dict[str, str]:
