@@ -267,3 +267,11 @@ def test_cli_brief_kaltim_pdf_and_html(tmp_path, kaltim_shp, kaltim_indicators, 
     assert status == 2
     assert "Unknown cluster id(s) nope" in capsys.readouterr().err
     assert cli_main(["brief", *args, "--sector", "water", "--out", str(tmp_path / "x.txt")]) == 2
+
+
+def test_cli_brief_portfolio(tmp_path, kaltim_shp, kaltim_indicators):
+    out = tmp_path / "portfolio.html"
+    args = ["--boundaries", str(kaltim_shp), "--indicators", str(kaltim_indicators)]
+    assert cli_main(["brief", *args, "--sector", "health", "--portfolio", "--out", str(out)]) == 0
+    html = out.read_text(encoding="utf-8")
+    assert "DRAF untuk pembahasan TKKSD" in html and "Kandidat #" in html

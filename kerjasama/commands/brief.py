@@ -30,6 +30,7 @@ def register(subparsers, tr, parents: list) -> None:
     group = p.add_mutually_exclusive_group()
     add_top_arg(group, tr, tr("cli.brief.top"))
     group.add_argument("--cluster-id", nargs="+", metavar="ID", help=tr("cli.brief.cluster_id"))
+    group.add_argument("--portfolio", action="store_true", help=tr("cli.brief.portfolio"))
     p.add_argument("--out", required=True, help=tr("cli.brief.out"))
     p.set_defaults(func=run)
 
@@ -60,6 +61,8 @@ def run(args: argparse.Namespace) -> int:
                 examples=", ".join(ranked.frame(range(min(3, len(ranked))))["cluster_id"]),
             )
         chosen = ranked.frame(sorted(found.values()))
+    elif args.portfolio:
+        chosen, _ = pipeline.finalize(ranked, portfolio=True)
     else:
         chosen, _ = pipeline.finalize(ranked, top=args.top or 3)
     chosen = explain_rows(ranked, chosen, args.lang)
