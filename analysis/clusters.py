@@ -257,6 +257,11 @@ def _across(ufunc, x: np.ndarray) -> np.ndarray:
     return out
 
 
+def _flag(condition: np.ndarray, name: str) -> np.ndarray:
+    """The bit of flag ``name`` where ``condition`` holds, else 0."""
+    return np.where(condition, FLAG_BITS[name], 0).astype(np.uint8)
+
+
 def _count(mask: np.ndarray) -> np.ndarray:
     """Number of True members per set."""
     return _across(np.add, mask.astype(np.int8))
@@ -369,18 +374,16 @@ def _score_chunk(
     allowed = _sea_masks(part, pot.sea_km)
     full = full_masks(part.size)
     base = np.zeros(m, np.uint8)
-    base |= np.where(part.voluntary, FLAG_BITS["voluntary"], 0).astype(np.uint8)
+    base |= _flag(part.voluntary, "voluntary")
     if data.seat_estimated is not None:
         est = _gather(data.seat_estimated.astype(float), sets)
-        base |= np.where(_across(np.logical_or, est == 1), FLAG_BITS["estimated_seat"], 0).astype(
-            np.uint8
-        )
+        base |= _flag(_across(np.logical_or, est == 1), "estimated_seat")
     out: dict[str, _Part] = {}
 
     def reach_of(r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         if pot.reach_km is None:
             return np.ones(m), np.zeros(m, np.uint8)
-        beyond = np.where(r > pot.reach_km, FLAG_BITS["beyond_reach"], 0).astype(np.uint8)
+        beyond = _flag(r > pot.reach_km, "beyond_reach")
         return np.clip(1.0 - r / (2.0 * pot.reach_km), 0.0, 1.0), beyond
 
     if "joint" in forms:
@@ -408,9 +411,8 @@ def _score_chunk(
         sea_ok = (closure(allowed, np.ones(m, np.uint8)) & full) == full
         reach, beyond = reach_of(_across(np.minimum, ecc))
         flags = base | beyond
-        flags |= np.where(need < settings.joint_min_need, FLAG_BITS["low_need"], 0).astype(np.uint8)
-        flags |= np.where(~sea_ok, FLAG_BITS["sea_crossing"], 0).astype(np.uint8)
-        flags |= np.where(completeness < 1, FLAG_BITS["incomplete_data"], 0).astype(np.uint8)
+        flags |= _flag(need < settings.joint_min_need, "low_need")
+        flags |= _flag(~sea_ok, "sea_crossing") | _flag(completeness < 1, "incomplete_data")
         values = {
             "need": need,
             "complementarity": comp,
@@ -446,14 +448,9 @@ def _score_chunk(
         sea_ok = (closure(allowed, start) & full) == full
         reach, beyond = reach_of(ecc[idx, slot])
         flags = base | beyond
-        flags |= np.where(
-            cap < settings.contract_min_capacity, FLAG_BITS["low_capacity"], 0
-        ).astype(np.uint8)
-        flags |= np.where(
-            max_gap < settings.contract_min_gap, FLAG_BITS["low_client_gap"], 0
-        ).astype(np.uint8)
-        flags |= np.where(~sea_ok, FLAG_BITS["sea_crossing"], 0).astype(np.uint8)
-        flags |= np.where(completeness < 1, FLAG_BITS["incomplete_data"], 0).astype(np.uint8)
+        flags |= _flag(cap < settings.contract_min_capacity, "low_capacity")
+        flags |= _flag(max_gap < settings.contract_min_gap, "low_client_gap")
+        flags |= _flag(~sea_ok, "sea_crossing") | _flag(completeness < 1, "incomplete_data")
         values = {
             "capacity": cap,
             "client_need": client_need,

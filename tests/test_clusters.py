@@ -74,18 +74,29 @@ def thresholds(bits: int) -> int:
     return bits & sum(FLAG_BITS[f] for f in THRESHOLD_FLAGS)
 
 
-cases = st.integers(3, 7).flatmap(
-    lambda n: st.tuples(
-        st.just(n),
-        st.lists(
-            st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), min_size=n, max_size=3 * n
-        ),
-        st.lists(st.floats(0, 1), min_size=n, max_size=n),
-        st.lists(st.floats(0, 1), min_size=n, max_size=n),
-        st.lists(st.floats(1e4, 2e6), min_size=n, max_size=n),
-        st.integers(0, n - 1),
-        st.floats(0, 1),
+def graph_cases(lo: int, hi: int, *extra):
+    """n regions, random edges, gap and capacity per region, then ``extra(n)`` strategies."""
+    return st.integers(lo, hi).flatmap(
+        lambda n: st.tuples(
+            st.just(n),
+            st.lists(
+                st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)),
+                min_size=n,
+                max_size=3 * n,
+            ),
+            st.lists(st.floats(0, 1), min_size=n, max_size=n),
+            st.lists(st.floats(0, 1), min_size=n, max_size=n),
+            *(make(n) for make in extra),
+        )
     )
+
+
+cases = graph_cases(
+    3,
+    7,
+    lambda n: st.lists(st.floats(1e4, 2e6), min_size=n, max_size=n),
+    lambda n: st.integers(0, n - 1),
+    lambda n: st.floats(0, 1),
 )
 
 

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_candidates import random_edges
-from test_clusters import SETTINGS, attrs_for, score
+from test_clusters import SETTINGS, attrs_for, graph_cases, score
 
 from analysis.distinct import distinct
 
@@ -16,18 +16,12 @@ def jaccard(a, b) -> float:
     return len(a & b) / len(a | b)
 
 
-cases = st.integers(4, 8).flatmap(
-    lambda n: st.tuples(
-        st.just(n),
-        st.lists(
-            st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), min_size=n, max_size=3 * n
-        ),
-        st.lists(st.floats(0, 1), min_size=n, max_size=n),
-        st.lists(st.floats(0, 1), min_size=n, max_size=n),
-        st.integers(1, 8),
-        st.sampled_from([0.34, 0.5, 0.75]),
-        st.integers(1, 3),
-    )
+cases = graph_cases(
+    4,
+    8,
+    lambda n: st.integers(1, 8),
+    lambda n: st.sampled_from([0.34, 0.5, 0.75]),
+    lambda n: st.integers(1, 3),
 )
 
 
