@@ -250,6 +250,15 @@ _FORM_WORD_KEYS = {"joint": "report.sectors.joint", "contract": "report.sectors.
 _ROLE_HEADING_KEYS = {"gap": "report.sectors.gap", "capacity": "report.sectors.capacity"}
 
 
+#: catalogue label of each potential parameter of a sector
+_POTENTIAL_KEYS = {
+    "reach": "report.sectors.reach",
+    "sea": "report.sectors.sea",
+    "scale": "report.sectors.scale",
+    "complementarity": "report.sectors.complementarity",
+}
+
+
 def sector_listing(config, lang: str = "id") -> str:
     """The sectors of a config with their terms, units, years and weights, as text."""
     tr = translator(lang)
@@ -279,6 +288,19 @@ def sector_listing(config, lang: str = "id") -> str:
                         year=term.year,
                         direction=tr(_DIRECTION_KEYS[term.direction]),
                         weight=term.weight,
+                    )
+                )
+        if sector.potential:
+            lines.append(tr("report.sectors.potential"))
+            for item in sector.potential:
+                lines.append(
+                    tr(
+                        "report.sectors.potential_item",
+                        label=tr(_POTENTIAL_KEYS[item.name]),
+                        value=fmt_number(item.value, lang),
+                        unit=item.unit_label(lang),
+                        note=item.note(lang).rstrip("."),
+                        source=item.source,
                     )
                 )
         if sector.note(lang):
