@@ -25,7 +25,7 @@ def run_app(**state) -> AppTest:
 def candidates_frame(at: AppTest):
     """The ranked-candidates table (the dataframe with the cluster ids, ticks in the first)."""
     frames = [d.value for d in at.dataframe]
-    return next(f for f in frames if {"ID klaster", "Cluster id"} & set(f.columns) and len(f) > 1)
+    return next(f for f in frames if {"Peringkat", "Rank"} & set(f.columns) and len(f) >= 1)
 
 
 def shown(text: str) -> str:
