@@ -36,6 +36,7 @@ def write_tiny(folder: Path, names: list[str] | None = None, **columns) -> tuple
             "water_access_pct_2024": [95.0, 60.0, 55.0, 90.0, 50.0, 65.0],
             "grdp_adhb_per_capita_million_idr_2024_derived": [300.0, 80, 70, 200, 60, 90],
             "population_bps_2024": [250000, 120000, 80000, 150000, 50000, 70000],
+            "density_per_km2_2024_derived": [50.0, 24, 1600, 30, 1000, 14],
             **columns,
         }
     )
