@@ -77,6 +77,14 @@ def test_editions_table_matches_the_list():
         assert lookup(rename.former_name) == [rename.code]
     assert split_pair("6407", "6411").law == "UU 2/2013"
     assert split_pair("6411", "6407") is not None and split_pair("6407", "6402") is None
+    # the three 2013 kabupaten whose laws were checked later (jdih.kemenkeu.go.id, setkab.go.id)
+    assert split_pair("7206", "7212").law == "UU 12/2013"  # Morowali Utara from Morowali
+    assert split_pair("7402", "7412").law == "UU 13/2013"  # Konawe Kepulauan from Konawe
+    assert split_pair("1605", "1613").law == "UU 16/2013"  # Musi Rawas Utara from Musi Rawas
+    # a file of the older edition: Morowali drawn without Morowali Utara is said to include it
+    assert ("includes", "7206") in {
+        (f.kind, f.code) for f in detect(["7206", "7203"], ["Morowali", "Poso"])
+    }
 
 
 def test_detect_each_kind():
