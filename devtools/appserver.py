@@ -85,20 +85,39 @@ _RUN_COUNTER = """() => {
 }"""
 
 
+#: streamlit-folium's frame (the map's own page)
+MAP_IFRAME = "iframe[title='streamlit_folium.st_folium']"
+_FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+
+
+def map_frame(page):
+    """The map (a Playwright frame locator: ``map_frame(page).locator('.ks-rank')``)."""
+    return page.frame_locator(MAP_IFRAME)
+
+
+def wait_map(page, timeout_ms: float = 300_000) -> None:
+    """Wait until the map shows its numbered candidates."""
+    map_frame(page).locator(".ks-rank").first.wait_for(timeout=timeout_ms)
+
+
 def wait_idle(page, timeout_ms: float = 120_000) -> None:
-    """Wait until no script runs and the map drew its last payload (two animation frames)."""
+    """Wait until no script runs and the map drew what it was sent (two animation frames in
+    the page, then two in the map's frame, which redraws after the page hands it the data)."""
     page.wait_for_function(
         "() => document.querySelector('[data-testid=stApp]')"
         ".getAttribute('data-test-script-state') === 'notRunning'",
         timeout=timeout_ms,
     )
-    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    page.evaluate(_FRAMES)
+    for frame in page.frames:
+        if "streamlit_folium" in frame.url:
+            frame.evaluate(_FRAMES)
 
 
 def open_app(page, url: str, timeout_ms: float = 300_000) -> None:
     """Load the page and wait for the map with its numbered candidates."""
     page.goto(url)
-    page.locator(".ks-map .ks-rank").first.wait_for(timeout=timeout_ms)
+    wait_map(page, timeout_ms)
     page.wait_for_selector("[data-testid=stApp]")
     page.evaluate(_RUN_COUNTER)
     wait_idle(page, timeout_ms)

@@ -267,3 +267,50 @@ def test_comparison_and_portfolio_views(folder_data):
     members = [cid.split("-")[2:] for cid in candidates_frame(at)["ID klaster"]]
     flat = [code for codes in members for code in codes]
     assert len(flat) == len(set(flat))  # no region in two candidates of the portfolio
+
+
+def map_args(at: AppTest) -> dict:
+    """The arguments the page sent streamlit-folium (its one component on the page)."""
+    import json
+
+    elements = [e for e in at.get("component_instance")]
+    assert len(elements) == 1
+    return json.loads(elements[0].proto.json_args)
+
+
+def test_map_is_folium_offline_and_follows_the_opened_candidate(folder_data):
+    """The map goes through streamlit-folium: the base map is the same whatever is opened
+    (no reload in the browser), the feature groups carry the opened candidate, Leaflet comes
+    inlined, and only the clicked feature comes back."""
+    at = run_app()
+    first = map_args(at)
+    assert first["returned_objects"] == ["last_active_drawing"]
+    assert first["js_links"] and all(u.startswith("data:") for u in first["js_links"])
+    assert all(u.startswith("data:") for u in first["css_links"])
+    table = candidates_frame(at)
+    second_id = table["ID klaster"].iloc[1]
+    assert f'"id":"{table["ID klaster"].iloc[0]}","rank":1,"opened":true' in first["feature_group"]
+    # a click reported by the map opens that candidate (the callback parses the feature)
+    from kerjasama.webapp import mappage
+
+    at.session_state[mappage.MAP_KEY] = {
+        "last_active_drawing": {
+            "type": "Feature",
+            "properties": {"kind": "candidate", "id": second_id, "click": 1},
+        }
+    }
+    codes = tuple(c for cid in table["ID klaster"] for c in cid.split("-")[2:])
+    at.session_state["opened"] = mappage.webmap.parse_click(
+        at.session_state[mappage.MAP_KEY], codes, tuple(table["ID klaster"])
+    )[1]
+    at.run()
+    second = map_args(at)
+    assert f'"id":"{second_id}","rank":2,"opened":true' in second["feature_group"]
+    assert second["script"] == first["script"]  # the same base map: kept in the browser
+    assert second["key"] == first["key"]
+    assert heading_of_candidate(at).startswith("Kandidat #2:")
+
+
+def heading_of_candidate(at: AppTest) -> str:
+    heading = next(m.value for m in at.markdown if m.value.startswith("#### "))
+    return heading.lstrip("# ").replace("\\", "")

@@ -3,9 +3,11 @@
 1. The selection follows the candidates: tick three rows, change a weight, the size and the
    cross-province toggle, download every format twice, and compare the ``cluster_id`` s in
    every file with those ticked (none replaced, dropped ones named and left out).
-2. The map as a working surface: the opened candidate in sync between map, box and heading,
-   search, numbers that do not pile up, tooltips inside the map, the legend outside it, full
-   screen, all Indonesia in view, numbers written per language, the data panel, URL state.
+2. The map (folium in streamlit-folium's frame) as a working surface: the opened candidate in
+   sync between map, box and heading (also when the same number is clicked again), search,
+   numbers that do not pile up, tooltips inside the map, a foldable legend, full screen, all
+   Indonesia in view, numbers written per language, the data panel, URL state, and no request
+   leaving this computer.
 """
 
 from __future__ import annotations
@@ -22,13 +24,16 @@ import pytest
 from devtools.appserver import (
     CHROMIUM,
     CHROMIUM_ARGS,
+    MAP_IFRAME,
     act,
     free_port,
+    map_frame,
     open_app,
     start_app,
     stop_app,
     tick_row,
     wait_idle,
+    wait_map,
 )
 
 pytestmark = pytest.mark.browser
@@ -62,10 +67,17 @@ def page(app_url):
             page = browser.new_page(viewport={"width": 1500, "height": 1000}, accept_downloads=True)
             errors: list[str] = []
             page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.requests = []
+            page.on("request", lambda request: page.requests.append(request.url))
             yield page
             assert not errors, errors
         finally:
             browser.close()
+
+
+def frame(page):
+    """The map's frame (a new one after a reload or a scope switch)."""
+    return next(f for f in page.frames if "streamlit_folium" in f.url)
 
 
 def query(page) -> dict[str, str]:
@@ -111,7 +123,7 @@ def test_selection_follows_candidates_into_every_download(page, app_url):
     ticked = query(page)["sel"].split(",")
     assert len(ticked) == 3 and len(set(ticked)) == 3
     # a candidate keeps its rank among all scored rows; the distinct list skips its variants
-    ranks = sorted(page.locator(".ks-rank.ticked").all_inner_texts(), key=int)
+    ranks = sorted(map_frame(page).locator(".ks-rank.ticked").all_inner_texts(), key=int)
     assert len(ranks) == 3 and ranks[0] == "1"
 
     # a weight, the size (2-3 members) and the cross-province toggle change the ranking
@@ -157,17 +169,20 @@ def test_map_is_a_working_surface(page, app_url):
     # Sulawesi Selatan water: twenty suggestions within reach (Kalimantan Timur has three)
     open_app(page, app_url + "/?lang=id&scope=73&sector=water")
     main = page.locator("[data-testid=stMain]")
-    box = page.locator(".ks-map-box").bounding_box()
+    fmap = map_frame(page)
+    box = page.locator(MAP_IFRAME).bounding_box()
 
-    # the legend is below the map, never on it, and folds away
-    legend = page.locator(".ks-legend")
-    assert legend.bounding_box()["y"] >= box["y"] + box["height"] - 1
+    # the legend folds away (folded at first: it never covers the province unasked)
+    legend = fmap.locator(".ks-legend")
+    assert not legend.evaluate("e => e.open")
+    fmap.locator(".ks-legend summary").click()
+    assert legend.evaluate("e => e.open")
     assert "(% rumah tangga, 2024)" in legend.inner_text()
-    page.locator(".ks-legend-title").click()
-    assert not page.locator(".ks-legend").evaluate("e => e.open")
+    fmap.locator(".ks-legend summary").click()
+    assert not legend.evaluate("e => e.open")
 
     # numbered markers never sit on top of each other
-    rects = [r.bounding_box() for r in page.locator(".ks-rank").all()]
+    rects = [r.bounding_box() for r in fmap.locator(".ks-rank").all()]
     assert len(rects) == 20
     for i, a in enumerate(rects):
         for b in rects[i + 1 :]:
@@ -175,11 +190,10 @@ def test_map_is_a_working_surface(page, app_url):
             overlap_y = min(a["y"] + a["height"], b["y"] + b["height"]) - max(a["y"], b["y"])
             assert overlap_x <= 1 or overlap_y <= 1
 
-    # a tooltip near the map's edge stays inside the map; numbers in the page's language
-    page.mouse.move(box["x"] + box["width"] - 40, box["y"] + box["height"] / 2)
-    rank = page.locator(".ks-rank").first
-    rank.hover()
-    tip = page.locator(".ks-tip")
+    # a tooltip stays inside the map; numbers in the page's language
+    rightmost = max(fmap.locator(".ks-rank").all(), key=lambda r: r.bounding_box()["x"])
+    rightmost.hover()
+    tip = fmap.locator(".leaflet-tooltip").last
     assert re.search(r"skor 0,\d{3}", tip.inner_text())
     t = tip.bounding_box()
     assert box["x"] <= t["x"] and t["x"] + t["width"] <= box["x"] + box["width"] + 1
@@ -187,29 +201,32 @@ def test_map_is_a_working_surface(page, app_url):
 
     # the opened candidate: map number, box and heading agree, whichever moved
     # (ranks count every scored row; the distinct list skips the variants in between)
-    second, third = sorted(page.locator(".ks-rank").all_inner_texts(), key=int)[1:3]
-    marker = page.locator(".ks-rank", has_text=re.compile(rf"^{second}$"))
-    act(page, lambda: marker.dispatch_event("click"))
+    second, third = sorted(fmap.locator(".ks-rank").all_inner_texts(), key=int)[1:3]
+    rank = fmap.locator(".ks-rank", has_text=re.compile(rf"^{second}$"))
+    act(page, lambda: rank.dispatch_event("click"))
     shown = page.get_by_role("combobox", name="Kandidat yang dibuka")
     assert shown.input_value().startswith(f"#{second} ")
     assert f"Kandidat #{second}:" in main.inner_text()
-    assert page.locator(".ks-rank.opened").inner_text() == second
+    assert fmap.locator(".ks-rank.opened").inner_text() == second
     shown.click()
     act(page, lambda: page.get_by_role("option", name=re.compile(rf"^#{third} ")).click())
-    assert page.locator(".ks-rank.opened").inner_text() == third
+    assert fmap.locator(".ks-rank.opened").inner_text() == third
     assert f"Kandidat #{third}:" in main.inner_text()
-    assert (
-        page.get_by_role("combobox", name="Kandidat yang dibuka")
-        .input_value()
-        .startswith(f"#{third}")
-    )
+    assert shown.input_value().startswith(f"#{third} ")
+    # the same number clicked again is a new click (it opens the second again)
+    act(page, lambda: rank.dispatch_event("click"))
+    assert fmap.locator(".ks-rank.opened").inner_text() == second
+    assert f"Kandidat #{second}:" in main.inner_text()
+    again = fmap.locator(".ks-rank", has_text=re.compile(rf"^{third}$"))
+    act(page, lambda: again.dispatch_event("click"))
     opened = query(page)["open"]
 
     # search a region by name: the map zooms there and lists its candidates
-    search = page.locator(".ks-search input")
+    search = fmap.locator(".ks-search input")
     search.fill("Kota Makassar")
     act(page, lambda: search.press("Enter"))
     assert "Kandidat yang memuat Kota Makassar" in main.inner_text()
+    assert frame(page).evaluate("() => window.map.getZoom()") >= 8
 
     # the data panel: the join, what is missing, years and sources
     page.get_by_text("Data yang dipakai").click()
@@ -217,26 +234,41 @@ def test_map_is_a_working_surface(page, app_url):
     assert "cocok" in text and "Kelengkapan angka untuk sektor ini" in text
 
     # full screen: the map with its legend
-    page.locator(".ks-fullscreen a").click()
-    page.wait_for_function("() => document.fullscreenElement?.classList.contains('ks-map')")
-    page.evaluate("() => document.exitFullscreen()")
+    fmap.locator(".ks-fullscreen a").click()
+    frame(page).wait_for_function(
+        "() => document.fullscreenElement?.classList.contains('leaflet-container')"
+    )
+    assert frame(page).evaluate(
+        "() => document.fullscreenElement.contains(document.querySelector('.ks-legend'))"
+    )
+    frame(page).evaluate("() => document.exitFullscreen()")
 
     # a reload (or a shared link) shows the same view
     page.reload()
-    page.locator(".ks-map .ks-rank").first.wait_for(timeout=120_000)
+    wait_map(page, 120_000)
     wait_idle(page)
     assert query(page)["open"] == opened
-    assert page.locator(".ks-rank.opened").inner_text() == third
+    assert map_frame(page).locator(".ks-rank.opened").inner_text() == third
 
     # all Indonesia fits the map; English numbers in English
     act(page, lambda: page.get_by_text("English", exact=True).click())
     page.get_by_role("combobox", name="Scope").click()
     act(page, lambda: page.get_by_role("option", name="All Indonesia").click())
-    bounds = page.evaluate(
-        "() => { const b = document.querySelector('.ks-map').parentElement.__ks.map.getBounds();"
+    wait_map(page, 120_000)
+    wait_idle(page)
+    bounds = frame(page).evaluate(
+        "() => { const b = window.map.getBounds();"
         " return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; }"
     )
     assert bounds[0] <= 95.5 and bounds[2] >= 140.5 and bounds[1] <= -10.5 and bounds[3] >= 5.5
-    page.locator(".ks-rank").first.hover()
-    assert re.search(r"score 0\.\d{3}", page.locator(".ks-tip").inner_text())
+    map_frame(page).locator(".ks-rank").first.hover()
+    assert re.search(
+        r"score 0\.\d{3}", map_frame(page).locator(".leaflet-tooltip").last.inner_text()
+    )
     page.screenshot(path=str(ARTIFACTS / "browser_app.png"))
+
+    # nothing was loaded from outside this computer (Leaflet is vendored, no tiles)
+    outside = [
+        url for url in page.requests if not url.startswith(("http://127.0.0.1", "data:", "blob:"))
+    ]
+    assert not outside, outside[:5]

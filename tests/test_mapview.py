@@ -130,46 +130,53 @@ def test_gap_colours_grey_for_missing():
     assert all(re.fullmatch(r"#[0-9a-f]{6}", c) for c in colours)
 
 
-def _parts(display, candidates, lang="id", gap=None):
+JINJA = "Kab {{ 7*7 }} {% if true %}x{% endif %} {# c #}"
+
+
+def _map(lang="id", *, opened=None, ticked=(), links=True):
+    """The base map and its two feature groups for the grid, as the page builds them."""
     regions = grid_regions()
+    regions.loc["6406", "name"] = JINJA
+    display = display_regions(regions)
+    candidates = grid_candidates()
     layer = webmap.region_layer(display, {"64": "Kalimantan Timur"})
     outlines = webmap.Outlines(display)
-    gap = pd.Series(np.linspace(0, 1, 9), index=display.index) if gap is None else gap
-    fill, text = webmap.gap_layer(gap, lang)
-    links = webmap.link_layer(grid_edges(regions), outlines.points, lang)
-    return layer, {
-        "regions": ("scope-1", webmap.to_json(layer)),
-        "colours": ("water-" + lang, webmap.to_json({"fill": fill, "gap_text": text})),
-        "links": ("links-" + lang, webmap.to_json(links)),
-        "shapes": ("shapes", webmap.to_json(webmap.candidate_shapes(candidates, outlines))),
-    }
-
-
-def _payload(display, candidates, *, opened=None, ticked=(), lang="id", links=True, sent=None):
-    layer, parts = _parts(display, candidates, lang)
-    raw, keys = webmap.map_payload(
-        parts=parts,
-        show_links=links,
-        candidates=webmap.candidate_layer(candidates, opened=opened, ticked=ticked, lang=lang),
-        counts=webmap.region_counts(candidates, lang),
-        legend_data=webmap.legend(SimpleNamespace(gap=()), lang),
-        bounds=webmap.layer_bounds(layer),
-        lang=lang,
-        sent=sent,
+    fill, text = webmap.gap_layer(pd.Series(np.linspace(0, 1, 9), index=display.index), lang)
+    shapes, marks = webmap.candidate_features(
+        candidates, outlines, opened=opened, ticked=ticked, lang=lang
     )
-    assert isinstance(raw, bytes) and set(keys) == set(webmap.PARTS)
-    data = json.loads(raw.decode("utf-8"))
-    data["_sent"] = keys
-    return data
+    sector = SimpleNamespace(gap=(), label=lambda _: f"Air {EVIL}")
+    state = webmap.paint_state(
+        fill, text, webmap.region_counts(candidates, lang), webmap.legend(sector, lang), lang
+    )
+    edges = webmap.link_features(webmap.link_layer(grid_edges(regions), outlines.points, lang))
+    base = webmap.base_map(layer, webmap.layer_bounds(layer))
+    groups = [
+        webmap.link_group(edges if links else None),
+        webmap.candidate_group(shapes, marks, state),
+    ]
+    return base, groups
+
+
+def _sent(base, groups) -> tuple[str, str, str]:
+    """What streamlit-folium sends the browser: the base map's script, its header, and the
+    feature groups' script (its own functions, called as ``st_folium`` calls them)."""
+    import streamlit_folium as sf
+
+    base.render()
+    header = sf._get_header(base)  # in st_folium's order: it renames the map afterwards
+    script = sf._get_map_string(base)
+    extra = "".join(sf._get_feature_group_string(g, map=base, idx=i) for i, g in enumerate(groups))
+    return script, header, extra
 
 
 def test_region_layer_is_plain_data():
-    """Names go to the browser as they are: the component writes every data string with
-    textContent, never as HTML (checked on the component's source below)."""
+    """Names go to the browser as they are (as JSON data): the map's scripts write every data
+    string with textContent, never as HTML (checked on the rendered page below)."""
     display = display_regions(grid_regions())
     layer = webmap.region_layer(display, {"64": "Kalimantan Timur"})
     props = {f["properties"]["code"]: f["properties"] for f in layer["features"]}
-    assert props["6403"]["name"] == EVIL
+    assert props["6403"]["name"] == EVIL and props["6403"]["kind"] == "region"
     assert props["6401"]["province_name"] == "Kalimantan Timur"
     lon, lat = props["6401"]["label"]
     assert 116 < lon < 116.5 and -1 < lat < -0.5
@@ -177,17 +184,77 @@ def test_region_layer_is_plain_data():
     assert webmap.layer_bounds(layer) == pytest.approx([116, -1, 117.5, 0.5], abs=1e-3)
 
 
-def test_component_never_inserts_data_as_html():
-    from kerjasama.webapp.mapview import HERE
+def test_map_is_offline_and_escaped():
+    """Hostile region names (markup, Jinja tags, template-literal syntax) stay text in every
+    string the browser receives, and nothing is loaded from the internet."""
+    base, groups = _map(opened="water-contract-6402-6403")
+    script, header, extra = _sent(base, groups)
+    page = base.get_root().render()
+    for text in (script, header, extra, page):
+        assert EVIL not in text and "alert(1)</script>" not in text
+        assert "{{ 7*7 }}" not in text and "{% if" not in text and "{# c" not in text
+        assert "Kab 49" not in text  # a name is never evaluated as a template
+        assert not re.search(r"https?://(?!www\.w3\.org/2000/svg)", text)
+    # names arrive as JSON strings (\u escapes), tooltips as HTML-escaped text
+    assert "\\u003cscript\\u003ealert(1)" in script
+    assert "Kab \\u007b{ 7*7 }} \\u007b% if true %}x\\u007b% endif %} \\u007b# c #}" in script
+    backtick = "Kota `${alert(2)}` $x"
+    assert script.count(backtick) == script.count(f'"name":"{backtick}"') == 1
+    # tooltips: HTML-escaped text (folium inserts it as HTML), then JSON (& as \u0026)
+    assert "\\u0026lt;script\\u0026gt;alert(1)\\u0026lt;/script\\u0026gt;" in extra
+    assert "\\u0026#96;\\u0026#36;\\u0026#123;alert(2)\\u0026#125;" in extra
+    assert "`${alert(2)}`" not in extra
+    assert "Air \\u003cscript\\u003e" in extra  # the legend title (a sector label) is data too
+    # Leaflet is inlined: no CDN link survives in the map or its groups
+    assert base.default_js[0][1].startswith("data:text/javascript;base64,")
+    assert base.default_css[0][1].startswith("data:text/css;base64,")
+    for element in [*webmap._walk(base), *(e for g in groups for e in webmap._walk(g))]:
+        for _, url in [*getattr(element, "default_js", []), *getattr(element, "default_css", [])]:
+            assert url.startswith("data:")
+    # our scripts insert no data as HTML (folium's tooltips get HTML-escaped text, above)
+    from kerjasama.present import mapscript
 
-    source = (HERE / "leaflet_map.js").read_text(encoding="utf-8")
-    # one innerHTML in the whole component: the constant full-screen icon
-    assigned = re.findall(r"innerHTML\s*=\s*([^;]+);", source, flags=re.S)
-    assert len(assigned) == 1 and assigned[0].lstrip().startswith("'<svg")
-    assert "insertAdjacentHTML" not in source and "outerHTML" not in source
-    assert "textContent" in source
-    # no script, stylesheet or tile from the internet
-    assert not re.search(r"https?://", source)
+    assert "innerHTML" not in mapscript._SETUP and "insertAdjacentHTML" not in mapscript._SETUP
+    assert "textContent" in mapscript._SETUP
+
+
+def test_base_map_is_the_same_whatever_the_groups():
+    """streamlit-folium reloads the map when the base map's script changes: it must depend on
+    the scope only, never on the candidates, the opened one, the links or the language."""
+    import streamlit_folium as sf
+
+    one = _sent(*_map("id", opened="water-joint-6401-6402"))
+    two = _sent(*_map("en", opened="water-contract-6402-6403", ticked=["x"], links=False))
+    assert sf.generate_js_hash(one[0], "map") == sf.generate_js_hash(two[0], "map")
+    assert one[1] == two[1]
+    assert one[2] != two[2]
+
+
+def test_candidate_features_opened_ticked_provider():
+    display = display_regions(grid_regions())
+    candidates = grid_candidates()
+    shapes, marks = webmap.candidate_features(
+        candidates,
+        webmap.Outlines(display),
+        opened="water-contract-6402-6403",
+        ticked=["water-joint-6401-6402"],
+        lang="id",
+    )
+    props = {f["properties"]["id"]: f["properties"] for f in shapes["features"]}
+    opened, ticked = props["water-contract-6402-6403"], props["water-joint-6401-6402"]
+    assert shapes["features"][-1]["properties"]["id"] == "water-contract-6402-6403"  # on top
+    assert opened["opened"] is True and opened["style"]["color"] == webmap.OPENED_COLOUR
+    assert ticked["ticked"] is True and ticked["style"]["dashArray"] == "8 4"
+    assert opened["tip"].startswith("#2 Kontrak pelayanan · skor 0,800: ")
+    assert "&lt;script&gt;" in opened["tip"]
+    assert "dipilih untuk diunduh" in ticked["tip"]
+    kinds = [(f["properties"]["kind"], f["properties"]["id"]) for f in marks["features"]]
+    assert [k for k in kinds if k[0] == "provider"] == [("provider", "water-contract-6402-6403")]
+    star = next(f for f in marks["features"] if f["properties"]["kind"] == "provider")
+    assert "Kabupaten 6402" in star["properties"]["tip"]
+    ranks = [f["properties"].get("rank") for f in marks["features"]]
+    assert [r for r in ranks if r is not None] == [1, 2, 3]
+    assert webmap.region_counts(candidates, "id")["6402"] == "2 kandidat memuat wilayah ini"
 
 
 def test_gap_layer_colours_and_localised_numbers():
@@ -220,6 +287,20 @@ def test_link_layer_kinds_distance_and_scope():
     )
 
 
+def test_link_features_lines_and_sea_distances():
+    regions = grid_regions()
+    points = label_points(display_regions(regions))
+    links = webmap.link_features(webmap.link_layer(grid_edges(regions), points, "en"))
+    kinds = [f["properties"]["kind"] for f in links["features"]]
+    assert kinds.count("maritime") == 1 and kinds.count("sea") == 1
+    sea = next(f for f in links["features"] if f["properties"]["kind"] == "sea")
+    assert sea["properties"]["km"] == "12.5 km" and sea["geometry"]["type"] == "Point"
+    line = next(f for f in links["features"] if f["properties"]["kind"] == "maritime")
+    assert line["properties"]["style"]["dashArray"] == "6 5"
+    land = next(f for f in links["features"] if f["properties"]["kind"] == "land")
+    assert "dashArray" not in land["properties"]["style"]
+
+
 def test_outlines_union_members_once():
     display = display_regions(grid_regions())
     outlines = webmap.Outlines(display)
@@ -233,60 +314,35 @@ def test_outlines_union_members_once():
     assert outlines.get(["6401", "6402"])[0] is geometry  # computed once per member set
 
 
-def test_payload_candidates_opened_ticked_provider():
-    display = display_regions(grid_regions())
-    candidates = grid_candidates()
-    data = _payload(
-        display, candidates, opened="water-contract-6402-6403", ticked=["water-joint-6401-6402"]
-    )
-    cands = {c["id"]: c for c in data["candidates"]}
-    shapes = {c["id"]: c for c in data["shapes"]}
-    assert cands["water-contract-6402-6403"]["opened"] is True
-    assert cands["water-joint-6401-6402"]["ticked"] is True
-    assert cands["water-joint-6401-6402"]["opened"] is False
-    provider = cands["water-contract-6402-6403"]
-    assert shapes["water-contract-6402-6403"]["provider"] is not None
-    assert "Kabupaten 6402" in provider["provider_text"]
-    assert shapes["water-joint-6401-6402"]["provider"] is None
-    assert provider["tip"][0].startswith("#2 Kontrak pelayanan · skor 0,800: ")
-    assert EVIL in provider["tip"][0]  # plain text, written with textContent
-    assert data["region_candidates"]["6402"] == "2 kandidat memuat wilayah ini"
-    assert len(data["regions"]["features"]) == 9
-    assert data["colours"]["gap_text"]["6401"] == "0,00"
-    assert data["legend"]["land"] == "Berbatasan darat"
-
-
-def test_payload_keys_change_only_with_their_part():
-    display = display_regions(grid_regions())
-    candidates = grid_candidates()
-    one = _payload(display, candidates, opened="water-joint-6401-6402")
-    two = _payload(display, candidates, opened="water-contract-6402-6403")
-    assert one["keys"]["regions"] == two["keys"]["regions"]
-    assert one["keys"]["links"] == two["keys"]["links"]
-    assert one["keys"]["render"] != two["keys"]["render"]
-    hidden = _payload(display, candidates, opened="water-joint-6401-6402", links=False)
-    assert hidden["links"] == [] and hidden["keys"]["links"] != one["keys"]["links"]
-    english = _payload(display, candidates, lang="en")
-    assert english["keys"]["legend"] != one["keys"]["legend"]
-    # what the browser already has is not sent again; the rest is
-    again = _payload(display, candidates, opened="water-contract-6402-6403", sent=one["_sent"])
-    assert again["regions"] is None and again["shapes"] is None and again["colours"] is None
-    assert again["candidates"][1]["opened"] is True
-    other = _payload(display, candidates, lang="en", sent=one["_sent"])
-    assert other["regions"] is None and other["colours"] is not None
-
-
-def test_parse_click_trusts_only_known_ids():
+def test_parse_click_reads_the_clicked_feature_and_trusts_only_known_ids():
     regions, shown = ("6401", "6403"), ("water-joint-6401-6402",)
-    assert webmap.parse_click({"kind": "region", "id": "6403"}, regions, shown) == (
-        "region",
-        "6403",
-    )
-    click = {"kind": "candidate", "id": "water-joint-6401-6402"}
-    assert webmap.parse_click(click, regions, shown) == ("candidate", "water-joint-6401-6402")
-    for bad in (None, "6401", {"kind": "region", "id": EVIL}, {"kind": "x", "id": "6401"}):
+
+    def clicked(props):
+        geometry = {"type": "Point", "coordinates": [116.2, -0.7]}
+        feature = {"type": "Feature", "geometry": geometry, "properties": props}
+        return {"last_active_drawing": feature}
+
+    region = clicked({"kind": "region", "code": "6403", "name": "x", "click": 3})
+    assert webmap.parse_click(region, regions, shown) == ("region", "6403")
+    rank = clicked({"kind": "candidate", "id": "water-joint-6401-6402", "rank": 1, "click": 4})
+    assert webmap.parse_click(rank, regions, shown) == ("candidate", "water-joint-6401-6402")
+    star = clicked({"kind": "provider", "id": "water-joint-6401-6402"})
+    assert webmap.parse_click(star, regions, shown) == ("candidate", "water-joint-6401-6402")
+    for bad in (
+        None,
+        {},
+        "6401",
+        {"last_active_drawing": None},
+        {"last_active_drawing": "6401"},
+        {"last_active_drawing": {"properties": None}},
+        clicked({"kind": "region", "code": EVIL}),
+        clicked({"kind": "region", "code": ["6401"]}),
+        clicked({"kind": "region", "id": "6401"}),
+        clicked({"kind": "candidate", "id": "water-joint-6405-6406-6409"}),  # not shown
+        clicked({"kind": "maritime", "text": "laut"}),
+        clicked({"kind": "sea", "km": "12,5 km"}),
+    ):
         assert webmap.parse_click(bad, regions, shown) is None
-    assert webmap.parse_click({"kind": "region", "id": ["6401"]}, regions, shown) is None
 
 
 def test_candidates_with_region_and_tables():
@@ -341,9 +397,9 @@ def test_label_points_inside():
     )
 
 
-def test_national_payload_under_3_mb(national_adm2, real_data):
-    """All Indonesia: what the browser receives for the map (regions, real neighbour links, 20
-    candidates) stays under 3 MB, and under 1 MB once the regions are cached in the browser."""
+def test_national_map_under_3_mb(national_adm2, real_data):
+    """All Indonesia: what streamlit-folium sends for the map on a rerun (base map with the
+    regions, real neighbour links, 20 candidates, colours) stays under 3 MB."""
     from geo.boundaries import read_boundaries
 
     regions = read_boundaries(national_adm2)
@@ -374,22 +430,15 @@ def test_national_payload_under_3_mb(national_adm2, real_data):
     layer = webmap.region_layer(display)
     outlines = webmap.Outlines(display)
     fill, text = webmap.gap_layer(gap, "id")
-    parts = {
-        "regions": ("idn", webmap.to_json(layer)),
-        "colours": ("water", webmap.to_json({"fill": fill, "gap_text": text})),
-        "links": ("idn", webmap.to_json(webmap.link_layer(edges, outlines.points, "id"))),
-        "shapes": ("top", webmap.to_json(webmap.candidate_shapes(candidates, outlines))),
-    }
-    common = {
-        "show_links": True,
-        "candidates": webmap.candidate_layer(candidates, opened="c0", lang="id"),
-        "counts": webmap.region_counts(candidates, "id"),
-        "legend_data": webmap.legend(SimpleNamespace(gap=()), "id"),
-        "bounds": webmap.layer_bounds(layer),
-        "lang": "id",
-    }
-    payload, sent = webmap.map_payload(parts=parts, **common)
-    click, _ = webmap.map_payload(parts=parts, sent=sent, **common)
-    assert len(click) < 50_000  # a click sends the candidates' state, not the geometry again
-    assert 300_000 < len(payload) <= 3_000_000
-    assert len(json.loads(payload)["regions"]["features"]) == len(regions) == 514
+    shapes, marks = webmap.candidate_features(candidates, outlines, opened="c0", lang="id")
+    legend = webmap.legend(SimpleNamespace(gap=()), "id")
+    state = webmap.paint_state(fill, text, webmap.region_counts(candidates, "id"), legend, "id")
+    links = webmap.link_features(webmap.link_layer(edges, outlines.points, "id"))
+    base = webmap.base_map(layer, webmap.layer_bounds(layer))
+    groups = [webmap.link_group(links), webmap.candidate_group(shapes, marks, state)]
+    script, header, extra = _sent(base, groups)
+    assets = sum(len(url) for _, url in base.default_js + base.default_css)
+    assert len(layer["features"]) == len(regions) == 514
+    assert script.count('"kind":"region"') == 514
+    assert 300_000 < len(script) + len(header) + assets + len(extra) <= 3_000_000
+    assert len(extra) < 1_000_000  # what changes with a click is not the geometry

@@ -81,11 +81,10 @@ def test_project_is_imported_from_the_installed_wheel(installed):
         "import importlib, sys\n"
         f"for name in {PACKAGES!r}:\n"
         "    print(importlib.import_module(name).__file__)\n"
-        "import analysis.config, common.text, kerjasama.webapp.mapview\n"
+        "import analysis.config, common.text, kerjasama.present.map\n"
         "print(analysis.config.DEFAULT_CONFIG)\n"
         "print(common.text.CATALOGUE_DIR)\n"
-        "print(kerjasama.webapp.mapview.LEAFLET)\n"
-        "print(kerjasama.webapp.mapview.HERE)\n"
+        "print(kerjasama.present.map.LEAFLET_DIR)\n"
         "import registry.db\n"
         "print(registry.db.ALEMBIC_INI)\n"
         "print(registry.db.MIGRATIONS_DIR)\n"
@@ -96,12 +95,11 @@ def test_project_is_imported_from_the_installed_wheel(installed):
     files = [Path(line).resolve() for line in result.stdout.split()]
     assert all(venv in f.parents for f in files), files
     assert all(REPO not in f.parents for f in files), files
-    config, catalogue, leaflet, webapp, alembic_ini, migrations = files[-6:]
+    config, catalogue, leaflet, alembic_ini, migrations = files[-5:]
     assert config.is_file() and alembic_ini.is_file()
     assert (migrations / "env.py").is_file() and list(migrations.glob("versions/0001_*.py"))
     assert (catalogue / "id.toml").is_file() and (catalogue / "en.toml").is_file()
     assert (leaflet / "leaflet.js").is_file() and (leaflet / "leaflet.css").is_file()
-    assert (webapp / "leaflet_map.js").is_file() and (webapp / "leaflet_map.css").is_file()
 
 
 def test_installed_command_help_and_suggest_on_the_bundled_data(installed):

@@ -1,32 +1,45 @@
-"""The interactive map's content: regions, gap colours, links and candidates as plain data.
+"""The interactive map: regions, gap colours, links and candidates, drawn with folium.
 
 Display only: nothing here changes the analysis. The light display geometry comes from
 :mod:`geo.display`; the functions here turn it, the gap scores, the adjacency links and the
-candidates into the JSON payload that the app's Leaflet component (``kerjasama/webapp/``) draws.
-Each part has its own key so the browser rebuilds only what changed: the regions per scope, the
-colours per sector, the links per scope, the candidates on every run.
+candidates into plain data (FeatureCollections, texts) and into folium elements for
+streamlit-folium: :func:`base_map` (per scope: regions, names, search, legend frame; kept in
+the browser) and feature groups for what changes with a widget (:func:`candidate_group` with
+the sector's colours, :func:`link_group`; an agreements layer is one more group).
 
-Every string is plain text (the component inserts it with ``textContent``, never as HTML); every
-number is written in the chosen language (:func:`common.text.fmt_number`).
+Strings that folium inserts as HTML (tooltips) are HTML-escaped (:func:`_esc`); the scripts of
+:mod:`kerjasama.present.mapscript` write data strings with ``textContent``. Every number is
+written in the chosen language (:func:`common.text.fmt_number`). No tiles, no CDN: the map
+works offline.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import html
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
+import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from folium.template import Template
+from folium.utilities import JsCode
 from matplotlib import colormaps
 from matplotlib.colors import to_hex
 
 from common.text import fmt_number, translator
 from geo.display import display_tolerance, drop_small_parts, label_points
+from kerjasama.present import mapscript
 from kerjasama.present.labels import form_label
+
+LEAFLET_DIR = Path(__file__).resolve().parent.parent / "vendor" / "leaflet"
 
 NO_DATA_COLOUR = "#c8c8c8"
 LAND_COLOUR = "#37474f"
@@ -35,13 +48,12 @@ CANDIDATE_COLOUR = "#6a1b9a"
 TICKED_COLOUR = "#e65100"
 OPENED_COLOUR = "#00bcd4"
 GAP_CMAP = "YlOrRd"
+REGION_STYLE = {"color": "#616161", "weight": 0.7, "fillOpacity": 0.75, "fillColor": NO_DATA_COLOUR}
 COORD_DIGITS = 4
 #: outlines are strokes over the regions: simplified to 4 display tolerances (a pixel or two at
 #: the zoom that shows the scope) and rounded to 3 decimals (~100 m)
 OUTLINE_TOL = 4.0
 OUTLINE_DIGITS = 3
-#: the parts of the map payload that are sent only when their key changed
-PARTS = ("regions", "colours", "links", "shapes")
 
 
 def digest(*parts: object) -> str:
@@ -120,8 +132,10 @@ def region_layer(
         features.append(
             {
                 "type": "Feature",
+                "id": str(code),
                 "geometry": json.loads(geojson[i]),
                 "properties": {
+                    "kind": "region",
                     "code": str(code),
                     "name": str(name),
                     "province_name": str(names.get(str(province), "")),
@@ -203,64 +217,6 @@ class Outlines:
         return self._cache[key]
 
 
-def candidate_shapes(candidates: pd.DataFrame, outlines: Outlines) -> list[dict]:
-    """Per candidate: outline, number anchor and provider point (changes with the list only)."""
-    points = outlines.points
-    out = []
-    for cid, members, provider in zip(
-        candidates["cluster_id"].astype(str),
-        candidates["members"],
-        candidates.get("provider", pd.Series(None, index=candidates.index)),
-        strict=True,
-    ):
-        outline, anchor = outlines.get(members)
-        out.append(
-            {
-                "id": cid,
-                "outline": outline,
-                "anchor": _lonlat(anchor.x, anchor.y),
-                "provider": _lonlat(points.at[provider, "lon"], points.at[provider, "lat"])
-                if isinstance(provider, str) and provider in points.index
-                else None,
-            }
-        )
-    return out
-
-
-def candidate_layer(
-    candidates: pd.DataFrame,
-    *,
-    opened: str | None,
-    ticked: Iterable[str] = (),
-    lang: str = "id",
-) -> list[dict]:
-    """Per candidate: rank, opened / ticked, hover text (changes on every click)."""
-    tr = translator(lang)
-    ticked = set(ticked)
-    out = []
-    for row in candidates.to_dict("records"):
-        cid = str(row["cluster_id"])
-        provider = row.get("provider")
-        provider_text = ""
-        if isinstance(provider, str):
-            names = dict(zip(row["members"], row["member_names"], strict=True))
-            provider_text = tr("ui.map_provider", name=names.get(provider, provider))
-        tip = [candidate_label(row, lang)]
-        if cid in ticked:
-            tip.append(tr("ui.map_ticked"))
-        out.append(
-            {
-                "id": cid,
-                "rank": int(row["rank"]),
-                "provider_text": provider_text,
-                "opened": cid == opened,
-                "ticked": cid in ticked,
-                "tip": tip,
-            }
-        )
-    return out
-
-
 def legend(sector: object, lang: str) -> dict:
     """Legend texts and colours (drawn below the map, collapsible)."""
     tr = translator(lang)
@@ -301,6 +257,109 @@ def map_texts(lang: str) -> dict:
     }
 
 
+def _esc(value: object) -> str:
+    """HTML-escape a data string for folium's tooltips (they insert values as HTML, inside
+    JavaScript template literals, in scripts that branca compiles as Jinja templates): also
+    backticks, ``$`` and braces."""
+    text = html.escape("" if value is None else str(value), quote=True)
+    for char, entity in (("`", "&#96;"), ("$", "&#36;"), ("{", "&#123;"), ("}", "&#125;")):
+        text = text.replace(char, entity)
+    return text
+
+
+def _candidate_style(props: Mapping) -> dict:
+    if props.get("opened"):
+        return {"color": OPENED_COLOUR, "weight": 4, "opacity": 0.95}
+    if props.get("ticked"):
+        return {"color": TICKED_COLOUR, "weight": 2.5, "opacity": 0.9, "dashArray": "8 4"}
+    return {"color": CANDIDATE_COLOUR, "weight": 1.8, "opacity": 0.7}
+
+
+def candidate_features(
+    candidates: pd.DataFrame,
+    outlines: Outlines,
+    *,
+    opened: str | None,
+    ticked: Iterable[str] = (),
+    lang: str = "id",
+) -> tuple[dict, dict]:
+    """The candidates as two FeatureCollections: outlines and points (the numbered marker at
+    ``anchor`` and, for the opened one, the provider's star).
+
+    Properties: ``kind`` (``candidate`` or ``provider``), ``id`` (the ``cluster_id``),
+    ``rank``, ``opened``, ``ticked`` and ``tip`` (the hover text, HTML-escaped: folium's
+    tooltip inserts it as HTML). The opened outline comes last (drawn on top).
+    """
+    tr = translator(lang)
+    ticked = set(ticked)
+    points = outlines.points
+    shapes, marks = [], []
+    for row in candidates.to_dict("records"):
+        cid = str(row["cluster_id"])
+        outline, anchor = outlines.get(row["members"])
+        tip = candidate_label(row, lang)
+        if cid in ticked:
+            tip += f" ({tr('ui.map_ticked')})"
+        props = {
+            "kind": "candidate",
+            "id": cid,
+            "rank": int(row["rank"]),
+            "opened": cid == opened,
+            "ticked": cid in ticked,
+            "tip": _esc(tip),
+        }
+        style = {**_candidate_style(props), "fill": False}
+        shapes.append(
+            {"type": "Feature", "geometry": outline, "properties": {**props, "style": style}}
+        )
+        point = {"type": "Point", "coordinates": _lonlat(anchor.x, anchor.y)}
+        marks.append({"type": "Feature", "geometry": point, "properties": props})
+        provider = row.get("provider")
+        if cid == opened and isinstance(provider, str) and provider in points.index:
+            names = dict(zip(row["members"], row["member_names"], strict=True))
+            where = _lonlat(points.at[provider, "lon"], points.at[provider, "lat"])
+            text = tr("ui.map_provider", name=names.get(provider, provider))
+            marks.append(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": where},
+                    "properties": {"kind": "provider", "id": cid, "tip": _esc(text)},
+                }
+            )
+    shapes.sort(key=lambda f: f["properties"]["opened"])
+    return (
+        {"type": "FeatureCollection", "features": shapes},
+        {"type": "FeatureCollection", "features": marks},
+    )
+
+
+def link_features(links: list[dict]) -> dict:
+    """:func:`link_layer` as a FeatureCollection: lines (``kind`` land / maritime, escaped
+    ``text``) and, for sea links, a point at the middle carrying the distance (``km``)."""
+    features = []
+    for link in links:
+        line = {"type": "LineString", "coordinates": [link["a"], link["b"]]}
+        sea = link["kind"] == "maritime"
+        style = {
+            "color": MARITIME_COLOUR if sea else LAND_COLOUR,
+            "weight": 2 if sea else 1.4,
+            "opacity": 0.85,
+            **({"dashArray": "6 5"} if sea else {}),
+        }
+        props = {"kind": link["kind"], "text": _esc(link["text"]), "style": style}
+        features.append({"type": "Feature", "geometry": line, "properties": props})
+        if link["kind"] == "maritime":
+            mid = _lonlat((link["a"][0] + link["b"][0]) / 2, (link["a"][1] + link["b"][1]) / 2)
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": mid},
+                    "properties": {"kind": "sea", "km": link["km"], "text": _esc(link["text"])},
+                }
+            )
+    return {"type": "FeatureCollection", "features": features}
+
+
 def region_counts(candidates: pd.DataFrame, lang: str) -> dict[str, str]:
     """Per region code, "n candidates include this region" for the hover text."""
     tr = translator(lang)
@@ -311,11 +370,6 @@ def region_counts(candidates: pd.DataFrame, lang: str) -> dict[str, str]:
     return {code: tr("ui.map_region_count", n=n) for code, n in counts.items()}
 
 
-def to_json(value: object) -> bytes:
-    """Compact UTF-8 JSON (cached parts of the payload are kept in this form)."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
 def layer_bounds(regions: dict) -> list[float]:
     """``[minx, miny, maxx, maxy]`` of a :func:`region_layer`."""
     boxes = np.array([f["properties"]["bbox"] for f in regions["features"]], dtype=float)
@@ -324,77 +378,208 @@ def layer_bounds(regions: dict) -> list[float]:
     return [*boxes[:, :2].min(axis=0).tolist(), *boxes[:, 2:].max(axis=0).tolist()]
 
 
-def map_payload(
-    *,
-    parts: Mapping[str, tuple[str, bytes]],
-    show_links: bool,
-    candidates: list[dict],
+# --------------------------------------------------------------------------------------------
+# The folium map: a base map per scope, feature groups for what changes with a widget
+# --------------------------------------------------------------------------------------------
+
+
+@cache
+def _data_url(name: str, mime: str) -> str:
+    payload = (LEAFLET_DIR / name).read_bytes()
+    return f"data:{mime};base64," + base64.b64encode(payload).decode("ascii")
+
+
+def _walk(element: object):
+    yield element
+    for child in getattr(element, "_children", {}).values():
+        yield from _walk(child)
+
+
+def use_vendored_assets(element: object) -> None:
+    """No script or stylesheet from the internet: every element's CDN links are removed and
+    a map gets the vendored Leaflet 1.9.4 (``kerjasama/vendor/leaflet``, BSD-2) inlined as
+    ``data:`` URLs (offices without internet; nothing leaves the computer)."""
+    for item in _walk(element):
+        if hasattr(item, "default_js"):
+            item.default_js = []
+        if hasattr(item, "default_css"):
+            item.default_css = []
+        if isinstance(item, folium.Map):
+            item.default_js = [("leaflet", _data_url("leaflet.js", "text/javascript"))]
+            item.default_css = [("leaflet_css", _data_url("leaflet.css", "text/css"))]
+
+
+class Layer(folium.GeoJson):
+    """A GeoJSON layer whose data is written once as a JavaScript literal (``data_js``).
+
+    folium's ``GeoJson`` encodes its data on every render and branca then compiles the
+    rendered script as a Jinja template (for a scope's geometry that is most of a rerun, and
+    it would read ``{{`` in a name); this layer keeps its script as it is. The style is a
+    constant (``style``) or each feature's ``properties.style``; ``options`` go to
+    ``L.geoJson`` (``pointToLayer``, ``onEachFeature``, ``pane``...). Tooltips are folium's
+    ``GeoJsonTooltip`` children.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJson(null, {
+            style: {% if this.style_js %}function() { return {{ this.style_js }}; }
+                   {%- else %}function(f) { return f.properties.style || {}; }{% endif %},
+            ...{{ this.options | tojavascript }}
+        });
+        {{ this.get_name() }}.addData({{ this.data_js }});
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        data: dict,
+        *,
+        data_js: str | None = None,
+        bounds: list[float] | None = None,
+        style: dict | None = None,
+        tooltip: folium.GeoJsonTooltip | None = None,
+        **options,
+    ) -> None:
+        super().__init__(data, tooltip=tooltip, control=False, **options)
+        self.data_js = mapscript.js_value(data) if data_js is None else data_js
+        self.style_js = mapscript.js_value(style) if style else ""
+        self._bounds = None if bounds is None else [[bounds[1], bounds[0]], [bounds[3], bounds[2]]]
+
+    def get_bounds(self) -> list[list[float]]:  # noqa: D102
+        return self._bounds or [[None, None], [None, None]]
+
+    def render(self, **kwargs) -> None:  # noqa: D102
+        script = self._template.module.script(self, kwargs)
+        self.get_root().script.add_child(mapscript.RawScript(script), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
+
+
+def regions_js(regions: dict) -> str:
+    """:func:`region_layer` as the JavaScript literal :func:`base_map` embeds (cache it)."""
+    return mapscript.js_value(regions)
+
+
+def base_map(
+    regions: dict, bounds: list[float], *, data_js: str | None = None, height: int = 640
+) -> folium.Map:
+    """The map of one scope: the regions (grey until a :class:`mapscript.Paint` colours
+    them), their names, search, full-screen button, legend frame, scale; no tiles (works
+    offline).
+
+    Static per scope, so streamlit-folium keeps it in the browser while the feature groups
+    (:func:`candidate_group`, :func:`link_group`, or an agreements layer) change.
+    """
+    minx, miny, maxx, maxy = bounds
+    m = folium.Map(
+        location=[(miny + maxy) / 2, (minx + maxx) / 2],
+        zoom_start=5,
+        tiles=None,
+        prefer_canvas=True,
+        control_scale=False,
+        zoom_snap=0.25,
+        zoom_delta=0.5,
+        attribution_control=False,
+        height=height,
+    )
+    m.get_root().header.add_child(folium.Element(mapscript.CSS))
+    mapscript.MapSetup().add_to(m)
+    Layer(
+        regions,
+        data_js=regions_js(regions) if data_js is None else data_js,
+        bounds=bounds,
+        style=REGION_STYLE,
+        onEachFeature=JsCode("function(f, layer) { window.ks.addRegion(f, layer); }"),
+    ).add_to(m)
+    m.fit_bounds([[miny, minx], [maxy, maxx]])
+    use_vendored_assets(m)
+    return m
+
+
+_POINTS = JsCode("function(feature, latlng) { return window.ks.point(feature, latlng); }")
+
+
+def _tooltip(field: str, **kw) -> folium.GeoJsonTooltip:
+    return folium.GeoJsonTooltip([field], labels=False, class_name="ks-tip", **kw)
+
+
+def candidate_group(shapes: dict, marks: dict, state: dict) -> folium.FeatureGroup:
+    """The candidates (outlines, numbers, provider star; :func:`candidate_features`) and the
+    gap colours, texts and legend (:func:`paint_state`), as one feature group."""
+    group = folium.FeatureGroup(name="candidates", control=False)
+    if shapes["features"]:
+        Layer(
+            shapes,
+            tooltip=_tooltip("tip", sticky=True),
+            pane="ksOutlines",
+            onEachFeature=JsCode("function(f, layer) { window.ks.clickable(f, layer); }"),
+        ).add_to(group)
+        Layer(marks, tooltip=_tooltip("tip", direction="auto"), point_to_layer=_POINTS).add_to(
+            group
+        )
+    mapscript.Paint(state).add_to(group)
+    use_vendored_assets(group)
+    return group
+
+
+def link_group(links: dict | None) -> folium.FeatureGroup:
+    """The adjacency links (:func:`link_features`; None: none drawn) as a feature group."""
+    group = folium.FeatureGroup(name="links", control=False)
+    if links and links["features"]:
+        Layer(
+            links,
+            tooltip=_tooltip("text", sticky=True),
+            point_to_layer=_POINTS,
+            pane="ksLinks",
+        ).add_to(group)
+    use_vendored_assets(group)
+    return group
+
+
+def paint_state(
+    fill: Mapping[str, str],
+    gap_text: Mapping[str, str],
     counts: Mapping[str, str],
     legend_data: dict,
-    bounds: list[float],
     lang: str,
-    height: int = 620,
-    sent: Mapping[str, str] | None = None,
-) -> tuple[bytes, dict[str, str]]:
-    """Everything the Leaflet component draws, as UTF-8 JSON, with the keys that tell it what
-    changed since the last render.
-
-    ``parts`` maps each of :data:`PARTS` to ``(key, encoded JSON)``: ``regions``
-    (:func:`region_layer`), ``colours`` (``{"fill", "gap_text"}`` of :func:`gap_layer`),
-    ``links`` (:func:`link_layer`) and ``shapes`` (:func:`candidate_shapes`); they are encoded
-    once and cached by the caller. A part whose key is in ``sent`` (what this browser already
-    has) is sent as ``null`` and the browser keeps its copy; if it has none it asks for all
-    parts again. ``keys.render`` changes whenever anything drawn changes; tests and
-    benchmarks wait for the component to show it (``data-rendered`` on ``.ks-map``).
-
-    Returns
-    -------
-    (payload, keys)
-        The encoded payload and the key of every part (what the browser has after it).
-    """
-    sent = sent or {}
-    keys = {name: key for name, (key, _) in parts.items()}
-    keys["links"] = digest(keys["links"], show_links)
-    keys["legend"] = digest(legend_data, lang)
-    candidates_key = digest([(c["id"], c["opened"], c["ticked"], c["tip"]) for c in candidates])
-    keys["render"] = digest(keys, candidates_key, height)
-    rest = {
-        "keys": keys,
-        "bounds": [round(float(v), COORD_DIGITS) for v in bounds],
-        "show_links": bool(show_links),
-        "candidates": candidates,
-        "region_candidates": dict(counts),
+) -> dict:
+    """What :class:`mapscript.Paint` applies to the base map: fill colour and gap text per
+    region, candidate counts, the legend and the map's own words; ``key`` changes with any of
+    them (tests and benchmarks wait for the map to show it: ``data-ks-rendered``)."""
+    state = {
+        "fill": dict(fill),
+        "gap_text": dict(gap_text),
+        "counts": dict(counts),
         "legend": legend_data,
         "texts": map_texts(lang),
-        "height": int(height),
     }
-    chunks = [to_json(rest)[:-1]]
-    for name in PARTS:
-        _, encoded = parts[name]
-        if name == "links" and not show_links:
-            encoded = b"[]"
-        chunks += [
-            b',"',
-            name.encode(),
-            b'":',
-            b"null" if sent.get(name) == keys[name] else encoded,
-        ]
-    return b"".join([*chunks, b"}"]), {name: keys[name] for name in PARTS}
+    state["key"] = digest(state)
+    return state
 
 
 def parse_click(value: object, regions: Iterable[str], candidates: Iterable[str]):
-    """A click reported by the component as ``("region", code)`` or ``("candidate", id)``.
+    """What streamlit-folium reported (its ``last_active_drawing``: the GeoJSON feature of the
+    clicked layer) as ``("region", code)`` or ``("candidate", cluster_id)``.
 
-    The browser's report is untrusted: anything but a known region code or a shown candidate's
-    ``cluster_id`` gives None.
+    The browser's report is untrusted: anything but a known region code or a shown
+    candidate's ``cluster_id`` gives None (a link, a sea distance, a malformed value).
     """
     if not isinstance(value, Mapping):
         return None
-    kind, ident = value.get("kind"), value.get("id")
+    feature = value.get("last_active_drawing")
+    props = feature.get("properties") if isinstance(feature, Mapping) else None
+    if not isinstance(props, Mapping):
+        return None
+    kind = props.get("kind")
+    ident = props.get("code") if kind == "region" else props.get("id")
     if not isinstance(ident, str):
         return None
     if kind == "region" and ident in set(regions):
         return ("region", ident)
-    if kind == "candidate" and ident in set(candidates):
+    if kind in ("candidate", "provider") and ident in set(candidates):
         return ("candidate", ident)
     return None

@@ -182,7 +182,8 @@ class Drawing:
     """The display geometry of a scope and what the map draws from it."""
 
     display: pd.DataFrame
-    layer_json: bytes
+    layer: dict  # present.map.region_layer
+    layer_js: str  # the same, written once for the base map
     layer_key: str
     bounds: list
     outlines: webmap.Outlines
@@ -196,7 +197,8 @@ def drawing(key: str, _data: Data, codes: tuple[str, ...]) -> Drawing:
     outlines = webmap.Outlines(display)
     return Drawing(
         display,
-        webmap.to_json(layer),
+        layer,
+        webmap.regions_js(layer),
         webmap.digest(key, codes),
         webmap.layer_bounds(layer),
         outlines,
@@ -206,16 +208,16 @@ def drawing(key: str, _data: Data, codes: tuple[str, ...]) -> Drawing:
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def links(key: str, _data: Data, _drawing: Drawing, codes: tuple, maritime: bool, lang: str):
+    """The scope's adjacency links as a FeatureCollection (present.map.link_features)."""
     edges = _data.edges if maritime else _data.edges[_data.edges["kind"] == "land"]
-    return webmap.to_json(webmap.link_layer(edges, _drawing.points, lang))
+    return webmap.link_features(webmap.link_layer(edges, _drawing.points, lang))
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def gap(key: str, _ranked, scope: Scope, sector: str, lang: str):
-    """Fill colours and gap texts of a scope for one sector (encoded for the map); the gap of
-    every region travels with any ranking of the sector in the scope."""
-    fill, text = webmap.gap_layer(pipeline.scope_gap(_ranked), lang)
-    return webmap.to_json({"fill": fill, "gap_text": text})
+    """Fill colours and gap texts of a scope for one sector; the gap of every region travels
+    with any ranking of the sector in the scope."""
+    return webmap.gap_layer(pipeline.scope_gap(_ranked), lang)
 
 
 @dataclass(frozen=True)
@@ -266,15 +268,6 @@ def shown(key: str, _data: Data, choice: Choice, top: int, view: str):
 def explained(key: str, _data: Data, choice: Choice, _rows, ids: tuple, lang: str):
     """``_rows`` (whose ``cluster_id`` s are ``ids``) with their explanation in ``lang``."""
     return explain_rows(ranked(key, _data, choice), _rows, lang)
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def shapes(key: str, _drawing: Drawing, _rows, ids: tuple) -> tuple[str, bytes]:
-    """Outlines, number anchors and provider points of the shown candidates, encoded."""
-    return (
-        webmap.digest(key, ids),
-        webmap.to_json(webmap.candidate_shapes(_rows, _drawing.outlines)),
-    )
 
 
 #: seconds after the first page before the national scope is prepared in the background

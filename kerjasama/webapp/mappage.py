@@ -45,7 +45,6 @@ from kerjasama.webapp.state import (
 
 LANG_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
 MAP_KEY = "map"
-MAP_SENT = "map_sent"  # the key of each map part this browser already has
 MAP_HEIGHT = 640
 PRESENTATION_HEIGHT = 860
 #: less empty space above the title, so the map gets the screen
@@ -326,8 +325,7 @@ def table_columns(tr) -> dict:
 
 
 def _on_map_click(regions: tuple, candidates: tuple) -> None:
-    result = st.session_state.get(MAP_KEY) or {}
-    click = webmap.parse_click(result.get("click"), regions, candidates)
+    click = webmap.parse_click(st.session_state.get(MAP_KEY), regions, candidates)
     if click is None:
         return
     kind, ident = click
@@ -335,11 +333,6 @@ def _on_map_click(regions: tuple, candidates: tuple) -> None:
         st.session_state["opened"] = ident
     else:
         st.session_state["clicked_region"] = ident
-
-
-def _on_resend() -> None:
-    """The map lost a part it was told it had (e.g. it was mounted anew): send all again."""
-    st.session_state[MAP_SENT] = {}
 
 
 def _on_table(key: str, shown_ids: tuple) -> None:
@@ -442,8 +435,8 @@ class Context:
     ids: tuple
     shown: object
     drawing: compute.Drawing
-    colours: bytes
-    link_items: bytes
+    colours: tuple
+    link_items: dict
     options: Options
     default: View
 
@@ -472,30 +465,23 @@ def workspace(ctx: Context) -> None:
     st.session_state["opened"] = opened
 
     sector = config.sectors[opts["sector"]]
-    parts = {
-        "regions": (drawing.layer_key, drawing.layer_json),
-        "colours": (webmap.digest(drawing.layer_key, opts["sector"], lang), colours),
-        "links": (webmap.digest(drawing.layer_key, opts["maritime"], lang), link_items),
-        "shapes": compute.shapes(drawing.layer_key, drawing, shown, ids),
-    }
-    payload, sent = webmap.map_payload(
-        parts=parts,
-        show_links=opts["show_links"],
-        candidates=webmap.candidate_layer(shown, opened=opened, ticked=selection.shown, lang=lang),
-        counts=webmap.region_counts(shown, lang),
-        legend_data=webmap.legend(sector, lang),
-        bounds=drawing.bounds,
-        lang=lang,
-        height=PRESENTATION_HEIGHT if opts["presentation"] else MAP_HEIGHT,
-        sent=st.session_state.get(MAP_SENT),
+    fill, gap_text = colours
+    shapes, marks = webmap.candidate_features(
+        shown, drawing.outlines, opened=opened, ticked=selection.shown, lang=lang
     )
-    st.session_state[MAP_SENT] = sent
+    state = webmap.paint_state(
+        fill, gap_text, webmap.region_counts(shown, lang), webmap.legend(sector, lang), lang
+    )
     st.caption(tr("ui.map_help"))
     show_map(
-        payload,
+        drawing,
+        [
+            webmap.link_group(link_items if opts["show_links"] else None),
+            webmap.candidate_group(shapes, marks, state),
+        ],
         key=MAP_KEY,
+        height=PRESENTATION_HEIGHT if opts["presentation"] else MAP_HEIGHT,
         on_click=lambda: _on_map_click(tuple(prep.ids), ids),
-        on_resend=_on_resend,
     )
 
     names = data.regions["name"].astype(str).to_dict()

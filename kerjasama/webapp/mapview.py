@@ -1,47 +1,44 @@
-"""The Leaflet map as a Streamlit custom component (components v2: no iframe, updated in place).
+"""The map on the page: folium drawn by streamlit-folium.
 
-The component is registered once with the vendored Leaflet (``kerjasama/vendor/leaflet``, BSD-2)
-prepended to our module ``leaflet_map.js``; the browser imports that module once and then only
-receives the payload of :func:`kerjasama.present.map.map_payload` on each rerun. Clicks come back
-as a trigger value ``click`` (``{"kind": "region" | "candidate", "id": ...}``).
+The base map of a scope (:func:`kerjasama.present.map.base_map`: regions, names, search,
+legend frame) is the same on every rerun of that scope, so streamlit-folium keeps the map in
+the browser (no reload, the user's zoom kept) and only replaces the feature groups (candidates,
+colours, links; an agreements layer is one more group). Only clicks on a layer come back
+(``last_active_drawing``): panning and zooming do not rerun the app.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
-from pathlib import Path
 
-import streamlit as st
+import folium
+from streamlit_folium import st_folium
 
-HERE = Path(__file__).resolve().parent
-LEAFLET = HERE.parent / "vendor" / "leaflet"
+from kerjasama.present import map as webmap
 
-
-@cache
-def _component():
-    js = (LEAFLET / "leaflet.js").read_text(encoding="utf-8")
-    ours = (HERE / "leaflet_map.js").read_text(encoding="utf-8")
-    css = (LEAFLET / "leaflet.css").read_text(encoding="utf-8")
-    css += (HERE / "leaflet_map.css").read_text(encoding="utf-8")
-    return st.components.v2.component(
-        "kerjasama_map", js=js + "\n" + ours, css=css, isolate_styles=False
-    )
+#: what the browser reports back: the feature of the clicked layer (with a click counter, so a
+#: second click on the same candidate reports again), nothing on pan or zoom
+RETURNED = ["last_active_drawing"]
 
 
 def show_map(
-    payload: bytes,
+    drawing,
+    groups: list[folium.FeatureGroup],
     *,
     key: str,
+    height: int,
     on_click: Callable[[], None] | None = None,
-    on_resend: Callable[[], None] | None = None,
 ):
-    """Mount (or update) the map with an encoded payload; returns the component result
-    (``.click`` after a click, ``.resend`` when the browser lacks a part it was not sent)."""
-    return _component()(
-        data=payload,
+    """Draw the scope's base map (from the cached ``drawing``) with ``groups``; after a click,
+    ``st.session_state[key]`` holds what streamlit-folium reported and ``on_click`` runs."""
+    base = webmap.base_map(drawing.layer, drawing.bounds, data_js=drawing.layer_js)
+    return st_folium(
+        base,
         key=key,
-        on_click_change=on_click or (lambda: None),
-        on_resend_change=on_resend or (lambda: None),
-        height="content",
+        feature_group_to_add=groups,
+        returned_objects=RETURNED,
+        use_container_width=True,
+        height=height,
+        render=False,
+        on_change=on_click,
     )
