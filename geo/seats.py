@@ -79,16 +79,22 @@ class Seats:
         )
 
 
-def seats_path(boundaries: str | Path | None, fallback_name: str | None = None) -> Path | None:
-    """The seat table for a boundary file: ``<stem>_seats.csv`` in its folder, else
-    ``fallback_name`` in that folder; None when neither exists."""
+def seat_table_candidates(
+    boundaries: str | Path | None, fallback_name: str | None = None
+) -> list[Path]:
+    """Where the seat table of a boundary file is looked for, in order: ``<stem>_seats.csv`` in
+    its folder, then ``fallback_name`` in that folder (existing or not)."""
     if not boundaries:
-        return None
+        return []
     path = Path(boundaries)
-    for name in (path.stem + SEATS_SUFFIX, fallback_name):
-        if name and (path.parent / name).is_file():
-            return path.parent / name
-    return None
+    names = dict.fromkeys(n for n in (path.stem + SEATS_SUFFIX, fallback_name) if n)
+    return [path.parent / name for name in names]
+
+
+def seats_path(boundaries: str | Path | None, fallback_name: str | None = None) -> Path | None:
+    """The seat table for a boundary file: the first of :func:`seat_table_candidates` that
+    exists; None when none does."""
+    return next((p for p in seat_table_candidates(boundaries, fallback_name) if p.is_file()), None)
 
 
 def representative_points(regions) -> tuple[np.ndarray, np.ndarray]:

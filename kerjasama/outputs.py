@@ -6,8 +6,9 @@ Every command and export that writes a file goes through this module:
   folder exists, is a folder and can be written to, and the path is not, and does not link to
   (symbolic or hard link), any file of any input dataset: every Shapefile sidecar (``.shx``,
   ``.dbf``, ``.prj``, ``.cpg``, spatial indexes, ``.shp.xml``...) whether or not it exists, a
-  GeoPackage's or database's ``-wal``/``-shm``/``-journal`` files, the zip, the indicator table,
-  the config, the registry database.
+  GeoPackage's or database's ``-wal``/``-shm``/``-journal`` files, the zip, the seat table read
+  with a boundary file, the indicator table, the config, the registry database (the callers list
+  them: ``kerjasama.commands._common.input_files``).
 * :func:`write_output`: the bytes go to a temporary file in the same folder, which then replaces
   the target in one step (:func:`os.replace`), so an interrupted run leaves the old file as it
   was. A link given as output is followed: the file it points to is replaced, the link kept.

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import pytest
 from tiny import suggest_args, write_tiny
 
@@ -116,6 +117,53 @@ def test_registry_export_never_over_its_database(tmp_path, capsys, monkeypatch, 
     assert main(["--lang", "en", "registry", "export", "--db", url, "--out", str(out)]) == 2
     assert "registry.sqlite" in capsys.readouterr().err
     assert database.read_bytes() == before
+
+
+def test_outputs_onto_the_seat_table_refused(tmp_path, capsys):
+    # the seat table next to the boundary file is read with it (geo.seats): an output written
+    # there, existing or not yet, would replace or become the seats of the next run
+    boundaries, indicators = write_tiny(tmp_path)
+    seats = tmp_path / "boundaries_seats.csv"
+    seats.write_text("code,kec_lon,kec_lat\n6401,116.1,-0.9\n", encoding="utf-8")
+    linked = tmp_path / "linked.csv"
+    os.link(seats, linked)
+    before = _digest(tmp_path)
+    for out in (seats, tmp_path / "idn_adm2_seats.csv", linked):
+        assert main(suggest_args(boundaries, indicators, "--members-csv", str(out))) == 2
+        assert f"--members-csv {out} is, or links to" in capsys.readouterr().err
+        assert main(_adjacency(boundaries, out)) == 2
+        assert "input dataset" in capsys.readouterr().err
+    assert _digest(tmp_path) == before  # nothing replaced, nothing created
+
+
+@pytest.mark.realdata
+def test_backtest_protects_its_inputs_reads_the_options_and_neutralises(
+    tmp_path, capsys, kaltim_shp, kaltim_indicators
+):
+    arrangements = tmp_path / "arrangements.csv"
+    arrangements.write_text(
+        'id,sector,members,holdout\n"=HYPERLINK(""http://x"")",waste,64.72;64.02,false\n',
+        encoding="utf-8",
+    )
+    before = arrangements.read_bytes()
+    # two pairs of names swapped: the join is refused, and --no-name-check (offered in the
+    # message) lets it through
+    table = pd.read_csv(kaltim_indicators, dtype=str)
+    table.loc[[0, 1, 2, 3], "name"] = table.loc[[1, 0, 3, 2], "name"].to_numpy()
+    swapped = tmp_path / "swapped.csv"
+    table.to_csv(swapped, index=False)
+    argv = ["--lang", "en", "backtest", "--boundaries", str(kaltim_shp), "--indicators",
+            str(swapped), "--arrangements", str(arrangements)]  # fmt: skip
+    assert main([*argv, "--out", str(arrangements)]) == 2
+    assert f"--out {arrangements} is, or links to" in capsys.readouterr().err
+    assert arrangements.read_bytes() == before
+    out = tmp_path / "results.csv"
+    assert main([*argv, "--out", str(out)]) == 2
+    assert "--no-name-check" in capsys.readouterr().err
+    assert main([*argv, "--out", str(out), "--no-name-check"]) == 0
+    capsys.readouterr()
+    written = pd.read_csv(out, dtype=str)
+    assert set(written["id"]) == {'\'=HYPERLINK("http://x")'}
 
 
 def test_outputs_written_atomically(shapefile, tmp_path, monkeypatch, capsys):

@@ -133,6 +133,18 @@ def input_paths(args: argparse.Namespace, config: Any) -> tuple[Path, Path]:
     return boundaries, indicators
 
 
+def input_files(boundaries: Path, *others: Path | str | None, config: Any = None) -> list[Path]:
+    """Every file of the input datasets, for :func:`kerjasama.outputs.check_output`: the boundary
+    file with the seat tables that would be read with it (existing or not: an output written
+    there would be read as seats next time), and ``others`` (indicators, config, ...)."""
+    from analysis.config import DataDefaults
+    from geo.seats import seat_table_candidates
+
+    fallback = config.data.seats_file if config is not None else DataDefaults().seats_file
+    seats = seat_table_candidates(boundaries, fallback)
+    return [Path(p) for p in (boundaries, *seats, *others) if p]
+
+
 @dataclass(frozen=True)
 class Scope:
     """Everything ``suggest`` and ``brief`` compute before scoring."""
@@ -191,7 +203,7 @@ def load_scope(
             sectors=", ".join(config.sectors),
         )
     boundaries, indicators = input_paths(args, config)
-    inputs = [boundaries, indicators, config.source]
+    inputs = input_files(boundaries, indicators, config.source, config=config)
     checked = {
         name: check_output(value, name, inputs, suffixes)
         for name, (value, suffixes) in (outputs or {}).items()

@@ -23,6 +23,7 @@ from kerjasama.commands._common import (
     add_boundary_args,
     boundary_notes,
     boundary_options,
+    input_files,
     number,
 )
 from kerjasama.outputs import check_output, write_output
@@ -104,7 +105,7 @@ def adjacency_summary(
 def run(args: argparse.Namespace) -> int:
     """Compute the edge table and write it as CSV; notes and repairs go to stderr."""
     tr = translator(args.lang)
-    out_path = check_output(args.out, "--out", [args.boundaries])
+    out_path = check_output(args.out, "--out", input_files(args.boundaries))
     regions = read_boundaries(args.boundaries, **boundary_options(args))
     meta = regions.attrs.get("kerjasama", {})
     for line in boundary_notes(regions, args.lang, fields=True):

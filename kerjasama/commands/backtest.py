@@ -11,8 +11,14 @@ from __future__ import annotations
 import argparse
 import sys
 
+from common.spreadsheet import neutralise
 from common.text import translator
-from kerjasama.commands._common import add_input_args, input_paths
+from kerjasama.commands._common import (
+    add_input_args,
+    boundary_options,
+    input_files,
+    input_paths,
+)
 from kerjasama.outputs import check_output
 
 
@@ -43,11 +49,19 @@ def run(args: argparse.Namespace) -> int:
     tr = translator(args.lang)
     config = load_config(args.config)
     boundaries, indicators = input_paths(args, config)
-    out = check_output(args.out, "--out", [boundaries, indicators, config.source], (".csv",))
+    arrangements = args.arrangements or bt.ARRANGEMENTS_CSV
+    inputs = input_files(boundaries, indicators, config.source, arrangements, config=config)
+    out = check_output(args.out, "--out", inputs, (".csv",))
     items = bt.read_arrangements(args.arrangements)
-    regions = pipeline.load_regions(boundaries, layer=args.layer)
+    regions = pipeline.load_regions(boundaries, **boundary_options(args))
     table, _, _ = pipeline.load_table(
-        indicators, regions, args.boundary_key, args.indicator_key, config
+        indicators,
+        regions,
+        args.boundary_key,
+        args.indicator_key,
+        config,
+        indicator_name=args.indicator_name,
+        names=not args.no_name_check,
     )
     edges = pipeline.build_adjacency(regions)
     seats = pipeline.load_seats(regions, None, config)
@@ -65,7 +79,10 @@ def run(args: argparse.Namespace) -> int:
         return 0
     results, _, _ = pipeline.backtest(prepared, table, config=config, arrangements=items)
     if out:
-        write_output(out, results.to_csv(index=False, lineterminator="\n"), "--out")
+        text = results.assign(
+            id=results["id"].map(neutralise), sector=results["sector"].map(neutralise)
+        )
+        write_output(out, text.to_csv(index=False, lineterminator="\n"), "--out")
     print(backtest_text(results, bt.summary(results), args.lang), end="")
     if seats.n_estimated:
         print(tr("cli.suggest.seats_estimated", n=seats.n_estimated), file=sys.stderr)
