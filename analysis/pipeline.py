@@ -399,7 +399,15 @@ def score(
     if sec.complementarity is not None:
         from analysis.expr import evaluate
 
-        values = evaluate(sec.complementarity.expression, scope)
+        try:
+            values = evaluate(sec.complementarity.expression, scope)
+        except InputError as err:  # e.g. a text column: name the sector and the parameter
+            raise InputError(
+                "errors.indicators.potential_failed",
+                sector=repr(sec.id),
+                table=f"[sectors.{sec.id}.complementarity]",
+                problem=err,
+            ) from None
         raw = raw.assign(complementarity=values)
         complement = values.to_numpy(float)
     seats = prepared.seats

@@ -278,6 +278,24 @@ def test_formula_over_text_column_names_formula_and_term(tmp_path, capsys):
     assert not out.exists()
 
 
+def test_complementarity_formula_over_text_names_sector_and_parameter(tmp_path, capsys):
+    boundaries, indicators = write_tiny(tmp_path, province_name=["Kalimantan Timur"] * 6)
+    config = tmp_path / "text.toml"
+    text = DEFAULT_CONFIG.read_text(encoding="utf-8")
+    head, table, tail = text.partition("[sectors.water.complementarity]")
+    old = 'expr = "density_per_km2_2024_derived"'
+    assert old in tail
+    tail = tail.replace(old, 'expr = "province_name"', 1)
+    config.write_text(head + table + tail, encoding="utf-8")
+    out = tmp_path / "m.csv"
+    assert main(suggest_args(boundaries, indicators, "--config", str(config),
+                             "--members-csv", str(out))) == 2  # fmt: skip
+    err = capsys.readouterr().err
+    assert "Sector 'water', complementarity formula ([sectors.water.complementarity] expr)" in err
+    assert "Expression 'province_name' reads column 'province_name', which holds text" in err
+    assert not out.exists()
+
+
 @pytest.mark.parametrize("formula", ["1/0", "0 ** -1", "1e308 ** 3", "1" + "0" * 400,
                                      "(-8) ** 0.5"])  # fmt: skip
 def test_formula_constants_in_config_exit_2(tmp_path, capsys, formula):
