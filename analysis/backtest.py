@@ -103,6 +103,39 @@ def read_arrangements(path: str | Path | None = None) -> list[Arrangement]:
         return out
 
 
+def check_arrangements(
+    items: Sequence[Arrangement],
+    sectors: Sequence[str],
+    file: str | Path,
+    config: str | Path,
+    *,
+    training: bool = False,
+) -> None:
+    """Refuse, naming the file and line, an arrangement of a sector the config does not have, a
+    file with no arrangement of 2–5 regions, and (``training``: for the tuning) one with no
+    training row.
+
+    Raises
+    ------
+    InputError
+    """
+    for a in items:
+        if a.sector not in sectors:
+            raise InputError(
+                "errors.backtest.sector",
+                file=file,
+                line=a.line,
+                id=a.id,
+                sector=repr(a.sector),
+                config=config,
+                sectors=", ".join(sectors),
+            )
+    if not items:
+        raise InputError("errors.backtest.none", file=file)
+    if training and all(a.holdout for a in items):
+        raise InputError("errors.backtest.no_training", file=file)
+
+
 @dataclass(frozen=True)
 class Variant:
     """How one model scores: weights, the threshold flags in force, the data penalty, and

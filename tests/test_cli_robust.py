@@ -166,6 +166,27 @@ def test_backtest_protects_its_inputs_reads_the_options_and_neutralises(
     assert set(written["id"]) == {'\'=HYPERLINK("http://x")'}
 
 
+@pytest.mark.parametrize(
+    ("rows", "extra", "says"),
+    [
+        ("a,nope,64.01;64.02,false", (), "line 2 (a): sector 'nope' is not in the config"),
+        ("a,water,64.01,false", (), "holds no arrangement of 2–5 regions"),
+        ("", (), "holds no arrangement of 2–5 regions"),
+        ("a,water,64.01;64.09,true", ("--tune",), "holds no training arrangement"),
+    ],
+)
+def test_backtest_arrangements_checked_before_reading_data(tmp_path, capsys, rows, extra, says):
+    # crashed with exit 3 (an unknown sector, nothing to rank) or tuned on nothing (--tune)
+    arrangements = tmp_path / "arrangements.csv"
+    arrangements.write_text(f"id,sector,members,holdout\n{rows}\n", encoding="utf-8")
+    absent = tmp_path / "absent"
+    argv = ["--lang", "en", "backtest", "--boundaries", f"{absent}.gpkg", "--indicators",
+            f"{absent}.csv", "--arrangements", str(arrangements)]  # fmt: skip
+    assert main([*argv, *extra]) == 2
+    err = capsys.readouterr().err
+    assert f"Arrangements file {arrangements}" in err and says in err and "absent" not in err
+
+
 def test_outputs_written_atomically(shapefile, tmp_path, monkeypatch, capsys):
     out = tmp_path / "edges.csv"
     out.write_text("old,contents\n")

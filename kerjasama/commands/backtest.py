@@ -53,6 +53,9 @@ def run(args: argparse.Namespace) -> int:
     inputs = input_files(boundaries, indicators, config.source, arrangements, config=config)
     out = check_output(args.out, "--out", inputs, (".csv",))
     items = bt.read_arrangements(args.arrangements)
+    bt.check_arrangements(
+        items, list(config.sectors), arrangements, config.source, training=args.tune
+    )
     regions = pipeline.load_regions(boundaries, **boundary_options(args))
     table, _, _ = pipeline.load_table(
         indicators,
