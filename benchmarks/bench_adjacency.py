@@ -1,90 +1,94 @@
-"""Benchmark: adjacency of the national kab/kota file against libpysal, plus the maritime table.
+"""Benchmark: adjacency against libpysal Queen, side by side, plus the maritime table.
 
-Run ``.venv/bin/python benchmarks/bench_adjacency.py`` (reads ``$KERJASAMA_DATA/boundaries/
-idn_adm2.gpkg``, default ``../shared/data``). Each measured step runs in a fresh subprocess; its
-wall time is measured inside the child (best of 3) and its peak memory is the child's own
-``resource.getrusage(RUSAGE_SELF).ru_maxrss`` (so it includes Python, the imports and the data).
+Run ``.venv/bin/python benchmarks/bench_adjacency.py [--repeat N]`` (reads
+``$KERJASAMA_DATA/boundaries/``, default ``../shared/data``). Each measured step runs in a fresh
+subprocess that reads the file and then times the step alone (the read is not timed for either
+side); ours and libpysal alternate (ours, libpysal, ours, ...), and the minimum and median of each
+are printed with their ratios. Peak memory is each child's own ``ru_maxrss`` (so it includes
+Python, the imports and the data).
 
 Printed:
-* read time, libpysal ``Graph.build_contiguity(rook=False)`` time, ours (``adjacency_edges`` with
-  border lengths and maritime links at the default), the ratio (target <= 0.5) and peak memory;
+* national kab/kota (``idn_adm2.gpkg``): ours = ``adjacency_edges`` with border lengths and
+  maritime links at the default, libpysal = ``Graph.build_contiguity(rook=False)``; target
+  ratio <= 0.5;
+* national kecamatan (``idn_adm3_simplified.gpkg``, 7,285 units), ours with maritime links and
+  land only; target: the whole step with maritime links <= 1 x libpysal;
 * the maritime-threshold table: number of maritime links and of connected 2-5-region sets at
   several distances, which justifies ``DEFAULT_MARITIME_KM``.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
-import resource
-import subprocess
+import statistics
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _measure import machine, python, run  # noqa: E402
 
 DISTANCES_KM = (0, 5, 10, 15, 20, 30)
-REPEAT = 3  # best of REPEAT runs inside each child
 
 
-def _data_file() -> Path:
+def _data_file(name: str = "idn_adm2.gpkg") -> Path:
     folder = Path(os.environ.get("KERJASAMA_DATA", ROOT.parent / "shared" / "data"))
-    return folder / "boundaries" / "idn_adm2.gpkg"
+    return folder / "boundaries" / name
 
 
-def _step(name: str) -> dict:
+def _step(name: str, file: str) -> dict:
     """Run one measured step in this process (called inside the child)."""
     import geopandas as gpd
 
     from geo.adjacency import adjacency_edges
     from geo.boundaries import read_boundaries
 
-    path = _data_file()
+    path = _data_file(file)
     result: dict = {}
     if name == "read":
-        best = min(_timed(lambda: read_boundaries(path)) for _ in range(REPEAT))
+        start = time.perf_counter()
+        read_boundaries(path)
     elif name == "libpysal":
         from libpysal.graph import Graph
 
         gdf = gpd.read_file(path).set_index("code")
-        timings = []
-        for _ in range(REPEAT):
-            start = time.perf_counter()
-            graph = Graph.build_contiguity(gdf, rook=False)
-            timings.append(time.perf_counter() - start)
-        best = min(timings)
+        start = time.perf_counter()
+        graph = Graph.build_contiguity(gdf, rook=False)
         result["pairs"] = int(len(graph.adjacency[graph.adjacency > 0]) // 2)
-    elif name == "ours":
+    elif name in ("ours", "ours_land"):
         regions = read_boundaries(path)
-        timings = []
-        for _ in range(REPEAT):
-            start = time.perf_counter()
-            edges = adjacency_edges(regions)
-            timings.append(time.perf_counter() - start)
-        best = min(timings)
+        start = time.perf_counter()
+        edges = adjacency_edges(regions, maritime_km=None if name == "ours_land" else 15.0)
         counts = edges["kind"].value_counts()
         result["land"] = int(counts.get("land", 0))
         result["maritime"] = int(counts.get("maritime", 0))
     else:
         raise SystemExit(f"unknown step {name}")
-    result["seconds"] = best
-    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    result["seconds"] = time.perf_counter() - start
     return result
 
 
-def _timed(fn) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
+def _side_by_side(file: str, steps: tuple[str, ...], repeat: int) -> dict[str, list[dict]]:
+    """Every step ``repeat`` times in fresh children, interleaved; one dict per child."""
+    out: dict[str, list[dict]] = {step: [] for step in steps}
+    for _ in range(repeat):
+        for step in steps:
+            proc = run(python(__file__, "--step", step, file))
+            if proc.status != 0:
+                raise RuntimeError(f"{step} on {file} failed: {proc.stderr[-500:]}")
+            result = json.loads(proc.stdout.strip().splitlines()[-1])
+            result["peak_mb"] = proc.peak_mb
+            out[step].append(result)
+    return out
 
 
-def _run_child(name: str) -> dict:
-    proc = subprocess.run(
-        [sys.executable, __file__, "--step", name], capture_output=True, text=True, check=True
-    )
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+def _summary(runs: list[dict]) -> tuple[float, float, float]:
+    seconds = [r["seconds"] for r in runs]
+    return min(seconds), statistics.median(seconds), max(r["peak_mb"] for r in runs)
 
 
 def count_connected_sets(n: int, pairs, max_size: int = 5) -> dict[int, int]:
@@ -149,27 +153,38 @@ def maritime_table(distances=DISTANCES_KM) -> list[dict]:
     return rows
 
 
-def main() -> None:
-    """Print the adjacency benchmark and the maritime-threshold table."""
+def main(argv: list[str] | None = None) -> None:
+    """Print the side-by-side measurements and the maritime-threshold table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
     path = _data_file()
     if not path.is_file():
         raise SystemExit(f"{path} not found: set KERJASAMA_DATA to the shared data folder")
-    read = _run_child("read")
-    peer = _run_child("libpysal")
-    ours = _run_child("ours")
-    ratio = ours["seconds"] / peer["seconds"]
+    print(f"adjacency benchmarks, {machine()}")
+    read = _summary(_side_by_side("idn_adm2.gpkg", ("read",), args.repeat)["read"])
+    print(f"adjacency read: idn_adm2.gpkg {read[0]:.2f} s (read_boundaries, min of {args.repeat})")
+    national = _side_by_side("idn_adm2.gpkg", ("ours", "libpysal"), args.repeat)
+    o, q = _summary(national["ours"]), _summary(national["libpysal"])
+    last = national["ours"][-1]
     print(
-        f"adjacency read: idn_adm2.gpkg {read['seconds']:.2f} s (read_boundaries, best of {REPEAT})"
+        f"adjacency national kab/kota (interleaved, {args.repeat} pairs): ours min {o[0]:.2f} s "
+        f"/ median {o[1]:.2f} s, libpysal queen min {q[0]:.2f} s / median {q[1]:.2f} s; ratio of "
+        f"mins {o[0] / q[0]:.2f}, of medians {o[1] / q[1]:.2f} (target <= 0.5); peak memory "
+        f"ours {o[2]:.0f} MB, libpysal {q[2]:.0f} MB; edges ours {last['land']} land + "
+        f"{last['maritime']} maritime, libpysal {national['libpysal'][-1]['pairs']} pairs"
     )
+    kec = _side_by_side("idn_adm3_simplified.gpkg", ("ours", "ours_land", "libpysal"), args.repeat)
+    o, land, q = (_summary(kec[k]) for k in ("ours", "ours_land", "libpysal"))
+    last = kec["ours"][-1]
     print(
-        f"adjacency national: ours {ours['seconds']:.2f} s, "
-        f"libpysal queen {peer['seconds']:.2f} s, "
-        f"ratio {ratio:.2f} (target <= 0.5); peak memory ours {ours['peak_mb']:.0f} MB, "
-        f"libpysal {peer['peak_mb']:.0f} MB (ru_maxrss of a fresh subprocess per step)"
-    )
-    print(
-        f"adjacency edges: ours {ours['land']} land + {ours['maritime']} maritime; "
-        f"libpysal queen {peer['pairs']} pairs"
+        f"adjacency national kecamatan, 7,285 units (interleaved, {args.repeat} rounds): ours "
+        f"with maritime links min {o[0]:.2f} s / median {o[1]:.2f} s, land only min "
+        f"{land[0]:.2f} s / median {land[1]:.2f} s, libpysal queen min {q[0]:.2f} s / median "
+        f"{q[1]:.2f} s; ratio with maritime links: of mins {o[0] / q[0]:.2f}, of medians "
+        f"{o[1] / q[1]:.2f} (target <= 1), land only {land[1] / q[1]:.2f}; peak memory ours "
+        f"{o[2]:.0f} MB, libpysal {q[2]:.0f} MB; edges ours {last['land']} land + "
+        f"{last['maritime']} maritime"
     )
     print("adjacency maritime table (distance km, maritime links, components, connected 2-5 sets):")
     for row in maritime_table():
@@ -183,7 +198,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "--step":
-        print(json.dumps(_step(sys.argv[2])))
+    if len(sys.argv) == 4 and sys.argv[1] == "--step":
+        print(json.dumps(_step(sys.argv[2], sys.argv[3])))
     else:
         main()

@@ -1,53 +1,51 @@
-"""Benchmarks of the cluster engine (``kerjasama suggest``).
+"""Benchmarks of ``kerjasama suggest``: whole processes side by side with their peers.
 
-1. National kab/kota, one sector (water), ``kerjasama suggest --all --members-csv`` as a whole
-   process (interpreter start, imports, reading, join, adjacency, seats, enumeration, scoring of
-   every row, stability, the CSV) against a whole process that reads the same file with
-   geopandas and builds ``libpysal.graph.Graph.build_contiguity(rook=False)``; the two run
-   interleaved (peer, ours, peer, ours, ...) so both see the same machine load, and the ratio
-   is taken of the medians. Target (issue 11 item 10): ours <= 0.7 x libpysal.
-2. Province scope once loaded: the national data read once; then per province, the light steps
-   a planner waits for (prepare, score every row, the distinct top 20 with stability, the
-   explanations). Target: under 1 s for every province measured.
-3. Stress: national kecamatan (``idn_adm3_simplified.gpkg``, 7,285 units) read, linked,
+1. National kab/kota, one sector (water), ``suggest --all --members-csv``: the whole command as a
+   fresh process (interpreter start, imports, reading, join, adjacency, seats, enumeration,
+   scoring of every row, stability, the CSV), interleaved with a fresh process doing what a
+   libpysal user does for the same file (import, read with geopandas,
+   ``Graph.build_contiguity(rook=False)``, write the pairs), several pairs; min and median of
+   each, ratio of mins and of medians (target, issue 11 item 10: ours <= 0.7 x libpysal), peak
+   memory of each process (target <= 1.5 GB for ours).
+2. One province (``--province 64``): the whole command, interleaved with the same libpysal
+   process reading only that province (``where`` filter). Target: ours <= 2.5 s.
+3. Province scope once loaded (what the app does per click): the national data read once; then
+   per province, the light steps a planner waits for (prepare, score every row, the distinct top
+   20 with stability, the explanations). Target: under 1 s for every province measured.
+4. National ``--top 1000 --out FILE.geojson``: whole process time and peak memory (targets
+   <= 15 s, <= 1 GB), and the same without the map file for reference.
+5. Stress: national kecamatan (``idn_adm3_simplified.gpkg``, 7,285 units) read, linked,
    enumerated and scored (sector water, kab/kota indicators given to each kecamatan through its
    kab/kota): wall and CPU time, peak memory, candidate count (targets, issue 10: whole run
    <= 45 s and <= 1 GB with maritime links on).
-4. Portfolio vs spopt (SKATER, MaxP) on Kalimantan (provinces 61-65) with the same per-region
-   gap/capacity scores as attributes; spopt regions of 2-5 members are scored with our scoring
-   (best row with no flag and complete data, 0 if none: the rows our portfolio may use);
-   report our total / spopt's and how many spopt regions break the 2-5 bound.
+6. Portfolio vs spopt (SKATER, MaxP) on all Indonesia, on neutral measures: clusters within the
+   2-5 size bounds, contiguous under the same links, regions covered, distance between members'
+   seats of government. What spopt does better is printed too. (Our own objective, over the rows
+   our portfolio may use, is shown for reference only: it is what our portfolio maximises, so it
+   cannot be a fair test.)
 
-Each measured step runs in a fresh subprocess (``python bench_suggest.py --child STEP``) that
-reports its own peak RSS (``resource.getrusage(RUSAGE_SELF).ru_maxrss``); whole-process times
-are measured by the parent around the subprocess.
-Run: ``KERJASAMA_DATA=/path/to/data .venv/bin/python benchmarks/bench_suggest.py``.
+Run: ``KERJASAMA_DATA=/path/to/data .venv/bin/python benchmarks/bench_suggest.py [--repeat N]
+[--only national,province,loaded,top,stress,spopt]``. Each line starts with the measure; the
+first line gives the date, CPU and load of the run. Processes are measured by
+``benchmarks/_measure.py`` (wall time from the parent, peak memory and CPU time from the child).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
-import os
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-T0 = time.perf_counter()
-ROOT = Path(__file__).resolve().parent.parent
-DATA = Path(os.environ.get("KERJASAMA_DATA", ROOT.parent / "shared" / "data"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _measure import DATA, ROOT, interleaved, machine, python, run, stats  # noqa: E402
+
 ADM2 = DATA / "boundaries" / "idn_adm2.gpkg"
 ADM3 = DATA / "boundaries" / "idn_adm3_simplified.gpkg"
 IND = DATA / "indicators" / "idn_kabkota_indicators.csv"
 KEYS = ["--boundary-key", "code_dot", "--indicator-key", "kemendagri_code_2025"]
-
-
-def _peak_mb() -> float:
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _cpu_s() -> float:
@@ -57,27 +55,16 @@ def _cpu_s() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def child_suggest() -> dict:
-    sys.path.insert(0, str(ROOT))
-    from kerjasama.cli import main
-
-    with tempfile.TemporaryDirectory() as tmp:
-        csv = Path(tmp) / "members.csv"
-        argv = ["suggest", "--boundaries", str(ADM2), "--indicators", str(IND), *KEYS]
-        argv += ["--sector", "water", "--all", "--members-csv", str(csv)]
-        code = main(argv)
-        rows = sum(1 for _ in csv.open()) - 1
-    return {"seconds": time.perf_counter() - T0, "exit": code, "csv_rows": rows}
-
-
-def child_libpysal() -> dict:
-    import geopandas as gpd
-    from libpysal.graph import Graph
-
-    gdf = gpd.read_file(ADM2)
-    t = time.perf_counter()
-    g = Graph.build_contiguity(gdf, rook=False)
-    return {"seconds": time.perf_counter() - t, "pairs": int(g.n_edges // 2)}
+#: What a libpysal user runs for the same boundary file (whole process): read, Queen, write.
+PEER = """
+import sys
+import geopandas as gpd
+from libpysal.graph import Graph
+path, where, out = sys.argv[1:4]
+gdf = gpd.read_file(path, where=where or None).set_index("code")
+graph = Graph.build_contiguity(gdf, rook=False)
+graph.adjacency.reset_index().to_csv(out, index=False)
+"""
 
 
 PROVINCES = ("64", "33", "35", "73", "91")
@@ -145,11 +132,53 @@ def child_stress(maritime: str) -> dict:
     }
 
 
+def _measures(sets: list[tuple[str, ...]], edges, seats, n_regions: int) -> dict:
+    """Neutral measures of a set of clusters (each a tuple of region codes)."""
+    import itertools
+
+    import numpy as np
+
+    from geo.crs import geodesic_m
+
+    links = {
+        kind: {frozenset(p) for p in zip(e["source"], e["target"], strict=True)}
+        for kind, e in (("any", edges), ("land", edges[edges["kind"] == "land"]))
+    }
+
+    def connected(members: tuple[str, ...], kind: str) -> bool:
+        todo, seen = [members[0]], {members[0]}
+        while todo:
+            a = todo.pop()
+            for b in members:
+                if b not in seen and frozenset((a, b)) in links[kind]:
+                    seen.add(b)
+                    todo.append(b)
+        return len(seen) == len(members)
+
+    real = [s for s in sets if len(s) >= 2]
+    within = [s for s in sets if 2 <= len(s) <= 5]
+    spread = []
+    for members in real:
+        pairs = list(itertools.combinations(members, 2))
+        lon0, lat0 = np.array([seats[a] for a, _ in pairs]).T
+        lon1, lat1 = np.array([seats[b] for _, b in pairs]).T
+        spread.append(float(np.mean(geodesic_m(lon0, lat0, lon1, lat1))) / 1000.0)
+    return {
+        "clusters": len(real),
+        "within_2_5": len(within) / max(len(real), 1),
+        "contiguous": sum(connected(s, "any") for s in real) / max(len(real), 1),
+        "contiguous_land": sum(connected(s, "land") for s in real) / max(len(real), 1),
+        "covered": sum(len(s) for s in within) / n_regions,
+        "seat_km_median": float(np.median(spread)) if spread else float("nan"),
+    }
+
+
 def child_spopt() -> dict:
     sys.path.insert(0, str(ROOT))
     import warnings
 
     import numpy as np
+    import pandas as pd
     from libpysal.weights import W
     from spopt.region import MaxPHeuristic, Skater
 
@@ -158,125 +187,161 @@ def child_spopt() -> dict:
 
     warnings.filterwarnings("ignore")
     config = load_config()
+    settings = config.clusters
     regions = pipeline.load_regions(ADM2)
-    regions = regions[regions["province"].isin(["61", "62", "63", "64", "65"])]
     table, _, _ = pipeline.load_table(IND, regions, "code_dot", "kemendagri_code_2025", config)
     edges = pipeline.build_adjacency(regions)
-    prepared = pipeline.prepare(regions, edges)
+    seat_points = pipeline.load_seats(regions, None, config)
+    prepared = pipeline.prepare(regions, edges, seats=seat_points)
     ids = list(prepared.ids)
     cands = pipeline.score(prepared, table, "water", config=config)
+    started = time.perf_counter()
     _, ours = pipeline.finalize(cands, portfolio=True, stability_draws=0)
+    seconds = {"ours": time.perf_counter() - started}
+    sets = {"ours": cands.members(ours.chosen)}
 
-    scope = table.loc[ids]
-    sc = cands.regions
-    gdf = regions.loc[ids].copy()
-    gdf["gap"] = sc["gap"].fillna(sc["gap"].mean()).to_numpy()
-    gdf["capacity"] = sc["capacity"].fillna(sc["capacity"].mean()).to_numpy()
-    gdf["pop"] = scope[config.clusters.population].to_numpy(float)
-    neigh = {i: [] for i in ids}
-    for s, t in zip(edges["source"], edges["target"], strict=True):
-        if s in neigh and t in neigh:
-            neigh[s].append(t)
-            neigh[t].append(s)
-    w = W(neigh, id_order=ids, silence_warnings=True)
-    gdf = gdf.reset_index(drop=True)
-    w_pos = W(
-        {
-            k: [ids.index(x) for x in v]
-            for k, v in zip(range(len(ids)), neigh.values(), strict=True)
-        },
-        silence_warnings=True,
+    seats = dict(
+        zip(
+            seat_points.lon.index,
+            zip(seat_points.lon.to_numpy(), seat_points.lat.to_numpy(), strict=True),
+            strict=True,
+        )
     )
-    del w
-    k = max(2, len(ids) // 3)
-    labels = {}
-    sk = Skater(gdf, w_pos, ["gap", "capacity"], n_clusters=k, floor=2, trace=False)
-    sk.solve()
-    labels["SKATER"] = np.asarray(sk.labels_)
+    sc = cands.regions
+    attrs = pd.DataFrame(
+        {
+            "gap": sc["gap"].fillna(sc["gap"].mean()).to_numpy(),
+            "capacity": sc["capacity"].fillna(sc["capacity"].mean()).to_numpy(),
+            "pop": table.loc[ids, settings.population].to_numpy(float),
+        }
+    )
+    position = {code: k for k, code in enumerate(ids)}
+    neigh = {k: [] for k in range(len(ids))}
+    for a, b in zip(edges["source"], edges["target"], strict=True):
+        neigh[position[a]].append(position[b])
+        neigh[position[b]].append(position[a])
+    w = W(neigh, silence_warnings=True)
+    gdf = regions.loc[ids].reset_index(drop=True)
+    for column in attrs:
+        gdf[column] = attrs[column].to_numpy()
+    started = time.perf_counter()
+    skater = Skater(gdf, w, ["gap", "capacity"], n_clusters=len(ids) // 3, floor=2, trace=False)
+    skater.solve()
+    seconds["SKATER"] = time.perf_counter() - started
+    started = time.perf_counter()
     threshold = float(np.sort(gdf["pop"])[-1])  # at least the largest region's population
-    mp = MaxPHeuristic(gdf, w_pos, ["gap", "capacity"], "pop", threshold, top_n=2)
     np.random.seed(0)
-    mp.solve()
-    labels["MaxP"] = np.asarray(mp.labels_)
+    maxp = MaxPHeuristic(gdf, w, ["gap", "capacity"], "pop", threshold, top_n=2)
+    maxp.solve()
+    seconds["MaxP"] = time.perf_counter() - started
+    for name, labels in (("SKATER", skater.labels_), ("MaxP", maxp.labels_)):
+        groups: dict = {}
+        for code, label in zip(ids, np.asarray(labels), strict=True):
+            groups.setdefault(label, []).append(code)
+        sets[name] = [tuple(sorted(v)) for v in groups.values()]
 
-    # score each spopt region with our scoring: best qualifying form of that member set
-    by_set = {}
-    passing = np.flatnonzero(cands.passing)  # the rows the portfolio may use
+    by_set: dict = {}  # our objective: the best row with no flag of each set (what ours may use)
+    passing = np.flatnonzero(cands.passing)
     for key, value in zip(cands.members(passing), cands.score[passing], strict=True):
         by_set[key] = max(by_set.get(key, 0.0), float(value))
-    out = {
-        "ours_total": ours.total_score,
-        "ours_clusters": len(ours.chosen),
-        "ours_optimal": ours.optimal,
-        "regions": len(ids),
-    }
-    for name, lab in labels.items():
-        groups = {}
-        for code, g in zip(ids, lab, strict=True):
-            groups.setdefault(g, []).append(code)
-        sets = [tuple(sorted(v)) for v in groups.values()]
-        bad = sum(1 for s in sets if not 2 <= len(s) <= 5)
-        total = sum(by_set.get(s, 0.0) for s in sets if 2 <= len(s) <= 5)
-        out[name] = {"regions": len(sets), "outside_2_5": bad, "total": total}
+    out = {"regions": len(ids), "ours_optimal": bool(ours.optimal)}
+    for name, chosen in sets.items():
+        out[name] = {
+            **_measures(chosen, edges, seats, len(ids)),
+            "objective": float(sum(by_set.get(s, 0.0) for s in chosen)),
+            "seconds": seconds[name],
+        }
     return out
 
 
 def _run(step: str, *extra: str) -> dict:
-    start = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, __file__, "--child", step, *extra],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "KERJASAMA_DATA": str(DATA)},
-    )
-    wall = time.perf_counter() - start
-    if proc.returncode != 0:
+    proc = run(python(__file__, "--child", step, *extra))
+    if proc.status != 0:
         return {"error": proc.stderr.strip().splitlines()[-1:] or ["failed"]}
-    return {**json.loads(proc.stdout.strip().splitlines()[-1]), "process_s": wall}
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result["peak_mb"] = proc.peak_mb
+    return result
 
 
-def national(repeats: int = 3) -> None:
-    """Whole processes, interleaved: libpysal, ours, libpysal, ours, ..."""
-    ours, peer = [], []
-    for _ in range(repeats):
-        p = _run("libpysal")
-        o = _run("suggest")
-        if "error" in p or "error" in o:
-            print(f"suggest national: failed: {o.get('error')} {p.get('error')}")
-            return
-        peer.append(p)
-        ours.append(o)
-    mo = statistics.median(r["process_s"] for r in ours)
-    mp = statistics.median(r["process_s"] for r in peer)
+def _side_by_side(label: str, ours: list[str], peer: list[str], repeat: int, target: str) -> None:
+    runs = interleaved({"ours": ours, "peer": peer}, repeat)
+    o_min, o_med, o_mb, o_cpu = stats(runs["ours"])
+    p_min, p_med, p_mb, p_cpu = stats(runs["peer"])
     pairs = ", ".join(
-        f"{o['process_s'] / p['process_s']:.2f}" for o, p in zip(ours, peer, strict=True)
+        f"{o.seconds / p.seconds:.2f}" for o, p in zip(runs["ours"], runs["peer"], strict=True)
     )
     print(
-        f"suggest national water --all --members-csv ({ours[0]['csv_rows']:,} member rows), whole "
-        f"processes interleaved x{repeats}: ours median {mo:.2f} s, libpysal queen (read + "
-        f"build) median {mp:.2f} s, ratio {mo / mp:.2f} (target <= 0.70; per pair {pairs}); "
-        f"peak memory ours {max(r['peak_mb'] for r in ours):.0f} MB, libpysal "
-        f"{max(r['peak_mb'] for r in peer):.0f} MB"
+        f"{label} (whole processes, interleaved, {repeat} pairs): ours min {o_min:.2f} s / "
+        f"median {o_med:.2f} s wall, {o_cpu:.2f} s CPU; libpysal Queen (import, read, "
+        f"contiguity, write) min {p_min:.2f} s / median {p_med:.2f} s wall, {p_cpu:.2f} s CPU; "
+        f"ratio of mins {o_min / p_min:.2f}, of medians {o_med / p_med:.2f} (per pair {pairs}), "
+        f"of CPU {o_cpu / p_cpu:.2f}; peak memory ours {o_mb:.0f} MB, libpysal {p_mb:.0f} MB "
+        f"({target})"
     )
 
 
-def main() -> None:
-    """Run every benchmark and print one line per result."""
-    national()
+def national(tmp: Path, repeat: int) -> None:
+    ours = python("-m", "kerjasama.cli", "suggest", "--boundaries", str(ADM2), "--indicators",
+                  str(IND), *KEYS, "--sector", "water", "--all", "--members-csv",
+                  str(tmp / "national.csv"))  # fmt: skip
+    peer = python("-c", PEER, str(ADM2), "", str(tmp / "queen.csv"))
+    _side_by_side(
+        "suggest national water --all --members-csv", ours, peer, repeat,
+        "targets: ratio of medians <= 0.70, ours <= 1536 MB",
+    )  # fmt: skip
+    with (tmp / "national.csv").open(encoding="utf-8") as rows:
+        print(f"  (members CSV: {sum(1 for _ in rows) - 1:,} member rows)")
+
+
+def province(tmp: Path, repeat: int) -> None:
+    ours = python("-m", "kerjasama.cli", "suggest", "--boundaries", str(ADM2), "--indicators",
+                  str(IND), *KEYS, "--sector", "water", "--province", "64", "--members-csv",
+                  str(tmp / "kaltim.csv"))  # fmt: skip
+    peer = python("-c", PEER, str(ADM2), "province_code = '64'", str(tmp / "queen64.csv"))
+    _side_by_side(
+        "suggest --province 64 --members-csv", ours, peer, repeat,
+        "target: ours <= 2.5 s",
+    )  # fmt: skip
+
+
+def loaded() -> None:
     prov = _run("province")
     if "error" in prov:
-        print(f"province scope: failed: {prov['error']}")
-    else:
-        times = ", ".join(
-            f"{code} {v['seconds']:.2f} s ({v['rows']:,} rows)"
-            for code, v in prov["provinces"].items()
-        )
-        worst = max(v["seconds"] for v in prov["provinces"].values())
-        print(
-            f"province scope once loaded (prepare + score + distinct top 20 with stability + "
-            f"explanations, water): {times}; worst {worst:.2f} s (target < 1 s)"
-        )
+        print(f"province scope once loaded: failed: {prov['error']}")
+        return
+    times = ", ".join(
+        f"{code} {v['seconds']:.2f} s ({v['rows']:,} rows)" for code, v in prov["provinces"].items()
+    )
+    worst = max(v["seconds"] for v in prov["provinces"].values())
+    print(
+        f"province scope once loaded (prepare + score + distinct top 20 with stability + "
+        f"explanations, water): {times}; worst {worst:.2f} s (target < 1 s)"
+    )
+
+
+def top_geojson(tmp: Path, repeat: int) -> None:
+    base = ["-m", "kerjasama.cli", "suggest", "--boundaries", str(ADM2), "--indicators",
+            str(IND), *KEYS, "--sector", "water", "--top", "1000"]  # fmt: skip
+    runs = interleaved(
+        {
+            "map": python(*base, "--out", str(tmp / "top.geojson")),
+            "csv": python(*base, "--members-csv", str(tmp / "top.csv")),
+        },
+        repeat,
+    )
+    m_min, m_med, m_mb, m_cpu = stats(runs["map"])
+    c_min, c_med, c_mb, c_cpu = stats(runs["csv"])
+    size = (tmp / "top.geojson").stat().st_size / 1e6
+    print(
+        f"suggest national --top 1000 --out FILE.geojson (whole process, {repeat} runs): min "
+        f"{m_min:.2f} s / median {m_med:.2f} s wall, {m_cpu:.2f} s CPU, peak memory "
+        f"{m_mb:.0f} MB, {size:.1f} MB file (targets <= 15 s, <= 1024 MB); the same with "
+        f"--members-csv only (interleaved): min {c_min:.2f} s / median {c_med:.2f} s wall, "
+        f"{c_cpu:.2f} s CPU, {c_mb:.0f} MB"
+    )
+
+
+def stress() -> None:
     for mode in ("on", "off"):
         s = _run("stress", mode)
         label = "with maritime links" if mode == "on" else "land only"
@@ -290,32 +355,62 @@ def main() -> None:
             f"{s['candidates']:,} water candidates; peak memory {s['peak_mb']:.0f} MB "
             f"(targets with maritime links: <= 45 s, <= 1024 MB)"
         )
+
+
+def spopt() -> None:
     p = _run("spopt")
     if "error" in p:
         print(f"portfolio vs spopt: failed: {p['error']}")
         return
-    for name in ("SKATER", "MaxP"):
+    names = ("ours", "SKATER", "MaxP")
+    print(
+        f"portfolio vs spopt (all Indonesia, {p['regions']} kab/kota, water, the same links; "
+        f"ours proven optimal: {p['ours_optimal']}):"
+    )
+    for name in names:
         q = p[name]
-        ratio = p["ours_total"] / q["total"] if q["total"] > 0 else float("inf")
         print(
-            f"portfolio vs spopt {name} (Kalimantan, {p['regions']} kab/kota, water): ours "
-            f"{p['ours_total']:.3f} ({p['ours_clusters']} clusters, optimal {p['ours_optimal']}) "
-            f"/ spopt {q['total']:.3f} = {ratio:.2f} (target >= 1); spopt regions {q['regions']}, "
-            f"{q['outside_2_5']} outside 2-5 members"
+            f"  {name:<6} {q['clusters']:>4} clusters, {q['within_2_5']:.0%} within 2-5 "
+            f"members, {q['contiguous']:.0%} contiguous ({q['contiguous_land']:.0%} by land), "
+            f"{q['covered']:.0%} of regions covered by a 2-5 cluster, median distance between "
+            f"members' seats {q['seat_km_median']:.0f} km; our objective {q['objective']:.2f} "
+            f"(reference only); {q['seconds']:.1f} s"
         )
+    better = {"within_2_5": 1, "contiguous": 1, "covered": 1, "seat_km_median": -1}
+    for name in ("SKATER", "MaxP"):
+        wins = [k for k, sign in better.items() if sign * (p[name][k] - p["ours"][k]) > 1e-9]
+        words = ", ".join(wins) if wins else "none of these measures"
+        print(f"  where {name} does better than ours: {words}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the benchmarks and print one line per result."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--only", default="national,province,loaded,top,stress,spopt")
+    args = parser.parse_args(argv)
+    only = set(args.only.split(","))
+    print(f"suggest benchmarks, {machine()}")
+    with tempfile.TemporaryDirectory() as tmp:
+        if "national" in only:
+            national(Path(tmp), args.repeat)
+        if "province" in only:
+            province(Path(tmp), max(args.repeat, 5))
+        if "top" in only:
+            top_geojson(Path(tmp), max(args.repeat - 1, 1))
+    if "loaded" in only:
+        loaded()
+    if "stress" in only:
+        stress()
+    if "spopt" in only:
+        spopt()
 
 
 if __name__ == "__main__":
     if len(sys.argv) > 2 and sys.argv[1] == "--child":
         step = sys.argv[2]
-        fn = {
-            "suggest": child_suggest,
-            "libpysal": child_libpysal,
-            "province": child_province,
-            "spopt": child_spopt,
-        }.get(step)
-        result = fn() if fn else child_stress(sys.argv[3])
-        result["peak_mb"] = _peak_mb()
+        children = {"spopt": child_spopt, "province": child_province}
+        result = children[step]() if step in children else child_stress(sys.argv[3])
         print(json.dumps(result))
     else:
         main()
