@@ -145,6 +145,22 @@ def input_files(boundaries: Path, *others: Path | str | None, config: Any = None
     return [Path(p) for p in (boundaries, *seats, *others) if p]
 
 
+def load_table(args: argparse.Namespace, indicators: Path, regions: Any, config: Any):
+    """:func:`analysis.pipeline.load_table` with the join options given on the command line
+    (keys, indicator name column, ``--no-name-check``)."""
+    from analysis import pipeline
+
+    return pipeline.load_table(
+        indicators,
+        regions,
+        args.boundary_key,
+        args.indicator_key,
+        config,
+        indicator_name=args.indicator_name,
+        names=not args.no_name_check,
+    )
+
+
 @dataclass(frozen=True)
 class Scope:
     """Everything ``suggest`` and ``brief`` compute before scoring."""
@@ -222,15 +238,7 @@ def load_scope(
     else:
         regions = pipeline.load_regions(boundaries, **boundary_options(args))
         edges = None
-    table, report, problems = pipeline.load_table(
-        indicators,
-        regions,
-        args.boundary_key,
-        args.indicator_key,
-        config,
-        indicator_name=args.indicator_name,
-        names=not args.no_name_check,
-    )
+    table, report, problems = load_table(args, indicators, regions, config)
     if edges is None:
         edges = pipeline.build_adjacency(regions, maritime_km=maritime_km)
     seats = pipeline.load_seats(regions, None, config)

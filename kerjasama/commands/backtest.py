@@ -18,6 +18,7 @@ from kerjasama.commands._common import (
     boundary_options,
     input_files,
     input_paths,
+    load_table,
 )
 from kerjasama.outputs import check_output
 
@@ -57,15 +58,7 @@ def run(args: argparse.Namespace) -> int:
         items, list(config.sectors), arrangements, config.source, training=args.tune
     )
     regions = pipeline.load_regions(boundaries, **boundary_options(args))
-    table, _, _ = pipeline.load_table(
-        indicators,
-        regions,
-        args.boundary_key,
-        args.indicator_key,
-        config,
-        indicator_name=args.indicator_name,
-        names=not args.no_name_check,
-    )
+    table, _, _ = load_table(args, indicators, regions, config)
     edges = pipeline.build_adjacency(regions)
     seats = pipeline.load_seats(regions, None, config)
     prepared = pipeline.prepare(regions, edges, seats=seats)
