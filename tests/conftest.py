@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-# registry fixtures (db_url on SQLite and PostgreSQL, reg): tests/registry_support.py
-pytest_plugins = ["registry_support"]
+# registry fixtures (db_url on SQLite and PostgreSQL, reg): tests/registry_support.py;
+# the wheel built once for the suite (built_wheel, installed_wheel): tests/wheel_support.py
+pytest_plugins = ["registry_support", "wheel_support"]
 
 
 def _real_data_dir() -> Path | None:

@@ -213,27 +213,11 @@ def test_alembic_cli_with_the_packaged_ini(tmp_path):
     engine.dispose()
 
 
-def test_wheel_ships_the_migrations(tmp_path):
-    root = Path(__file__).resolve().parent.parent
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "-q",
-            "-w",
-            str(tmp_path),
-            str(root),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    [wheel] = tmp_path.glob("kerjasama-*.whl")
-    names = set(zipfile.ZipFile(wheel).namelist())
+@pytest.mark.wheel
+def test_wheel_ships_the_migrations(built_wheel, installed_wheel, tmp_path):
+    """The suite's one wheel (``tests/wheel_support.py``) holds the migrations, and they run
+    from the installed package."""
+    names = set(zipfile.ZipFile(built_wheel).namelist())
     for needed in (
         "registry/alembic.ini",
         "registry/migrations/env.py",
@@ -244,19 +228,19 @@ def test_wheel_ships_the_migrations(tmp_path):
         "common/catalogue/en.toml",
     ):
         assert needed in names
-    # installed (a pure wheel unpacks as installed), the migrations run from it
-    site = tmp_path / "site"
-    zipfile.ZipFile(wheel).extractall(site)
+    assert not any(n.startswith(("build/", "tests/")) for n in names)
     url = f"sqlite:///{tmp_path / 'from_wheel.sqlite'}"
+    venv = installed_wheel.bin.parent.resolve()
     code = (
         f"import registry.db as d; r = d.upgrade({url!r}); "
-        f"assert d.MIGRATIONS_DIR.is_relative_to({str(site)!r}), d.MIGRATIONS_DIR; print(r.after)"
+        f"assert d.MIGRATIONS_DIR.is_relative_to({str(venv)!r}), d.MIGRATIONS_DIR; print(r.after)"
     )
     done = subprocess.run(
-        [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(site)!r}); {code}"],
+        [str(installed_wheel.bin / "python"), "-c", code],
         capture_output=True,
         text=True,
-        cwd=tmp_path,
+        cwd=installed_wheel.work,
+        env=installed_wheel.env,
         check=False,
     )
     assert done.returncode == 0, done.stderr

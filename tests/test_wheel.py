@@ -1,78 +1,27 @@
 """``pip install .`` gives a working ``kerjasama`` command (not only the editable install).
 
-The wheel is built from a copy of the source tree, installed with ``--no-deps`` into a fresh
-virtual environment, and run from a folder outside the repository. The dependencies are made
-visible through a ``.pth`` line naming this environment's site-packages: a path added that way is
-not scanned for ``.pth`` files, so the editable install of the test environment cannot leak in
+The wheel (built once for the suite, ``tests/wheel_support.py``) is installed with
+``--no-deps`` into a fresh virtual environment and run from a folder outside the repository
 (checked: every project package is imported from the new environment).
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
-import sysconfig
 from pathlib import Path
 
 import pytest
+from wheel_support import REPO
+from wheel_support import run as _run
 
-REPO = Path(__file__).resolve().parent.parent
-#: top-level entries of the source tree that the wheel build does not need
-SKIP = {".git", ".venv", "data", "build", "dist", "tests", "benchmarks", "docs", "out"}
 PACKAGES = ("kerjasama", "common", "geo", "analysis", "registry")
 
 pytestmark = pytest.mark.wheel
 
 
-def _run(cmd: list[str], cwd: Path, env: dict[str, str], timeout: int = 300):
-    return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
-
-
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory) -> tuple[Path, Path, dict[str, str]]:
+def installed(installed_wheel) -> tuple[Path, Path, dict[str, str]]:
     """(venv bin folder, a work folder outside the repository, environment for the command)."""
-    root = tmp_path_factory.mktemp("wheel")
-    src, dist, venv, work = root / "src", root / "dist", root / "venv", root / "work"
-    work.mkdir()
-    shutil.copytree(
-        REPO,
-        src,
-        ignore=lambda folder, names: [
-            n
-            for n in names
-            if (Path(folder) == REPO and (n in SKIP or n.startswith(".")))
-            or n in ("__pycache__",)
-            or n.endswith(".egg-info")
-        ],
-    )
-    env = {k: v for k, v in os.environ.items() if k not in ("KERJASAMA_DATA", "PYTHONPATH")}
-    build = _run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         "-w", str(dist), str(src)],
-        cwd=work,
-        env=env,
-    )  # fmt: skip
-    assert build.returncode == 0, build.stderr
-    (wheel,) = dist.glob("kerjasama-*.whl")
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
-    python = venv / "bin" / "python"
-    install = _run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps",
-         "--no-index", str(wheel)],
-        cwd=work,
-        env=env,
-    )  # fmt: skip
-    assert install.returncode == 0, install.stderr
-    site = _run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        cwd=work,
-        env=env,
-    ).stdout.strip()
-    ours = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
-    (Path(site) / "kerjasama_test_deps.pth").write_text("\n".join(sorted(ours)) + "\n")
-    return venv / "bin", work, env
+    return installed_wheel.bin, installed_wheel.work, installed_wheel.env
 
 
 def test_project_is_imported_from_the_installed_wheel(installed):
