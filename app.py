@@ -12,7 +12,7 @@ import streamlit as st
 
 from common.errors import KerjasamaError
 from common.text import t, translator
-from kerjasama.webapp import mappage
+from kerjasama.webapp import mappage, registrypage
 from kerjasama.webapp.panels import plain
 
 st.set_page_config(page_title="kerjasama", page_icon=":handshake:", layout="wide")
@@ -41,6 +41,12 @@ PAGES = [
         icon=":material/map:",
         url_path="peta",
         default=True,
+    ),
+    st.Page(
+        guarded(registrypage.page),
+        title=t("registry.app.title", lang),
+        icon=":material/handshake:",
+        url_path="registri",
     ),
 ]
 st.navigation(PAGES, position="hidden" if len(PAGES) == 1 else "sidebar").run()

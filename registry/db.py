@@ -41,6 +41,16 @@ def default_url() -> str:
     return f"sqlite:///{folder / DB_FILE_NAME}"
 
 
+def new_default(explicit: str | os.PathLike[str] | None = None) -> bool:
+    """Whether opening ``explicit`` would create the default SQLite file (no URL given, none in
+    ``KERJASAMA_DB_URL``, and the file is not there yet): such a database is seeded with the
+    documented arrangements, so a fresh install knows what exists."""
+    if explicit or os.environ.get(ENV_URL):
+        return False
+    path = sqlite_path(default_url())
+    return path is not None and not path.exists()
+
+
 def resolve_url(explicit: str | os.PathLike[str] | None = None) -> str:
     """The database URL to use (see the module docstring), checked."""
     text = str(explicit) if explicit else os.environ.get(ENV_URL) or default_url()

@@ -32,6 +32,7 @@ def register(subparsers, tr, parents: list) -> None:
     group.add_argument("--cluster-id", nargs="+", metavar="ID", help=tr("cli.brief.cluster_id"))
     group.add_argument("--portfolio", action="store_true", help=tr("cli.brief.portfolio"))
     p.add_argument("--out", required=True, help=tr("cli.brief.out"))
+    p.add_argument("--db", help=tr("cli.brief.db"))
     p.set_defaults(func=run)
 
 
@@ -75,6 +76,16 @@ def run(args: argparse.Namespace) -> int:
         if prepared.province_code
         else t("ui.scope_all", args.lang)
     )
+    agreements = registry_section(
+        args.db,
+        config=config,
+        sector=args.sector,
+        province=str(prepared.province_code) if prepared.province_code else None,
+        scope=scope,
+        lang=args.lang,
+        candidates=chosen,
+        names=regions["name"].astype(str).to_dict(),
+    )
     brief = build_brief(
         chosen,
         regions,
@@ -87,7 +98,33 @@ def run(args: argparse.Namespace) -> int:
         indicator_source=indicators.name,
         date=dt.date.today(),
         edges=scope_data.edges,
+        agreements=agreements,
     )
     write_brief(brief, out)
     print(t("ui.brief_cli_written", args.lang, path=out, n=len(chosen)), file=sys.stderr)
     return 0
+
+
+def registry_section(
+    db_url: str | None, *, config, sector, province, scope, lang, candidates, names
+):
+    """The pack's registry section from ``--db`` (else ``KERJASAMA_DB_URL``, else the default
+    registry file). The brief only reads: it never creates a registry; without one the section
+    says that none was consulted."""
+    from kerjasama.present.brief.agreements import agreements_section, unavailable_section
+    from registry import Registry, db
+
+    if db.new_default(db_url):
+        return unavailable_section(lang)
+    with Registry.open(db_url, config=config) as reg:
+        return agreements_section(
+            reg,
+            sector=sector,
+            province=province,
+            scope=scope,
+            lang=lang,
+            today=dt.date.today(),
+            candidates=candidates,
+            names=names,
+            config=config,
+        )

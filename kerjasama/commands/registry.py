@@ -19,6 +19,16 @@ from pathlib import Path
 from common.errors import InputError, KerjasamaError, MissingDataError
 from common.text import DEFAULT_LANG, check_lang, fmt_number, translator
 from kerjasama.outputs import check_output, write_output
+from kerjasama.present.agreements import (
+    KIND_KEYS,
+    RULE_KEYS,
+    STATUS_KEYS,
+    alert_line,
+    money,
+    party_text,
+    stage_label,
+    summary_line,
+)
 
 #: catalogue keys (literal, so that the catalogue tests can see every key used)
 HELP_KEYS = {
@@ -36,44 +46,6 @@ HELP_KEYS = {
     "seed": "cli.registry.seed_help",
     "user": "cli.registry.user_help",
     "db": "cli.registry.db_help",
-}
-STAGE_KEYS = {
-    "usulan": "registry.stage_usulan",
-    "kb": "registry.stage_kb",
-    "pks": "registry.stage_pks",
-    "berjalan": "registry.stage_berjalan",
-    "berakhir": "registry.stage_berakhir",
-    "dibatalkan": "registry.stage_dibatalkan",
-}
-FORM_KEYS = {
-    "joint": "registry.form_joint",
-    "contract": "registry.form_contract",
-    "other": "registry.form_other",
-}
-KIND_KEYS = {
-    "kabkota": "registry.kind_kabkota",
-    "province": "registry.kind_province",
-    "third": "registry.kind_third",
-}
-STATUS_KEYS = {
-    "on_track": "registry.status_on_track",
-    "delayed": "registry.status_delayed",
-    "problem": "registry.status_problem",
-    "stopped": "registry.status_stopped",
-}
-ALERT_KEYS = {
-    "kb_without_pks": "registry.alert_kb_without_pks",
-    "pks_ending": "registry.alert_pks_ending",
-    "pks_expired": "registry.alert_pks_expired",
-    "monitoring_overdue": "registry.alert_monitoring_overdue",
-    "budget_missing": "registry.alert_budget_missing",
-}
-RULE_KEYS = {
-    "kb_without_pks": "registry.rule_kb_without_pks",
-    "pks_ending": "registry.rule_pks_ending",
-    "pks_expired": "registry.rule_pks_expired",
-    "monitoring_overdue": "registry.rule_monitoring_overdue",
-    "budget_missing": "registry.rule_budget_missing",
 }
 #: fields printed by ``show``, in order, with their labels
 SHOWN_TEXT = {
@@ -305,12 +277,9 @@ def _open(args, *, places=None, config=None):
     from registry import Registry, db
 
     config = config if config is not None else _config(args)
-    fresh = not args.db and not os.environ.get(db.ENV_URL)
-    if fresh:
-        path = db.sqlite_path(db.resolve_url())
-        fresh = path is not None and not path.exists()
-        if fresh and places is None:
-            places = _places(args, config, quiet=True)
+    fresh = db.new_default(args.db)
+    if fresh and places is None:
+        places = _places(args, config, quiet=True)
     reg = Registry.open(
         args.db, local_user=_user(args), config=config, places=places, seed_new=fresh
     )
@@ -358,48 +327,6 @@ def _field_values(args) -> dict[str, str]:
         if value is not None:
             values[field] = value
     return values
-
-
-# ---------------------------------------------------------------------------- text
-def stage_label(stage: str, tr) -> str:
-    return tr(STAGE_KEYS[stage])
-
-
-def party_text(p) -> str:
-    from registry.records import dotted
-
-    code = dotted(p.code) if p.kind == "kabkota" else (p.code or "")
-    label = f"{p.name} ({code})" if p.name and code else (p.name or code)
-    return label + (" *" if p.is_provider else "")
-
-
-def summary_line(s, tr) -> str:
-    when = s.stage_on.isoformat() if s.stage_on else (str(s.year) if s.year else "?")
-    flag = f" [{tr('registry.documented')}]" if s.documented else ""
-    parties = "; ".join(party_text(p) for p in s.parties)
-    return (
-        f"#{s.id} {s.name} — {stage_label(s.stage, tr)} ({when}), {s.sector}, "
-        f"{tr(FORM_KEYS[s.form])}{flag}\n    {parties}"
-    )
-
-
-def alert_line(alert, tr, lang: str) -> str:
-    params = {
-        "id": alert.agreement_id,
-        "name": alert.name,
-        "due": alert.due.isoformat(),
-        "days": abs(alert.days),
-        "months": max(alert.days, 0) // 30,
-    }
-    if alert.rule == "monitoring_overdue":
-        params["month"] = alert.due.isoformat()[:7]
-        params["last"] = alert.detail.get("last_period") or tr("registry.never")
-    if alert.rule == "budget_missing":
-        from registry.records import dotted
-
-        params["year"] = alert.detail["year"]
-        params["parties"] = ", ".join(dotted(c) for c in alert.detail["parties"])
-    return tr(ALERT_KEYS[alert.rule], **params)
 
 
 # ---------------------------------------------------------------------------- commands
@@ -469,8 +396,7 @@ def _show(args, tr) -> int:
         print(f"  {tr('registry.field_budget')}:")
         for b in d.budgets:
             who = b.party_name or dotted(b.party_code)
-            money = fmt_number(float(b.amount), lang, decimals=0)
-            print(f"    {b.year} {who}: Rp {money} {b.note}".rstrip())
+            print(f"    {b.year} {who}: {money(b.amount, lang)} {b.note}".rstrip())
     if d.documents:
         print(f"  {tr('registry.field_documents')}:")
         for doc in d.documents:
@@ -496,7 +422,7 @@ def _show(args, tr) -> int:
                 f"{m.note} {ind} ({m.recorded_by})".rstrip()
             )
     for alert in report.for_agreement(d.id):
-        print("  ! " + alert_line(alert, tr, lang))
+        print("  ! " + alert_line(alert, tr))
     if history:
         print(f"  {tr('registry.field_history')}:")
         for h in history:
@@ -599,11 +525,10 @@ def _export(args, tr) -> int:
 
 
 def _alerts(args, tr) -> int:
-    lang = _lang(args)
     with _open(args) as reg:
         report = reg.alerts(_today(args.today), sector=args.sector, province=args.province)
     for alert in report.alerts:
-        print(alert_line(alert, tr, lang))
+        print(alert_line(alert, tr))
     if report.dates_unknown:
         print(tr("registry.dates_unknown_heading", n=len(report.dates_unknown)))
         for u in report.dates_unknown:

@@ -106,6 +106,8 @@ def downloads(lang, chosen, data, config, opts, ticked: bool) -> None:
     regions, table = data.regions, data.table
 
     def brief():
+        from kerjasama.webapp.registrypage import brief_section  # (imports this module)
+
         return build_brief(
             chosen,
             regions,
@@ -118,6 +120,9 @@ def downloads(lang, chosen, data, config, opts, ticked: bool) -> None:
             indicator_source=data.names[1],
             date=dt.date.today(),
             edges=data.edges,
+            agreements=brief_section(
+                regions, chosen, opts["sector"], opts["province"], opts["scope_label"], lang
+            ),
         )
 
     buttons = (

@@ -2,6 +2,8 @@
 
 * :mod:`~kerjasama.present.brief.model`: :func:`build_brief` collects the content into a
   :class:`Brief` (plain text from the catalogue and the data, plus one map PNG per cluster).
+* :mod:`~kerjasama.present.brief.agreements`: the registry section (existing agreements and
+  open alerts in the scope), :func:`agreements_section`.
 * :mod:`~kerjasama.present.brief.figure`: the static map of a cluster (matplotlib).
 * :mod:`~kerjasama.present.brief.html`: the HTML page, through the Jinja2 template
   ``brief.html.j2`` (autoescaped).
@@ -16,10 +18,11 @@ from common.errors import InputError
 from common.text import Msg
 from kerjasama.present.brief.figure import cluster_map_png, nice_length
 from kerjasama.present.brief.html import brief_html
-from kerjasama.present.brief.model import Brief, ClusterSection, build_brief
+from kerjasama.present.brief.model import AgreementsSection, Brief, ClusterSection, build_brief
 from kerjasama.present.brief.pdf import brief_pdf
 
 __all__ = [
+    "AgreementsSection",
     "Brief",
     "ClusterSection",
     "brief_html",

@@ -52,6 +52,20 @@ class ClusterSection:
 
 
 @dataclass(frozen=True)
+class AgreementsSection:
+    """Existing agreements and open alerts in the pack's scope (from the registry; all strings
+    plain text). Without rows or alerts, ``intro`` says why (e.g. no registry was consulted)."""
+
+    heading: str
+    intro: str
+    header: tuple[str, ...] = ()
+    rows: tuple[tuple[str, ...], ...] = ()
+    alerts_heading: str = ""
+    alerts: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Brief:
     """A briefing pack ready to render (all strings plain text, not escaped)."""
 
@@ -68,6 +82,7 @@ class Brief:
     summary_header: tuple[str, ...] = ()
     summary_rows: tuple[tuple[str, ...], ...] = ()
     detail_note: str = ""
+    agreements: AgreementsSection | None = None
 
 
 def _number(value: object, lang: str) -> str:
@@ -212,6 +227,7 @@ def build_brief(
     date: dt.date | None = None,
     edges: pd.DataFrame | None = None,
     detail_limit: int = DETAIL_LIMIT,
+    agreements: AgreementsSection | None = None,
 ) -> Brief:
     """Collect the content of a briefing pack for the given candidate rows.
 
@@ -238,6 +254,9 @@ def build_brief(
         The overview lists every candidate; only the first ``detail_limit`` get a detailed
         section (a map, the rationale, figures and the PKS checklist each), and the document
         says so.
+    agreements
+        The registry section (:func:`kerjasama.present.brief.agreements.agreements_section`):
+        existing agreements and open alerts in the scope, after the overview.
     """
     if candidates is None or len(candidates) == 0:
         raise InputError("errors.brief.no_candidate")
@@ -394,4 +413,5 @@ def build_brief(
         ),
         summary_rows=tuple(summary_rows),
         detail_note=detail_note,
+        agreements=agreements,
     )

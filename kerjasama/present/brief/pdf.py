@@ -109,6 +109,25 @@ def brief_pdf(brief: Brief) -> bytes:
     summary.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee"))]))
     story.append(summary)
 
+    if brief.agreements is not None:
+        a = brief.agreements
+        story += [Spacer(1, 6), Paragraph(e(a.heading), h2), Paragraph(e(a.intro), small)]
+        if a.rows:
+            listing = Table(
+                [[para(h) for h in a.header]] + [[para(c) for c in r] for r in a.rows],
+                colWidths=[10 * mm, 50 * mm, 32 * mm, width - 122 * mm, 30 * mm],
+                repeatRows=1,
+            )
+            listing.setStyle(grid)
+            listing.setStyle(
+                TableStyle([("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee"))])
+            )
+            story += [Spacer(1, 3), listing]
+        story += [Paragraph(e(note), small) for note in a.notes]
+        if a.alerts_heading:
+            story.append(Paragraph(e(a.alerts_heading), h3))
+            story += [Paragraph("&bull; " + e(alert), body) for alert in a.alerts]
+
     for s in brief.sections:
         story += [PageBreak(), Paragraph(e(brief.draft), draft), Paragraph(e(s.heading), h2)]
         story.append(Paragraph(f"{e(lab['col_cluster_id'])}: {e(s.cluster_id)}", small))
