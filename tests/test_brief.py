@@ -63,7 +63,7 @@ def synthetic() -> tuple[gpd.GeoDataFrame, pd.DataFrame, pd.DataFrame]:
     return regions, table, candidates
 
 
-def make(lang: str = "id") -> briefing.Brief:
+def make(lang: str = "id", **extra) -> briefing.Brief:
     regions, table, candidates = synthetic()
     return briefing.build_brief(
         candidates,
@@ -76,6 +76,7 @@ def make(lang: str = "id") -> briefing.Brief:
         boundary_source="grid.gpkg",
         indicator_source="grid.csv",
         date=DATE,
+        **extra,
     )
 
 

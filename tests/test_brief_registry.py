@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from registry_support import agreement
-from test_brief import DATE, EVIL, pdf_text, squash, synthetic
+from test_brief import EVIL, make, pdf_text, squash, synthetic
 
 from analysis.config import load_config
 from kerjasama.cli import main as cli_main
@@ -43,21 +43,6 @@ def section(reg, lang="id"):
     )
 
 
-def make(agreements, lang="id"):
-    regions, table, candidates = synthetic()
-    return briefing.build_brief(
-        candidates,
-        regions,
-        table,
-        config=load_config(),
-        sector="water",
-        lang=lang,
-        scope="Kalimantan Timur (64)",
-        date=DATE,
-        agreements=agreements,
-    )
-
-
 def test_section_lists_the_scope_and_its_alerts(reg):
     fill(reg)
     s = section(reg)
@@ -78,12 +63,12 @@ def test_section_lists_the_scope_and_its_alerts(reg):
 
 def test_html_and_pdf_carry_the_section_escaped(reg):
     fill(reg)
-    page = briefing.brief_html(make(section(reg)))
+    page = briefing.brief_html(make(agreements=section(reg)))
     assert EVIL not in page and "SPAM &lt;script&gt;" in page
     assert page.index('class="overview"') < page.index('class="agreements"')
     assert page.index('class="agreements"') < page.index('class="cluster"')
     assert "Peringatan terbuka (2)" in page
-    _, text = pdf_text(briefing.brief_pdf(make(section(reg, "en"), "en")))
+    _, text = pdf_text(briefing.brief_pdf(make("en", agreements=section(reg, "en"))))
     flat = squash(text)
     for expected in ("Existing agreements and open alerts", "Air Bontang–Kutim", "still no PKS"):
         assert expected in flat, expected
@@ -94,7 +79,7 @@ def test_an_empty_scope_and_no_registry_say_so(reg):
     s = section(reg)
     assert s.rows == () and s.notes[0].startswith("Registri tidak mencatat kerja sama")
     assert s.alerts == ("Tidak ada peringatan terbuka di wilayah ini per 2025-08-15.",)
-    page = briefing.brief_html(make(unavailable_section("id")))
+    page = briefing.brief_html(make(agreements=unavailable_section("id")))
     assert "Registri kerja sama tidak dibaca" in page
     assert "Peringatan terbuka" not in page
 

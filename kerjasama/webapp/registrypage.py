@@ -160,11 +160,14 @@ def write(lang: str, action: Callable[[str | None], Any]) -> tuple[bool, Any]:
     return False, None
 
 
-def saved(reg: Registry, agreement_id: int, message: str) -> None:
-    """After a save: say so on the next run, load the agreement again, re-run the page."""
-    st.session_state[FLASH] = message
-    loaded(reg, agreement_id, fresh=True)
-    st.rerun()
+def save(reg: Registry, lang: str, agreement_id: int, action, done: str) -> None:
+    """:func:`write` a change of one agreement; once saved, say so (catalogue key ``done``) on
+    the next run, load the agreement again and re-run the page."""
+    ok, _ = write(lang, action)
+    if ok:
+        st.session_state[FLASH] = translator(lang)(done, id=agreement_id)
+        loaded(reg, agreement_id, fresh=True)
+        st.rerun()
 
 
 # ---------------------------------------------------------------- the agreement in the session
@@ -641,14 +644,15 @@ def change_forms(reg: Registry, lang: str, config, agreement_id: int, current, r
             if not changes:
                 st.info(tr("registry.app.nothing_changed"))
             else:
-                ok, _ = write(
+                save(
+                    reg,
                     lang,
+                    agreement_id,
                     lambda token: reg.edit(
                         agreement_id, changes, expected_version=version, token=token
                     ),
+                    "registry.app.saved",
                 )
-                if ok:
-                    saved(reg, agreement_id, tr("registry.app.saved", id=agreement_id))
 
     with tabs[1], st.form(f"{k}_stage"):
         later = [
@@ -666,14 +670,15 @@ def change_forms(reg: Registry, lang: str, config, agreement_id: int, current, r
         )
         on = st.date_input(tr("registry.app.stage_date"), value=None, key=f"{k}_target_on")
         if st.form_submit_button(tr("registry.app.advance"), disabled=not later) and target:
-            ok, _ = write(
+            save(
+                reg,
                 lang,
+                agreement_id,
                 lambda token: reg.advance(
                     agreement_id, target, on, expected_version=version, token=token
                 ),
+                "registry.app.saved",
             )
-            if ok:
-                saved(reg, agreement_id, tr("registry.app.saved", id=agreement_id))
 
     with tabs[2], st.form(f"{k}_monitor"):
         c1, c2 = st.columns(2)
@@ -689,14 +694,15 @@ def change_forms(reg: Registry, lang: str, config, agreement_id: int, current, r
         replace = st.checkbox(tr("registry.app.mon_replace"), key=f"{k}_mon_replace")
         if st.form_submit_button(tr("registry.app.record")):
             values = {"period": period, "status": status, "note": note, "indicators": indicators}
-            ok, _ = write(
+            save(
+                reg,
                 lang,
+                agreement_id,
                 lambda token: reg.record_monitoring(
                     agreement_id, values, replace=replace, token=token
                 ),
+                "registry.app.recorded",
             )
-            if ok:
-                saved(reg, agreement_id, tr("registry.app.recorded", id=agreement_id))
 
     with tabs[3], st.form(f"{k}_budget"):
         parties = {
@@ -714,14 +720,15 @@ def change_forms(reg: Registry, lang: str, config, agreement_id: int, current, r
         amount = c3.text_input(tr("registry.app.amount_input"), key=f"{k}_amount")
         note = st.text_input(tr("registry.field_notes"), key=f"{k}_budget_note")
         if st.form_submit_button(tr("registry.app.record")) and party:
-            ok, _ = write(
+            save(
+                reg,
                 lang,
+                agreement_id,
                 lambda token: reg.commit_budget(
                     agreement_id, party, year, amount, note=note, token=token
                 ),
+                "registry.app.recorded",
             )
-            if ok:
-                saved(reg, agreement_id, tr("registry.app.recorded", id=agreement_id))
 
     with tabs[4], st.form(f"{k}_document"):
         c1, c2, c3 = st.columns(3)
@@ -745,6 +752,10 @@ def change_forms(reg: Registry, lang: str, config, agreement_id: int, current, r
                 "link": link,
                 "file_name": file_name,
             }
-            ok, _ = write(lang, lambda token: reg.add_document(agreement_id, values, token=token))
-            if ok:
-                saved(reg, agreement_id, tr("registry.app.recorded", id=agreement_id))
+            save(
+                reg,
+                lang,
+                agreement_id,
+                lambda token: reg.add_document(agreement_id, values, token=token),
+                "registry.app.recorded",
+            )
