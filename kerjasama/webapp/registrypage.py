@@ -156,7 +156,7 @@ def write(lang: str, action: Callable[[str | None], Any]) -> tuple[bool, Any]:
         st.session_state[REFUSED] = err.render(lang, "app")
         st.rerun()
     except KerjasamaError as err:
-        st.error(err.render(lang, "app"))
+        st.error(plain(err.render(lang, "app")))  # the message quotes the user's values
     return False, None
 
 
@@ -233,9 +233,9 @@ def page() -> None:
     st.markdown(f"### {tr('registry.app.title')}")
     st.caption(tr("registry.app.subtitle", url=db.shown_url(db.resolve_url(None))))
     if FLASH in st.session_state:
-        st.success(st.session_state.pop(FLASH))
+        st.success(st.session_state.pop(FLASH))  # catalogue text and ids only
     if REFUSED in st.session_state:
-        st.error(st.session_state.pop(REFUSED))
+        st.error(plain(st.session_state.pop(REFUSED)))  # it may quote a name
     today = dt.date.today()
 
     # 1. the open alerts first
@@ -544,11 +544,13 @@ def change_forms(reg: Registry, lang: str, config, agreement_id: int, current, r
     st.markdown(f"**{tr('registry.app.change_heading')}**")
     if current.version != version:
         st.warning(
-            tr(
-                "registry.app.stale",
-                loaded=version,
-                current=current.version,
-                by=current["updated_by"],
+            plain(
+                tr(
+                    "registry.app.stale",
+                    loaded=version,
+                    current=current.version,
+                    by=current["updated_by"],
+                )
             )
         )
     unsaved = st.session_state.get(UNSAVED, {}).get(agreement_id)
