@@ -4,7 +4,8 @@ data, a real SQLite file named by ``KERJASAMA_DB_URL`` in a temporary folder).
 A visitor reads but is offered no form; an editor (created on the command line, as an
 administrator would) logs in, adds an agreement and sees its alert; when the login ends on the
 server while the page still shows the forms, the next save is refused by the registry and
-nothing is written; logout ends the login in the database.
+nothing is written; logout ends the login in the database; the agreement is on the map page's
+agreements layer.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from devtools.appserver import (
     CHROMIUM_ARGS,
     act,
     free_port,
+    open_app,
     start_app,
     stop_app,
     wait_healthy,
@@ -123,7 +125,7 @@ def test_login_add_see_the_alert_and_a_refused_write(page, server):
     page.get_by_text("Tambah kerja sama").click()
     form = page.locator("[data-testid=stForm]").filter(has_text="Catat kerja sama")
     form.get_by_label("Nama kerja sama").fill("TPA Regional Bontang–Kutai Timur")
-    choose(page, form, "Sektor", "Persampahan")
+    choose(page, form, "Sektor", "Air minum (SPAM regional)")
     choose(page, form, "Tahap", "KB/MoU")
     form.get_by_role("spinbutton", name="year, Tanggal tahap ini dicapai").click()
     page.keyboard.type("20240110")  # year, month, day: each segment moves on to the next
@@ -143,7 +145,7 @@ def test_login_add_see_the_alert_and_a_refused_write(page, server):
     assert "belum ada PKS" in text
     with registry(db_url) as reg:
         (added,) = reg.list()
-        assert added.name == "TPA Regional Bontang–Kutai Timur" and added.sector == "waste"
+        assert added.name == "TPA Regional Bontang–Kutai Timur" and added.sector == "water"
         assert set(added.members) == {"6474", "6408"}
         assert {h.user for h in reg.history(1)} == {"editor1"}
     page.screenshot(path=str(ARTIFACTS / "browser_registry.png"), full_page=True)
@@ -161,7 +163,7 @@ def test_login_add_see_the_alert_and_a_refused_write(page, server):
     edit.get_by_label("Nama kerja sama").fill("Renamed by a stale page")
     act(page, lambda: edit.get_by_role("button", name="Simpan perubahan").click(), TIMEOUT)
     page.get_by_text("Login Anda sudah kedaluwarsa atau diakhiri").wait_for(timeout=TIMEOUT)
-    assert page.get_by_role("button", name="Simpan perubahan").count() == 0
+    page.get_by_role("button", name="Simpan perubahan").wait_for(state="detached", timeout=60_000)
     with registry(db_url) as reg:
         assert reg.get(1)["name"] == "TPA Regional Bontang–Kutai Timur"
         assert reg.get(1).version == 1
@@ -170,7 +172,18 @@ def test_login_add_see_the_alert_and_a_refused_write(page, server):
     log_in(page)
     act(page, lambda: page.get_by_role("button", name="Keluar").click(), TIMEOUT)
     page.locator("[data-testid=stSidebar]").get_by_label("Nama pengguna").wait_for()
-    assert page.get_by_role("button", name="Simpan perubahan").count() == 0
+    page.get_by_role("button", name="Simpan perubahan").wait_for(state="detached", timeout=60_000)
     with registry(db_url) as reg, reg.read_session() as session:
         rows = session.query(LoginSession).all()
         assert len(rows) == 2 and all(r.revoked_at is not None for r in rows)
+
+    # the map page: the agreement on the agreements layer, in the sector and province
+    open_app(page, app_url + "/?lang=id&scope=64&sector=water")
+    frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+    tips = frame.evaluate(
+        "() => { const out = []; window.map.eachLayer(l => {"
+        " if (l.feature && l.feature.properties.kind === 'agreement')"
+        " out.push(l.feature.properties.tip); }); return out; }"
+    )
+    assert tips == ["Kerja sama yang ada: TPA Regional Bontang–Kutai Timur (KB/MoU, 2024)"]
+    page.screenshot(path=str(ARTIFACTS / "browser_registry_map.png"))

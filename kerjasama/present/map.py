@@ -47,6 +47,7 @@ MARITIME_COLOUR = "#1565c0"
 CANDIDATE_COLOUR = "#6a1b9a"
 TICKED_COLOUR = "#e65100"
 OPENED_COLOUR = "#00bcd4"
+AGREEMENT_COLOUR = "#2e7d32"
 GAP_CMAP = "YlOrRd"
 REGION_STYLE = {"color": "#616161", "weight": 0.7, "fillOpacity": 0.75, "fillColor": NO_DATA_COLOUR}
 COORD_DIGITS = 4
@@ -98,7 +99,8 @@ def candidate_label(row: Mapping, lang: str) -> str:
         form=form_label(str(row.get("form")), lang),
         score=fmt_number(row.get("score"), lang, decimals=3),
     )
-    return f"{head}: {names}"
+    existing = row.get("existing")  # "sudah ada kerja sama: ..." (an overlapping agreement)
+    return f"{head}: {names} — {existing}" if existing else f"{head}: {names}"
 
 
 def candidates_with_region(candidates: pd.DataFrame, code: str) -> pd.DataFrame:
@@ -583,3 +585,35 @@ def parse_click(value: object, regions: Iterable[str], candidates: Iterable[str]
     if kind in ("candidate", "provider") and ident in set(candidates):
         return ("candidate", ident)
     return None
+
+
+def agreement_features(agreements: Iterable, outlines: Outlines, tips: Mapping[int, str]) -> dict:
+    """Existing agreements (:class:`registry.queries.AgreementSummary`) as outlines of their
+    kab/kota parties inside the scope (an agreement without one there is left out); ``tips``:
+    agreement id -> its hover text (plain; escaped here)."""
+    in_scope = set(outlines.display.index)
+    features = []
+    for a in agreements:
+        members = [m for m in a.members if m in in_scope]
+        if not members:
+            continue
+        outline, _ = outlines.get(members)
+        props = {
+            "kind": "agreement",
+            "id": int(a.id),
+            "tip": _esc(tips.get(a.id, a.name)),
+            # a wide band under the candidate outlines: visible where they coincide
+            "style": {"color": AGREEMENT_COLOUR, "weight": 7, "opacity": 0.55, "fill": False},
+        }
+        features.append({"type": "Feature", "geometry": outline, "properties": props})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def agreement_group(features: dict | None) -> folium.FeatureGroup:
+    """The existing agreements (:func:`agreement_features`; None: not drawn) as a feature
+    group, under the candidate outlines (their clicks stay the candidates')."""
+    group = folium.FeatureGroup(name="agreements", control=False)
+    if features and features["features"]:
+        Layer(features, tooltip=_tooltip("tip", sticky=True), pane="ksLinks").add_to(group)
+    use_vendored_assets(group)
+    return group

@@ -70,6 +70,8 @@ def candidate_table(candidates: pd.DataFrame, lang: str = "id") -> pd.DataFrame:
             out.append(tr("ui.flag_maritime", n=int(row["maritime_links"])))
         if bool(row.get("wajib_indication")):
             out.append(tr("ui.flag_wajib"))
+        if row.get("existing"):  # "sudah ada kerja sama: ..." instead of presented as new
+            out.append(str(row["existing"]))
         return ", ".join(out)
 
     stability = candidates.get("stability", pd.Series(None, index=candidates.index))

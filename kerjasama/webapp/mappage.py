@@ -29,7 +29,7 @@ from kerjasama.present.words import (
     province_options,
     unmatched_in_scope,
 )
-from kerjasama.webapp import compute, panels
+from kerjasama.webapp import compute, panels, registrypage
 from kerjasama.webapp.mapview import show_map
 from kerjasama.webapp.state import (
     ALL,
@@ -287,6 +287,9 @@ def controls(tr, lang: str, data, config, default: View) -> dict:
                 for comp, value in settings.weights.get(form, {}).items()
             }
     show_links = kept_toggle(side, tr("ui.edges_label"), "edges", True, f"edges:{lang}")
+    show_agreements = kept_toggle(
+        side, tr("registry.map.layer_toggle"), "agreements", True, f"agreements:{lang}"
+    )
     presentation = kept_toggle(
         side, tr("ui.presentation_label"), "presentation", False, f"presentation:{lang}"
     )
@@ -303,6 +306,7 @@ def controls(tr, lang: str, data, config, default: View) -> dict:
         "top": top,
         "weights": weights,
         "show_links": show_links,
+        "show_agreements": show_agreements,
         "presentation": presentation,
     }
 
@@ -453,6 +457,8 @@ def workspace(ctx: Context) -> None:
     drawing, colours, link_items = ctx.drawing, ctx.colours, ctx.link_items
     options, default, key = ctx.options, ctx.default, data.key
     tr = translator(lang)
+    # a suggestion that overlaps an existing agreement says so (a copy: ctx rows are cached)
+    shown = registrypage.with_existing(shown, data.regions, opts["sector"], lang)
 
     selected = list(st.session_state.get("selected", []))
     mine = [c for c in selected if c.startswith(f"{opts['sector']}-")]
@@ -477,6 +483,13 @@ def workspace(ctx: Context) -> None:
         drawing,
         [
             webmap.link_group(link_items if opts["show_links"] else None),
+            webmap.agreement_group(
+                registrypage.map_layer(
+                    data.regions, drawing.outlines, opts["sector"], opts["province"], lang
+                )
+                if opts["show_agreements"]
+                else None
+            ),
             webmap.candidate_group(shapes, marks, state),
         ],
         key=MAP_KEY,
@@ -515,6 +528,7 @@ def workspace(ctx: Context) -> None:
         )
         row = shown.loc[shown["cluster_id"] == opened].iloc[0]
         panels.candidate_detail(lang, row, data.table, config, opts["sector"], names)
+        registrypage.draft_box(lang, row, data.regions)
     with region_col:
         region = st.session_state.get("clicked_region")
         if region in names and region in prep.ids:

@@ -761,3 +761,81 @@ def change_forms(reg: Registry, lang: str, config, agreement_id: int, current, r
                 lambda token: reg.add_document(agreement_id, values, token=token),
                 "registry.app.recorded",
             )
+
+
+# ---------------------------------------------------------------- on the map page
+
+DRAFTED = "registry_drafted"  # the message after a suggestion became a draft agreement
+
+
+def with_existing(rows: pd.DataFrame, regions, sector: str, lang: str) -> pd.DataFrame:
+    """A copy of the candidate ``rows`` with ``existing``: "sudah ada kerja sama: <name>
+    (<stage>, <year>)" for a candidate that overlaps an agreement of its sector
+    (:meth:`registry.Registry.agreements_overlapping`, the most shared first), else empty. A
+    registry that cannot be opened leaves the rows as they are."""
+    try:
+        reg = open_registry(regions)
+        labels = []
+        for members in rows["members"]:
+            hits = reg.agreements_overlapping([str(m) for m in members], sector)
+            labels.append(words.overlap_label(hits[0], lang) if hits else "")
+    except KerjasamaError:
+        return rows
+    return rows.assign(existing=labels)
+
+
+def map_layer(regions, outlines, sector: str, province: str | None, lang: str) -> dict | None:
+    """The existing agreements of ``sector`` in the scope (not cancelled) for the map's
+    agreements layer (:func:`kerjasama.present.map.agreement_features`); None without a
+    registry."""
+    from kerjasama.present.map import agreement_features
+
+    tr = translator(lang)
+    try:
+        found = [
+            a
+            for a in open_registry(regions).list(sector=sector, province=province)
+            if a.stage != "dibatalkan"
+        ]
+    except KerjasamaError:
+        return None
+    tips = {
+        a.id: tr(
+            "registry.map.tip",
+            name=a.name,
+            stage=words.stage_label(a.stage, tr),
+            year=a.known_year or "?",
+        )
+        for a in found
+    }
+    return agreement_features(found, outlines, tips)
+
+
+def draft_box(lang: str, row, regions) -> None:
+    """Under the opened candidate: the agreements it overlaps, and one click that records it
+    as a draft agreement (stage usulan) with its members, form, provider and rationale. The
+    button works for a logged-in editor (log in on the registry page); the registry checks
+    the login on the server (:func:`write`)."""
+    tr = translator(lang)
+    if row.get("existing"):
+        st.info(plain(row["existing"]))
+    if DRAFTED in st.session_state:
+        st.success(st.session_state.pop(DRAFTED))
+    if REFUSED in st.session_state:  # the registry refused the login (see :func:`write`)
+        st.error(plain(st.session_state.pop(REFUSED)))
+    logged_in = bool(st.session_state.get(TOKEN))
+    clicked = st.button(
+        tr("registry.map.draft_button"),
+        key=f"draft:{row['cluster_id']}",
+        disabled=not logged_in,
+        icon=":material/note_add:",
+    )
+    if not logged_in:
+        st.caption(tr("registry.map.draft_login"))
+    if clicked:
+        reg = open_registry(regions)
+        candidate = dict(row)
+        ok, new_id = write(lang, lambda token: reg.draft_from_candidate(candidate, token=token))
+        if ok:
+            st.session_state[DRAFTED] = tr("registry.map.drafted", id=new_id)
+            st.rerun()
