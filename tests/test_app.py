@@ -24,8 +24,10 @@ def run_app(**state) -> AppTest:
 
 def candidates_frame(at: AppTest):
     """The ranked-candidates table (the dataframe with the cluster ids, ticks in the first)."""
-    frames = [d.value for d in at.dataframe]
-    return next(f for f in frames if {"Peringkat", "Rank"} & set(f.columns) and len(f) >= 1)
+    frames = [d for d in at.dataframe if "-table:" in (d.proto.id or "")]  # the ticked one
+    return next(
+        d.value for d in frames if {"Peringkat", "Rank"} & set(d.value.columns) and len(d.value)
+    )
 
 
 def shown(text: str) -> str:
@@ -312,3 +314,72 @@ def test_map_is_folium_offline_and_follows_the_opened_candidate(folder_data):
     assert second["key"] == first["key"]
     heading = next(m.value for m in at.markdown if m.value.startswith("#### "))
     assert shown(heading).lstrip("# ").startswith(f"Kandidat #{second_rank}:")
+
+
+def sulsel_water() -> AppTest:
+    """The app on Sulawesi Selatan water (twenty suggestions within reach), from the URL."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params.update({"lang": "id", "scope": "73", "sector": "water"})
+    return at.run()
+
+
+def test_distinct_list_variants_flags_completeness_and_sliders(folder_data):
+    """Issue 11 in the app: distinct suggestions with their number of variants, the opened
+    one's variants in an expander, data completeness, flagged rows on request with their
+    reasons as plain text, and one weight slider per component of the config."""
+    from analysis.config import load_config
+
+    at = sulsel_water()
+    assert not at.exception, at.exception
+    table = candidates_frame(at)
+    assert {"Varian", "Kelengkapan data"} <= set(table.columns)
+    assert table["Varian"].str.fullmatch(r"\d+(\.\d{3})*").all()
+    assert table["Kelengkapan data"].str.endswith("%").all()
+    assert not table["Catatan"].str.contains("bertanda").any()  # suggestions only
+    # the opened suggestion's variants, in an expander whose title counts them
+    count = int(table["Varian"].iloc[0].replace(".", ""))
+    expander = next(e for e in at.expander if e.label.startswith("Varian kandidat ini"))
+    assert expander.label == f"Varian kandidat ini ({count})"
+    if count:
+        variants = expander.dataframe[0].value
+        assert len(variants) == count and "ID klaster" in variants.columns
+        assert not set(variants["ID klaster"]) & set(table["ID klaster"])
+    assert any(c.value.startswith("Kelengkapan data: ") for c in at.caption)
+    # flagged rows on request: after the suggestions, their reason in words
+    at.toggle(key="flagged:id").set_value(True).run()
+    assert not at.exception, at.exception
+    both = candidates_frame(at)
+    assert len(both) > len(table)
+    assert list(both["ID klaster"][: len(table)]) == list(table["ID klaster"])
+    flagged = both.iloc[len(table) :]
+    assert flagged["Catatan"].str.contains("bertanda: ").all()
+    assert at.query_params["flagged"] == "1"
+    # every weight component of the config has its slider
+    weights = load_config().clusters.weights
+    for form, comps in weights.items():
+        for comp in comps:
+            assert at.slider(key=f"w_{form}_{comp}:id") is not None
+
+
+def test_voluntary_links_labelled_and_a_variant_stays_selected(folder_data):
+    """The voluntary option links non-bordering regions within the seat distance; rows using
+    such a link say "sukarela (tidak berbatasan)", never "indikasi wajib". A ticked candidate
+    that is a variant of a listed one stays selected as "variant of #k"."""
+    at = sulsel_water()
+    table = candidates_frame(at)
+    expander = next(e for e in at.expander if e.label.startswith("Varian kandidat ini"))
+    variant = expander.dataframe[0].value["ID klaster"].iloc[0]
+    at.session_state["selected"] = [variant]
+    at.run()
+    assert not at.exception, at.exception
+    info = " ".join(i.value for i in at.info)
+    assert f"({variant}) varian dari #{int(table['Peringkat'].iloc[0])}" in info
+    # voluntary links within 60 km between seats
+    at.number_input(key="vol:id").set_value(60).run()
+    assert not at.exception, at.exception
+    assert at.query_params["vol"] == "60"
+    at.toggle(key="flagged:id").set_value(True).run()
+    rows = candidates_frame(at)
+    voluntary = rows[rows["Catatan"].str.contains("sukarela (tidak berbatasan)", regex=False)]
+    assert len(voluntary)
+    assert not voluntary["Catatan"].str.contains("indikasi wajib").any()

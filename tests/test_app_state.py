@@ -36,12 +36,15 @@ def test_query_round_trip():
         top=7,
         weights={"joint": {"need": 0.2, "scale": 0.25}},
         view="portfolio",
+        flagged=True,
+        voluntary=40,
         selected=["waste-joint-8101-8102", "waste-joint-8103-8104-8105"],
         opened="waste-joint-8101-8102",
     )
     query = to_query(view, OPTIONS, DEFAULT)
     assert query["w"] == "joint.need=0.2"  # only weights that differ from the config
     assert "forms" not in query  # all forms of the sector: the default
+    assert query["vol"] == "40" and query["flagged"] == "1"
     back = parse_query(query, OPTIONS, DEFAULT)
     assert back == View(**{**view.__dict__, "weights": {"joint": {"need": 0.2}}})
 
@@ -64,13 +67,15 @@ def test_hostile_query_keeps_defaults():
         "sel": "water-joint-6401-6402,'; drop,water-joint-6401",
         "open": "<img src=x>",
         "mar": "maybe",
+        "vol": "9999",
+        "flagged": "<b>",
     }
     view = parse_query(query, OPTIONS, DEFAULT)
     assert (view.lang, view.scope, view.sector, view.sizes) == ("id", "64", "water", (2, 5))
     assert view.forms == ("joint",) and view.top == 20 and view.view == "top"
     assert view.weights == {"joint": {"scale": 0.4}}
     assert view.selected == ["water-joint-6401-6402"] and view.opened is None
-    assert view.maritime is True
+    assert view.maritime is True and view.voluntary == 0 and view.flagged is False
     assert parse_query({"scope": "all"}, OPTIONS, DEFAULT).scope == ALL
     assert cluster_ids(",".join(f"water-joint-64{i:02d}-6499" for i in range(300)))[-1] == (
         "water-joint-64199-6499"
@@ -91,6 +96,19 @@ def test_selection_follows_cluster_ids_not_rows():
     assert again.shown == ("water-joint-3-4",)
     assert again.elsewhere == (("water-joint-1-2", 3),)
     assert again.dropped == ("water-joint-8-9",)
+
+
+def test_a_selected_candidate_that_became_a_variant_is_named_as_such():
+    """After a re-scoring, a ticked candidate that is now a variant of a listed suggestion
+    stays selected and is reported as "variant of #k" (not as elsewhere, never replaced)."""
+    ranked = {"water-joint-1-2": 0, "water-joint-1-2-3": 1, "water-joint-7-8": 4}
+    shown = ["water-joint-1-2"]
+    selected = ["water-joint-1-2-3", "water-joint-7-8", "water-joint-1-2"]
+    sel = resolve_selection(selected, ranked, shown, "water", {"water-joint-1-2-3": 1})
+    assert sel.shown == ("water-joint-1-2",)
+    assert sel.variants == (("water-joint-1-2-3", 2, 1),)
+    assert sel.elsewhere == (("water-joint-7-8", 5),)
+    assert sel.dropped == ()
 
 
 def test_table_ticks_update_only_the_shown_rows():

@@ -300,6 +300,9 @@ def candidate_features(
         cid = str(row["cluster_id"])
         outline, anchor = outlines.get(row["members"])
         tip = candidate_label(row, lang)
+        flags = row.get("flags")
+        if isinstance(flags, (list, tuple)) and "voluntary" in flags:
+            tip += f" · {tr('ui.flag_voluntary')}"
         if cid in ticked:
             tip += f" ({tr('ui.map_ticked')})"
         props = {

@@ -72,7 +72,18 @@ def candidate_table(candidates: pd.DataFrame, lang: str = "id") -> pd.DataFrame:
             out.append(tr("ui.flag_wajib"))
         if row.get("existing"):  # "sudah ada kerja sama: ..." instead of presented as new
             out.append(str(row["existing"]))
+        flags = row.get("flags")
+        for flag in flags if isinstance(flags, (list, tuple)) else ():
+            out.append(tr(f"ui.flag_{flag}"))
         return ", ".join(out)
+
+    def count(value: object) -> str:
+        return "" if value is None or pd.isna(value) else fmt_number(int(value), lang)
+
+    def share(value: object) -> str:
+        return "" if value is None or pd.isna(value) else format_value(float(value), ".0%", lang)
+
+    none = pd.Series(None, index=candidates.index, dtype=object)
 
     stability = candidates.get("stability", pd.Series(None, index=candidates.index))
     explanation = candidates.get("explanation", pd.Series("", index=candidates.index))
@@ -84,6 +95,10 @@ def candidate_table(candidates: pd.DataFrame, lang: str = "id") -> pd.DataFrame:
             tr("ui.col_members"): [", ".join(map(str, n)) for n in candidates["member_names"]],
             tr("ui.col_provider"): [provider_name(r) for _, r in candidates.iterrows()],
             tr("ui.col_flags"): [notes(r) for _, r in candidates.iterrows()],
+            tr("ui.col_variants"): [count(v) for v in candidates.get("variants", none)],
+            tr("ui.col_completeness"): [
+                share(v) for v in candidates.get("data_completeness", none)
+            ],
             tr("ui.col_stability"): [
                 "" if v is None or pd.isna(v) else format_value(float(v), ".0%", lang)
                 for v in stability

@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -50,6 +51,7 @@ class Scope:
     province: str | None
     cross: bool
     maritime: bool
+    voluntary: float = 0.0  # km between seats for voluntary links (0: none)
 
 
 @st.cache_resource(show_spinner=False)
@@ -174,6 +176,7 @@ def prepared(key: str, _data: Data, scope: Scope):
         province=scope.province,
         cross_province=scope.cross,
         maritime=scope.maritime,
+        voluntary_km=scope.voluntary or None,
     )
 
 
@@ -259,9 +262,50 @@ def ranked(key: str, _data: Data, choice: Choice):
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def shown(key: str, _data: Data, choice: Choice, top: int, view: str):
-    """The rows to show (top ``top`` or the portfolio) with stability, and the portfolio result."""
-    return pipeline.finalize(ranked(key, _data, choice), top=top, portfolio=view == "portfolio")
+def shown(key: str, _data: Data, choice: Choice, top: int, view: str, flagged: bool = False):
+    """The rows to show (the ``top`` distinct suggestions, each with its number of variants,
+    or the portfolio) with stability, and the portfolio result. ``flagged``: the ``top``
+    best flagged rows follow (their flags say why they rank last)."""
+    candidates = ranked(key, _data, choice)
+    rows, result = pipeline.finalize(candidates, top=top, portfolio=view == "portfolio")
+    if flagged and view != "portfolio":
+        extra = candidates.frame(np.flatnonzero(candidates.flagged)[:top])
+        rows = pd.concat([rows, extra], ignore_index=True)
+    return rows, result
+
+
+def variant_owner(key: str, data: Data, choice: Choice, top: int, ids) -> dict[str, str]:
+    """For each of ``ids`` that is a variant of one of the ``top`` distinct suggestions, that
+    suggestion's ``cluster_id``."""
+    candidates = ranked(key, data, choice)
+    listing = distinct(key, data, choice, top)
+    found = candidates.positions(list(ids))
+    reps = candidates.frame(listing.rows, ["cluster_id"])["cluster_id"].astype(str).tolist()
+    out = {}
+    for cid, pos in found.items():
+        k = int(listing.owner[pos])
+        if k >= 0 and reps[k] != cid:
+            out[cid] = reps[k]
+    return out
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def distinct(key: str, _data: Data, choice: Choice, top: int):
+    """The distinct list (rows and the owner of every row) of a ranking."""
+    return pipeline.distinct(ranked(key, _data, choice), top)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def variants(key: str, _data: Data, choice: Choice, top: int, cluster_id: str, lang: str):
+    """The variants of one distinct suggestion (rank order, ``variant_of`` set), explained in
+    ``lang`` (what :func:`analysis.pipeline.variants` gives, from the cached distinct list)."""
+    candidates = ranked(key, _data, choice)
+    listing = distinct(key, _data, choice, top)
+    found = candidates.positions([cluster_id])
+    at = np.flatnonzero(listing.rows == found[cluster_id]) if cluster_id in found else []
+    rows = candidates.frame(listing.variants(int(at[0])) if len(at) else [])
+    rows["variant_of"] = cluster_id
+    return explain_rows(candidates, rows, lang) if len(rows) else rows
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)

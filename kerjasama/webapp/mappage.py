@@ -12,10 +12,11 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from common.errors import InputError, MissingDataError
-from common.text import t, translator
+from common.text import fmt_number, format_value, t, translator
 from kerjasama import paths
 from kerjasama.present import map as webmap
 from kerjasama.present import tables
@@ -173,6 +174,8 @@ def seed_from_url(options: Options, default: View) -> None:
     keep("cross", view.cross)
     keep("top", view.top)
     keep("view", view.view)
+    keep("flagged", view.flagged)
+    keep("voluntary", view.voluntary)
     for form, comps in view.weights.items():
         for comp, value in comps.items():
             keep(f"w_{form}_{comp}", value)
@@ -260,6 +263,29 @@ def controls(tr, lang: str, data, config, default: View) -> dict:
     cross = kept_toggle(
         side, tr("ui.cross_province_label"), "cross", False, f"cross:{lang}", disabled=scope == ALL
     )
+    voluntary = keep(
+        "voluntary",
+        int(
+            side.number_input(
+                tr("ui.voluntary_label"),
+                min_value=0,
+                max_value=200,
+                value=int(remember("voluntary", 0)),
+                step=10,
+                help=tr("ui.voluntary_help"),
+                key=f"vol:{lang}",
+            )
+        ),
+    )
+    flagged = kept_toggle(
+        side,
+        tr("ui.flagged_label"),
+        "flagged",
+        False,
+        f"flagged:{lang}",
+        help=tr("ui.flagged_help"),
+        disabled=view == "portfolio",
+    )
     settings = config.clusters
     top = keep(
         "top",
@@ -308,6 +334,8 @@ def controls(tr, lang: str, data, config, default: View) -> dict:
         "show_links": show_links,
         "show_agreements": show_agreements,
         "presentation": presentation,
+        "voluntary": voluntary,
+        "flagged": bool(flagged and view != "portfolio"),
     }
 
 
@@ -389,12 +417,16 @@ def page() -> None:
     seed_from_url(options, default)
     opts = controls(tr, lang, data, config, default)
     key = data.key
-    scope = compute.Scope(opts["province"], opts["cross"], opts["maritime"])
+    scope = compute.Scope(
+        opts["province"], opts["cross"], opts["maritime"], float(opts["voluntary"])
+    )
     choice = compute.Choice.of(scope, opts["sizes"], opts["sector"], opts["forms"], opts["weights"])
     with st.spinner(tr("ui.computing")):
         prep = compute.prepared(key, data, scope)
         ranked = compute.ranked(key, data, choice)
-        rows, portfolio = compute.shown(key, data, choice, opts["top"], opts["view"])
+        rows, portfolio = compute.shown(
+            key, data, choice, opts["top"], opts["view"], opts["flagged"]
+        )
         ids = tuple(rows["cluster_id"].astype(str))
         shown = compute.explained(key, data, choice, rows, ids, lang)
         drawing = compute.drawing(key, data, tuple(prep.ids))
@@ -463,7 +495,15 @@ def workspace(ctx: Context) -> None:
     selected = list(st.session_state.get("selected", []))
     mine = [c for c in selected if c.startswith(f"{opts['sector']}-")]
     positions = ranked.positions(mine)
-    selection = resolve_selection(selected, positions, ids, opts["sector"])
+    outside = [c for c in mine if c in positions and c not in ids]
+    owner = (
+        compute.variant_owner(key, data, choice, opts["top"], outside)
+        if outside and opts["view"] == "top"
+        else {}
+    )
+    shown_rank = dict(zip(ids, (int(r) for r in shown["rank"]), strict=True))
+    variant_of = {c: shown_rank[o] for c, o in owner.items() if o in shown_rank}
+    selection = resolve_selection(selected, positions, ids, opts["sector"], variant_of)
     selection_rows = ranked.frame(sorted(positions.values()))
     opened = st.session_state.get("opened")
     if opened not in ids:
@@ -500,6 +540,9 @@ def workspace(ctx: Context) -> None:
     names = data.regions["name"].astype(str).to_dict()
     if opts["view"] == "portfolio" and portfolio is not None:
         st.caption(portfolio_summary(portfolio, lang))
+    if opts["flagged"]:  # the flagged rows follow the suggestions (they stand for no variants)
+        n_flagged = int(shown["variants"].isna().sum()) if "variants" in shown else 0
+        st.caption(tr("ui.flagged_caption", n=n_flagged))
     if not ids:
         st.subheader(tr("ui.table_heading"))
         st.warning(tr("ui.no_candidates"))
@@ -529,6 +572,13 @@ def workspace(ctx: Context) -> None:
         row = shown.loc[shown["cluster_id"] == opened].iloc[0]
         panels.candidate_detail(lang, row, data.table, config, opts["sector"], names)
         registrypage.draft_box(lang, row, data.regions)
+        completeness = row.get("data_completeness")
+        if completeness is not None and not pd.isna(completeness):
+            pct = format_value(float(completeness), ".0%", lang)
+            st.caption(tr("ui.completeness_line", pct=pct))
+        count = row.get("variants")
+        if opts["view"] == "top" and count is not None and not pd.isna(count):
+            variants_panel(ctx, opened)
     with region_col:
         region = st.session_state.get("clicked_region")
         if region in names and region in prep.ids:
@@ -576,6 +626,12 @@ def workspace(ctx: Context) -> None:
             on_change=_on_basket,
             args=(basket_key, others),
         )
+    if selection.variants:
+        items = ", ".join(
+            tr("ui.selection_variant_item", rank=rank, id=cid, of=of)
+            for cid, rank, of in selection.variants
+        )
+        st.info(tr("ui.selection_variant", items=items))
     if selection.elsewhere:
         items = ", ".join(f"#{rank} ({cid})" for cid, rank in selection.elsewhere)
         st.info(tr("ui.selection_elsewhere", items=items))
@@ -605,6 +661,23 @@ def workspace(ctx: Context) -> None:
     write_url(_view(lang, opts, selected, opened), options, default)
 
 
+def variants_panel(ctx: Context, opened: str) -> None:
+    """The opened suggestion's variants in an expander (rank order, plain-text table)."""
+    tr = translator(ctx.lang)
+    rows = compute.variants(ctx.data.key, ctx.data, ctx.choice, ctx.opts["top"], opened, ctx.lang)
+    with st.expander(tr("ui.variants_heading", n=len(rows))):
+        jaccard = ctx.ranked.settings.distinct_jaccard
+        st.caption(tr("ui.variants_help", jaccard=fmt_number(jaccard, ctx.lang, decimals=1)))
+        if len(rows):
+            st.dataframe(
+                tables.candidate_table(rows, ctx.lang),
+                hide_index=True,
+                column_config=table_columns(tr),
+            )
+        else:
+            st.caption(tr("ui.variants_none"))
+
+
 def _view(lang: str, opts: dict, selected: list[str], opened: str | None) -> View:
     return View(
         lang=lang,
@@ -617,6 +690,8 @@ def _view(lang: str, opts: dict, selected: list[str], opened: str | None) -> Vie
         top=opts["top"],
         weights=opts["weights"],
         view=opts["view"],
+        flagged=opts["flagged"],
+        voluntary=opts["voluntary"],
         selected=[c for c in selected if c.startswith(f"{opts['sector']}-")],
         opened=opened,
     )

@@ -33,6 +33,7 @@ class Options:
     weights: Mapping[str, Mapping[str, float]]  # form -> component -> default
     size_range: tuple[int, int] = (2, 5)
     top_range: tuple[int, int] = (1, 100)
+    voluntary_range: tuple[int, int] = (0, 200)
 
 
 @dataclass
@@ -49,6 +50,8 @@ class View:
     top: int = 20
     weights: dict[str, dict[str, float]] = field(default_factory=dict)
     view: str = "top"
+    flagged: bool = False
+    voluntary: int = 0
     selected: list[str] = field(default_factory=list)
     opened: str | None = None
 
@@ -120,6 +123,10 @@ def parse_query(query: Mapping[str, str], options: Options, default: View) -> Vi
                 view.weights.setdefault(form, {})[comp] = round(number, 2)
     if query.get("view") in VIEWS:
         view.view = query["view"]
+    view.flagged = _flag(query.get("flagged"), default.flagged)
+    voluntary = _int(query.get("vol"), *options.voluntary_range)
+    if voluntary is not None:
+        view.voluntary = voluntary
     view.selected = cluster_ids(query.get("sel"))
     opened = cluster_ids(query.get("open"))
     view.opened = opened[0] if opened else None
@@ -150,6 +157,10 @@ def to_query(view: View, options: Options, default: View) -> dict[str, str]:
         out["w"] = ",".join(changed)
     if view.view != "top":
         out["view"] = view.view
+    if view.flagged != default.flagged:
+        out["flagged"] = "1" if view.flagged else "0"
+    if view.voluntary != default.voluntary:
+        out["vol"] = str(view.voluntary)
     if view.selected:
         out["sel"] = ",".join(view.selected[:MAX_SELECTED])
     if view.opened:
@@ -173,27 +184,38 @@ class Selection:
         weight change), with their rank.
     dropped
         Ticked ids that are no longer candidates with these options.
+    variants
+        Ticked ids that became a variant of a shown candidate (``id``, its rank, the shown
+        candidate's rank): still selected, shown as "variant of #k".
     """
 
     shown: tuple[str, ...]
     elsewhere: tuple[tuple[str, int], ...]
     dropped: tuple[str, ...]
+    variants: tuple[tuple[str, int, int], ...] = ()
 
 
 def resolve_selection(
-    selected: Iterable[str], positions: Mapping[str, int], shown: Sequence[str], sector: str
+    selected: Iterable[str],
+    positions: Mapping[str, int],
+    shown: Sequence[str],
+    sector: str,
+    variant_of: Mapping[str, int] | None = None,
 ) -> Selection:
     """Find the ticked ``cluster_id`` s of ``sector`` in a ranking (``positions``: id -> row,
     rank = row + 1, for the ids that are still candidates) and in the ``shown`` ids. Ids of
-    other sectors are left out (they stay ticked for when that sector is chosen again)."""
+    other sectors are left out (they stay ticked for when that sector is chosen again).
+    ``variant_of`` gives, for ids that are a variant of a shown candidate, that candidate's
+    rank: they are reported as variants, not as elsewhere."""
     mine = [c for c in selected if c.startswith(f"{sector}-")]
     in_shown = set(shown)
+    owners = variant_of or {}
+    outside = [c for c in mine if c in positions and c not in in_shown]
     return Selection(
         shown=tuple(c for c in mine if c in in_shown),
-        elsewhere=tuple(
-            (c, positions[c] + 1) for c in mine if c in positions and c not in in_shown
-        ),
+        elsewhere=tuple((c, positions[c] + 1) for c in outside if c not in owners),
         dropped=tuple(c for c in mine if c not in positions),
+        variants=tuple((c, positions[c] + 1, owners[c]) for c in outside if c in owners),
     )
 
 
