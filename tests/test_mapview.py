@@ -363,6 +363,28 @@ def test_candidates_with_region_and_tables():
     assert indonesian.loc[0, "Skor"] == f"{score:.3f}".replace(".", ",")
 
 
+def test_candidate_table_variants_completeness_and_flags_in_words():
+    candidates = grid_candidates()
+    candidates["variants"] = [1234, 0, None]
+    candidates["data_completeness"] = [1.0, 0.833, None]
+    candidates["flags"] = [[], ["voluntary"], ["beyond_reach", "incomplete_data"]]
+    table = tables.candidate_table(candidates, "id")
+    assert list(table["Varian"]) == ["1.234", "0", ""]
+    assert list(table["Kelengkapan data"]) == ["100%", "83%", ""]
+    assert "sukarela (tidak berbatasan)" in table.loc[1, "Catatan"]
+    notes = table.loc[2, "Catatan"]
+    assert "bertanda: di luar jangkauan layanan" in notes and "data tidak lengkap" in notes
+    english = tables.candidate_table(candidates, "en")
+    assert english.loc[1, "Notes"].endswith("voluntary (not bordering)")
+    assert list(english["Variants"]) == ["1,234", "0", ""]
+    # the map's hover text says so too
+    shapes, _ = webmap.candidate_features(
+        candidates, webmap.Outlines(display_regions(grid_regions())), opened=None, lang="id"
+    )
+    tips = [f["properties"]["tip"] for f in shapes["features"]]
+    assert sum("sukarela (tidak berbatasan)" in tip for tip in tips) == 1
+
+
 def test_member_table_and_province_options():
     regions = grid_regions()
     table = pd.DataFrame(
