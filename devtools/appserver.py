@@ -133,9 +133,10 @@ def act(page, action, timeout_ms: float = 300_000) -> None:
 
 
 def tick_row(page, row: int, grid: int = 1) -> None:
-    """Tick (or untick) a row of the ``grid``-th data grid of the page (the ranked candidates
-    are the second one: the opened candidate's member table comes first)."""
-    table = page.locator("[data-testid=stDataFrame]").nth(grid)
+    """Tick (or untick) a row of the ``grid``-th visible data grid of the page (the ranked
+    candidates are the second one: the opened candidate's member table comes first; the
+    variants table in its folded expander is not visible)."""
+    table = page.locator("[data-testid=stDataFrame]").filter(visible=True).nth(grid)
     table.scroll_into_view_if_needed()
     box = table.bounding_box()
     act(page, lambda: page.mouse.click(box["x"] + 16, box["y"] + 35 + 35 * row + 17))
