@@ -374,6 +374,9 @@ def test_candidate_table_variants_completeness_and_flags_in_words():
     assert "sukarela (tidak berbatasan)" in table.loc[1, "Catatan"]
     notes = table.loc[2, "Catatan"]
     assert "bertanda: di luar jangkauan layanan" in notes and "data tidak lengkap" in notes
+    from analysis.ranking import FLAGS
+
+    assert set(tables.FLAG_KEYS) == set(FLAGS)  # every flag of the model has its words
     english = tables.candidate_table(candidates, "en")
     assert english.loc[1, "Notes"].endswith("voluntary (not bordering)")
     assert list(english["Variants"]) == ["1,234", "0", ""]

@@ -45,6 +45,19 @@ def member_table(
     return out
 
 
+#: the words of each row flag of the model (analysis.ranking.FLAGS) in the table's notes
+FLAG_KEYS = {
+    "low_need": "ui.flag_low_need",
+    "low_capacity": "ui.flag_low_capacity",
+    "low_client_gap": "ui.flag_low_client_gap",
+    "beyond_reach": "ui.flag_beyond_reach",
+    "sea_crossing": "ui.flag_sea_crossing",
+    "incomplete_data": "ui.flag_incomplete_data",
+    "voluntary": "ui.flag_voluntary",
+    "estimated_seat": "ui.flag_estimated_seat",
+}
+
+
 def candidate_table(candidates: pd.DataFrame, lang: str = "id") -> pd.DataFrame:
     """The ranked candidates as a display table with translated headers (plain text cells)."""
     tr = translator(lang)
@@ -74,7 +87,8 @@ def candidate_table(candidates: pd.DataFrame, lang: str = "id") -> pd.DataFrame:
             out.append(str(row["existing"]))
         flags = row.get("flags")
         for flag in flags if isinstance(flags, (list, tuple)) else ():
-            out.append(tr(f"ui.flag_{flag}"))
+            if flag in FLAG_KEYS:
+                out.append(tr(FLAG_KEYS[flag]))
         return ", ".join(out)
 
     def count(value: object) -> str:
