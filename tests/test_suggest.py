@@ -68,6 +68,9 @@ def test_portfolio_english_and_all(base, tmp_path, capsys):
         (["--sector", "nope", "--out", "x.geojson"], "Unknown sector"),
         (["--province", "99", "--out", "x.geojson"], "province code"),
         (["--min-size", "4", "--max-size", "3", "--out", "x.geojson"], "min size"),
+        # --variants adds nothing to every row or to the portfolio: said, never ignored
+        (["--all", "--variants", "--members-csv", "x.csv"], "combined with --all"),
+        (["--portfolio", "--variants", "--out", "x.geojson"], "combined with --portfolio"),
     ],
 )
 def test_bad_input_exit_2(base, tmp_path, capsys, monkeypatch, extra, needle):

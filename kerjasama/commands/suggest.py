@@ -63,6 +63,8 @@ def run(args: argparse.Namespace) -> int:
     tr = translator(args.lang)
     if not args.out and not args.members_csv and not args.regions_out:
         raise InputError("errors.cli.nothing_to_write")
+    if args.variants and (args.all or args.portfolio):
+        raise InputError("errors.cli.variants_with", option="--all" if args.all else "--portfolio")
 
     def map_size(config, n: int) -> None:
         """Refuse a GeoJSON of more than ``[export] max_features`` candidates."""
