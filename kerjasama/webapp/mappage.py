@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from common.errors import InputError, MissingDataError
-from common.text import fmt_number, format_value, t, translator
+from common.text import fmt_number, format_value, translator
 from kerjasama import paths
 from kerjasama.present import map as webmap
 from kerjasama.present import tables
@@ -44,7 +44,6 @@ from kerjasama.webapp.state import (
     to_query,
 )
 
-LANG_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
 MAP_KEY = "map"
 MAP_HEIGHT = 640
 PRESENTATION_HEIGHT = 860
@@ -392,15 +391,7 @@ def _drop(ids: tuple) -> None:
 def page() -> None:
     config = compute.config()
     files = folder_files(config)
-    if "lang" not in st.session_state and st.query_params.get("lang") in LANG_NAMES:
-        st.session_state["lang"] = st.query_params["lang"]
-    lang = st.sidebar.radio(
-        t("ui.lang_switch"),
-        list(LANG_NAMES),
-        format_func=LANG_NAMES.get,
-        key="lang",
-        horizontal=True,
-    )
+    lang = panels.language_switch()
     tr = translator(lang)
     st.html(PAGE_CSS)
     st.markdown(f"### {tr('ui.app_title')}")

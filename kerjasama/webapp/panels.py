@@ -13,9 +13,32 @@ import re
 import pandas as pd
 import streamlit as st
 
-from common.text import translator
+from common.text import t, translator
 from kerjasama.present import tables
 from kerjasama.present.datainfo import comparison_table, data_sources, missing_figures
+
+#: The page languages (the catalogue's), each named in itself.
+LANG_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
+
+
+def language_switch() -> str:
+    """The sidebar language switch every page shows; returns the chosen language.
+
+    The choice carries over between pages (re-assigning a widget's state keeps it when the
+    page that drew it is left) and a link's ``?lang=`` sets it on first load.
+    """
+    if "lang" in st.session_state:
+        st.session_state["lang"] = st.session_state["lang"]
+    elif st.query_params.get("lang") in LANG_NAMES:
+        st.session_state["lang"] = st.query_params["lang"]
+    return st.sidebar.radio(
+        t("ui.lang_switch"),
+        list(LANG_NAMES),
+        format_func=LANG_NAMES.get,
+        key="lang",
+        horizontal=True,
+    )
+
 
 _MD = re.compile(r"([\\`*_\[\]#|<>~$])")
 

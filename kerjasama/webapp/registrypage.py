@@ -27,17 +27,16 @@ import streamlit as st
 
 from analysis.pks import CLAUSES, label_key
 from common.errors import KerjasamaError, MissingDataError
-from common.text import t, translator
+from common.text import translator
 from kerjasama import paths
 from kerjasama.present import agreements as words
 from kerjasama.webapp import compute
-from kerjasama.webapp.panels import plain
+from kerjasama.webapp.panels import language_switch, plain
 from registry import Registry, auth, db
 from registry.errors import EditConflict, LoginRequired
 from registry.models import DOCUMENT_KINDS, DPRD_STATES, FORMS, MONITORING_STATUS, STAGES
 from registry.records import EDITABLE
 
-LANG_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
 TOKEN = "registry_token"  # server-side session state only
 EDITOR = "registry_editor"  # the logged-in editor's name (for display)
 FLASH = "registry_flash"  # a message to show after the re-run that follows a save
@@ -217,15 +216,7 @@ def province_choices(regions: pd.DataFrame | None, summaries) -> dict[str, str]:
 
 def page() -> None:
     config = compute.config()
-    if "lang" in st.session_state:  # keep the language chosen on another page
-        st.session_state["lang"] = st.session_state["lang"]
-    lang = st.sidebar.radio(
-        t("ui.lang_switch"),
-        list(LANG_NAMES),
-        format_func=LANG_NAMES.get,
-        key="lang",
-        horizontal=True,
-    )
+    lang = language_switch()
     tr = translator(lang)
     regions = places()
     reg = open_registry(regions)
