@@ -114,17 +114,17 @@ def _pairs_sharing(
     k = keys[order]
     o = owner[order]
     out_a, out_b, out_pos = [], [], []
+    # positions i whose run of equal keys reaches i + step
+    alive = np.flatnonzero(k[1:] == k[:-1])
     step = 1
-    while step < len(k):
-        same = (k[step:] == k[:-step]) & (o[step:] != o[:-step])
-        anymatch = k[step:] == k[:-step]
-        if not anymatch.any():
-            break
-        idx = np.flatnonzero(same)
+    while len(alive):
+        idx = alive[o[alive + step] != o[alive]]
         out_a.append(o[idx])
         out_b.append(o[idx + step])
         out_pos.append(order[idx])
         step += 1
+        alive = alive[alive + step < len(k)]
+        alive = alive[k[alive + step] == k[alive]]
     if not out_a:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, empty
@@ -196,18 +196,29 @@ def _unshared(seg: _Segments) -> np.ndarray:
     """
     order = np.lexsort((seg.owner, seg.key))
     k, o = seg.key[order], seg.owner[order]
-    distinct = np.r_[True, (k[1:] != k[:-1]) | (o[1:] != o[:-1])]
-    keys, counts = np.unique(k[distinct], return_counts=True)
-    return np.isin(seg.key, keys[counts == 1])
+    # runs of equal keys, sorted by owner within a run: a key no other region shares has the
+    # same owner at both ends of its run
+    first = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
+    last = np.r_[first[1:], len(k)] - 1
+    alone = o[first] == o[last]
+    out = np.empty(len(k), dtype=bool)
+    out[order] = np.repeat(alone, last - first + 1)
+    return out
 
 
-def _near_coast(geoms: np.ndarray, seg: _Segments, reach_deg: float) -> np.ndarray:
-    """Regions within ``reach_deg`` (degrees) of a segment no other region shares.
+#: The inland regions near a coast are searched for only when fewer than this share of the
+#: regions have a coast of their own (otherwise the search costs more than it saves).
+_FILTER_BELOW = 0.5
+
+
+def _near_coast(
+    geoms: np.ndarray, seg: _Segments, coast: np.ndarray, reach_deg: float
+) -> np.ndarray:
+    """Regions within ``reach_deg`` (degrees) of a ``coast`` segment (one no other region shares).
 
     Regions farther than that from every such segment are surrounded by land on all sides
     within the reach: they cannot end a sea crossing (see :func:`_sea_reach_m`).
     """
-    coast = _unshared(seg)
     near = np.zeros(len(geoms), dtype=bool)
     near[seg.owner[coast]] = True  # regions with a coast of their own
     inland = np.flatnonzero(~near)
@@ -347,12 +358,16 @@ def _sea_candidates(
 
     Only regions near a coast can end a sea crossing (:func:`_near_coast`), so when most regions
     are inland (kecamatan, desa) the search runs among the coastal ones only; the result is the
-    same as searching all regions.
+    same as searching all regions. When at least half the regions have a coast of their own
+    (kabupaten/kota), finding the few inland ones near a coast costs more than it saves.
     """
     reach = _sea_reach_m(limit_m)
     eligible = np.arange(len(geoms))
-    if reach is not None:
-        near = _near_coast(geoms, seg, float(metres_to_degrees(reach, lat_max)) * 1.001)
+    coast = _unshared(seg)
+    own = np.zeros(len(geoms), dtype=bool)
+    own[seg.owner[coast]] = True
+    if reach is not None and own.mean() < _FILTER_BELOW:
+        near = _near_coast(geoms, seg, coast, float(metres_to_degrees(reach, lat_max)) * 1.001)
         if near.mean() < 0.75:  # worth a second tree
             eligible = np.flatnonzero(near)
             tree = shapely.STRtree(geoms[eligible])
@@ -519,6 +534,7 @@ def adjacency_edges(
     ids, geoms = _arrays(regions)
     if len(ids) < 2:
         return _empty()
+    shapely.prepare(geoms)  # every predicate below runs on prepared geometries (same results)
     tree = shapely.STRtree(geoms)
     lat_max = float(np.abs(shapely.bounds(geoms)[:, [1, 3]]).max())
     seg = _segments(geoms)

@@ -374,6 +374,21 @@ def _island_world() -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame({"code": codes}, geometry=cells, crs=4326).set_index("code")
 
 
+def _no_filter(monkeypatch) -> list:
+    """Make the sea search run among all regions; returns the list of calls to the filter."""
+    import geo.adjacency as adjacency
+
+    calls = []
+    real = adjacency._near_coast
+
+    def everyone(geoms, seg, coast, reach_deg):
+        calls.append(real(geoms, seg, coast, reach_deg))
+        return np.ones(len(geoms), dtype=bool)
+
+    monkeypatch.setattr(adjacency, "_near_coast", everyone)
+    return calls
+
+
 def test_inland_regions_are_left_out_of_the_sea_search_with_the_same_result(monkeypatch):
     import geo.adjacency as adjacency
 
@@ -382,7 +397,10 @@ def test_inland_regions_are_left_out_of_the_sea_search_with_the_same_result(monk
     seg = adjacency._segments(geoms)
     reach_m = adjacency._sea_reach_m(15_000)
     assert reach_m == pytest.approx(0.125 * 15_000)  # 2 of 20 samples may be on land
-    near = adjacency._near_coast(geoms, seg, float(adjacency.metres_to_degrees(reach_m, 0.3)))
+    coast = adjacency._unshared(seg)
+    near = adjacency._near_coast(
+        geoms, seg, coast, float(adjacency.metres_to_degrees(reach_m, 0.3))
+    )
     # each block's outer ring of cells has a coast; cells are 5.5 km wide, so the 4 x 4 cells
     # inside it lie more than 1.9 km from any coast and are left out of the sea search
     outer = [f"{b}{r}{c}" for b in (1, 2) for r in range(6) for c in range(6)
@@ -390,13 +408,39 @@ def test_inland_regions_are_left_out_of_the_sea_search_with_the_same_result(monk
     codes = np.asarray(world.index)
     assert set(codes[near]) == set(outer)
     assert len(codes[~near]) == 2 * 16
+    # 40 of 72 regions have a coast of their own: more than the share below which the filter is
+    # used; force it, and compare with the search among all regions
+    monkeypatch.setattr(adjacency, "_FILTER_BELOW", 1.01)
     edges = adjacency_edges(world)
-    monkeypatch.setattr(adjacency, "_near_coast", lambda g, s, r: np.ones(len(g), dtype=bool))
+    calls = _no_filter(monkeypatch)
     pd.testing.assert_frame_equal(edges, adjacency_edges(world))
+    assert len(calls) == 1 and calls[0].sum() == 40
     sea = edges[edges["kind"] == "maritime"]
     # only the two shores are linked (lines from inner columns cross land)
     assert len(sea) > 6 and set(sea["source"].str[::2]) == {"15"}
     assert set(sea["target"].str[::2]) == {"20"}
+
+
+def test_the_coastal_filter_is_skipped_when_most_regions_have_a_coast(monkeypatch):
+    import geo.adjacency as adjacency
+
+    # 3 x 3 blocks: 8 of 9 cells of each block have a coast; the one inland cell is not worth a
+    # search of its own, and the links are the same as with the search
+    cells, codes = [], []
+    for block, x0 in ((0, 110.0), (1, 110.21)):
+        for r in range(3):
+            for c in range(3):
+                cells.append(box(x0 + 0.05 * c, 0.05 * r, x0 + 0.05 * (c + 1), 0.05 * (r + 1)))
+                codes.append(f"{block + 1}{r}{c}")
+    world = gpd.GeoDataFrame({"code": codes}, geometry=cells, crs=4326).set_index("code")
+    calls = _no_filter(monkeypatch)
+    edges = adjacency_edges(world)
+    assert calls == []
+    monkeypatch.setattr(adjacency, "_FILTER_BELOW", 1.01)  # always filter
+    filtered = adjacency_edges(world)
+    assert len(calls) == 1 and calls[0].sum() == 16  # the two inland cells left out
+    pd.testing.assert_frame_equal(edges, filtered)
+    assert (edges["kind"] == "maritime").sum() >= 3
 
 
 @pytest.mark.realdata
@@ -405,6 +449,7 @@ def test_desa_maritime_links_same_with_and_without_the_coastal_filter(real_data,
 
     desa = read_boundaries(real_data / "boundaries" / "kaltim_adm4.gpkg")
     edges = adjacency_edges(desa)
-    monkeypatch.setattr(adjacency, "_near_coast", lambda g, s, r: np.ones(len(g), dtype=bool))
+    calls = _no_filter(monkeypatch)
     pd.testing.assert_frame_equal(edges, adjacency_edges(desa))
+    assert len(calls) == 1
     assert (edges["kind"] == "maritime").sum() > 100
