@@ -445,7 +445,6 @@ def test_the_coastal_filter_is_skipped_when_most_regions_have_a_coast(monkeypatc
 
 @pytest.mark.realdata
 def test_desa_maritime_links_same_with_and_without_the_coastal_filter(real_data, monkeypatch):
-    import geo.adjacency as adjacency
 
     desa = read_boundaries(real_data / "boundaries" / "kaltim_adm4.gpkg")
     edges = adjacency_edges(desa)
