@@ -704,6 +704,8 @@ def _formulas_by_column(
     cells: list[tuple[int, int, str]], names: list[str], row_numbers: list[int]
 ) -> dict[str, list[tuple[str, str]]]:
     """Formula cells without a saved value, per column name: (cell reference, formula)."""
+    if not cells:  # a CSV file, or a workbook whose formulas all have saved values
+        return {}
     from openpyxl.utils import get_column_letter
 
     rows = set(row_numbers)

@@ -91,8 +91,31 @@ def _common_options(tr: Callable[..., str], lang: str, *, top: bool) -> argparse
     return common
 
 
-def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
-    """Return the top-level parser, in ``lang``, with every available sub-command registered."""
+def chosen_command(argv: Sequence[str] | None = None) -> str | None:
+    """The sub-command named in ``argv`` (its first word that is not an option or the value of
+    ``--lang``), or ``None`` when that word is not a sub-command or there is none."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg == "--lang":
+            skip = True
+        elif arg == "--":
+            return None
+        elif not arg.startswith("-"):
+            return arg if arg in COMMANDS else None
+    return None
+
+
+def build_parser(lang: str = DEFAULT_LANG, command: str | None = None) -> argparse.ArgumentParser:
+    """Return the top-level parser, in ``lang``, with every available sub-command registered, or
+    only ``command`` when it is given.
+
+    Each sub-command's module (and what its options need) is imported only when it is
+    registered, so that ``kerjasama suggest ...`` never loads the registry's database layer;
+    the command's work is imported in its ``run``.
+    """
     tr = translator(lang)
     parser = argparse.ArgumentParser(
         prog="kerjasama",
@@ -105,7 +128,7 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     parent = _common_options(tr, lang, top=False)
-    for name in COMMANDS:
+    for name in COMMANDS if command is None else (command,):
         try:
             module = importlib.import_module(f"kerjasama.commands.{name}")
         except ModuleNotFoundError as err:  # a command not built yet
@@ -146,7 +169,7 @@ def _run(argv: Sequence[str] | None) -> int:
     lang = choose_lang(argv)
     tr = translator(lang)
     with argparse_language(lang):
-        parser = build_parser(lang)
+        parser = build_parser(lang, chosen_command(argv))
         args = parser.parse_args(argv)
         if not getattr(args, "func", None):
             parser.print_help()
