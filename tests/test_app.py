@@ -323,6 +323,14 @@ def sulsel_water() -> AppTest:
     return at.run()
 
 
+def open_variants(at: AppTest) -> AppTest:
+    """Open the (lazy) variants expander as a click on it would, and re-run."""
+    at.session_state["variants_open"] = True
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 def test_distinct_list_variants_flags_completeness_and_sliders(folder_data):
     """Issue 11 in the app: distinct suggestions with their number of variants, the opened
     one's variants in an expander, data completeness, flagged rows on request with their
@@ -340,6 +348,9 @@ def test_distinct_list_variants_flags_completeness_and_sliders(folder_data):
     count = int(table["Varian"].iloc[0].replace(".", ""))
     expander = next(e for e in at.expander if e.label.startswith("Varian kandidat ini"))
     assert expander.label == f"Varian kandidat ini ({count})"
+    assert not expander.dataframe  # folded: the variants are explained once it is opened
+    open_variants(at)
+    expander = next(e for e in at.expander if e.label.startswith("Varian kandidat ini"))
     if count:
         variants = expander.dataframe[0].value
         assert len(variants) == count and "ID klaster" in variants.columns
@@ -367,6 +378,7 @@ def test_voluntary_links_labelled_and_a_variant_stays_selected(folder_data):
     that is a variant of a listed one stays selected as "variant of #k"."""
     at = sulsel_water()
     table = candidates_frame(at)
+    open_variants(at)
     expander = next(e for e in at.expander if e.label.startswith("Varian kandidat ini"))
     variant = expander.dataframe[0].value["ID klaster"].iloc[0]
     at.session_state["selected"] = [variant]

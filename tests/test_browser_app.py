@@ -221,6 +221,14 @@ def test_map_is_a_working_surface(page, app_url):
     act(page, lambda: again.dispatch_event("click"))
     opened = query(page)["open"]
 
+    # the opened suggestion's variants: folded (and not explained) until opened
+    heading = page.get_by_text(re.compile(r"^Varian kandidat ini \(\d+\)$"))
+    assert "Kandidat lain yang anggotanya tumpang tindih" not in main.inner_text()
+    act(page, lambda: heading.click())
+    assert "Kandidat lain yang anggotanya tumpang tindih" in main.inner_text()
+    act(page, lambda: heading.click())
+    assert "Kandidat lain yang anggotanya tumpang tindih" not in main.inner_text()
+
     # search a region by name: the map zooms there and lists its candidates
     search = fmap.locator(".ks-search input")
     search.fill("Kota Makassar")

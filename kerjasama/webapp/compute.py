@@ -314,6 +314,18 @@ def explained(key: str, _data: Data, choice: Choice, _rows, ids: tuple, lang: st
     return explain_rows(ranked(key, _data, choice), _rows, lang)
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
+def table(
+    key: str, choice: Choice, listing: tuple, ids: tuple, lang: str, notes: tuple, _rows
+) -> pd.DataFrame:
+    """:func:`kerjasama.present.tables.candidate_table` of ``_rows``: the explained rows of the
+    list ``listing`` (view, length, flagged rows) whose ``cluster_id`` s are ``ids`` and whose
+    existing-agreement labels are ``notes``. Not modified by callers."""
+    from kerjasama.present.tables import candidate_table
+
+    return candidate_table(_rows, lang)
+
+
 #: seconds after the first page before the national scope is prepared in the background
 WARM_UP_DELAY = 20.0
 _warm_lock = threading.Lock()

@@ -569,7 +569,7 @@ def workspace(ctx: Context) -> None:
             st.caption(tr("ui.completeness_line", pct=pct))
         count = row.get("variants")
         if opts["view"] == "top" and count is not None and not pd.isna(count):
-            variants_panel(ctx, opened)
+            variants_panel(ctx, opened, int(count))
     with region_col:
         region = st.session_state.get("clicked_region")
         if region in names and region in prep.ids:
@@ -590,8 +590,10 @@ def workspace(ctx: Context) -> None:
     st.caption(tr("ui.table_help"))
     table_key = f"table:{lang}:{webmap.digest(ids)}"
     positions = [ids.index(c) for c in selection.shown]
+    notes = tuple(shown["existing"]) if "existing" in shown else ()
+    listing = (opts["view"], opts["top"], opts["flagged"])
     st.dataframe(
-        tables.candidate_table(shown, lang),
+        compute.table(key, choice, listing, ids, lang, notes, shown),
         hide_index=True,
         column_config=table_columns(tr),
         on_select=lambda: _on_table(table_key, ids),
@@ -652,11 +654,31 @@ def workspace(ctx: Context) -> None:
     write_url(_view(lang, opts, selected, opened), options, default)
 
 
-def variants_panel(ctx: Context, opened: str) -> None:
-    """The opened suggestion's variants in an expander (rank order, plain-text table)."""
+#: whether the variants expander is open (kept across reruns and the labels it changes with)
+VARIANTS_OPEN = "variants_open"
+
+
+def _on_variants(key: str) -> None:
+    st.session_state[VARIANTS_OPEN] = bool(st.session_state.get(key))
+
+
+def variants_panel(ctx: Context, opened: str, count: int) -> None:
+    """The opened suggestion's ``count`` variants in an expander (rank order, plain-text
+    table). Lazy: they are explained and drawn only while the expander is open (explaining
+    a suggestion's variants takes seconds; most reruns would do it for a folded panel)."""
     tr = translator(ctx.lang)
+    key = f"variants:{ctx.lang}"
+    panel = st.expander(
+        tr("ui.variants_heading", n=count),
+        expanded=bool(st.session_state.get(VARIANTS_OPEN, False)),
+        key=key,
+        on_change=_on_variants,
+        args=(key,),
+    )
+    if not panel.open:
+        return
     rows = compute.variants(ctx.data.key, ctx.data, ctx.choice, ctx.opts["top"], opened, ctx.lang)
-    with st.expander(tr("ui.variants_heading", n=len(rows))):
+    with panel:
         jaccard = ctx.ranked.settings.distinct_jaccard
         st.caption(tr("ui.variants_help", jaccard=fmt_number(jaccard, ctx.lang, decimals=1)))
         if len(rows):
