@@ -15,6 +15,7 @@ import pytest
 from tiny import CODES, suggest_args, write_tiny
 
 from analysis.config import DEFAULT_CONFIG
+from common.spreadsheet import neutralise
 from kerjasama.cli import main
 from kerjasama.present import export
 
@@ -52,6 +53,47 @@ def test_members_csv_carriage_return_and_quotes():
     )
     rows = list(csv.reader(io.StringIO(export.members_csv(cands), newline="")))
     assert [r[6] for r in rows[1:]] == ["'\rCR", '\'-"quoted", name']
+
+
+def _members_csv_by_rows(cands: pd.DataFrame) -> str:
+    """The members CSV written row by row with the csv module: the rule members_csv follows."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(export.CSV_HEADER)
+    for c in cands.itertuples(index=False):
+        for member, name in zip(c.members, c.member_names, strict=True):
+            id_, sector, form, code, text = map(
+                neutralise, (c.cluster_id, c.sector, c.form, member, name)
+            )
+            score, provider = f"{c.score:.6f}", 1 if member == c.provider else 0
+            writer.writerow([id_, c.rank, sector, form, score, code, text, provider])
+    return buf.getvalue()
+
+
+def test_members_csv_column_wise_equals_the_row_rule():
+    cands = pd.DataFrame(
+        {
+            "cluster_id": ["=c1", "water-contract-1-2-3", 'q"id', "plain", "e"],
+            "rank": [1, 2, 3, 4, 5],
+            "sector": ["water", "water", "air,bersih", "water", "water"],
+            "form": ["joint", "contract", "contract", "joint", "-joint"],
+            "score": [0.1234565, -0.5, 1.0, 0.0, 2 / 3],
+            "members": [("1", "2"), ("1", "2", "3"), ("@3", "1"), ("2", "1"), ()],
+            "member_names": [
+                ("A, B", "\tTab"),
+                ('Kota "X"', "line\nbreak", "=1+1"),
+                ("+x", None),
+                ("", "-"),
+                (),
+            ],
+            "provider": [None, "3", "@3", None, "1"],
+        }
+    )
+    text = export.members_csv(cands)
+    assert text == _members_csv_by_rows(cands)
+    assert export.members_csv(cands.iloc[:0]) == ",".join(export.CSV_HEADER) + "\n"
+    with pytest.raises(ValueError):
+        export.members_csv(cands.assign(member_names=[("A",), (), (), (), ()]))
 
 
 def test_shapefile_explanations_neutralised(tmp_path):

@@ -21,18 +21,20 @@ from __future__ import annotations
 import io
 import json
 import math
-import re
 import tempfile
 import zipfile
+from itertools import chain
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import shapely
 
 from analysis.ranking import CANDIDATE_COLUMNS
-from common.spreadsheet import neutralise
+from common.spreadsheet import FORMULA_STARTS, neutralise
 from geo.display import display_regions
 
 # The GeoJSON properties are the candidate columns, less the internal wajib flag (its wording
@@ -190,22 +192,38 @@ def regions_to_geojson(regions: gpd.GeoDataFrame) -> str:
     return _collection(props, _geometry_json(geoms) if len(display) else [])
 
 
-_NEEDS_QUOTES = re.compile(r'[,"\n\r]')
+_NEEDS_QUOTES = '[,"\n\r]'
 
 
-def _csv_field(value) -> str:
-    text = neutralise(value)
-    if _NEEDS_QUOTES.search(text):
-        return '"' + text.replace('"', '""') + '"'
-    return text
+def _str(*texts: str) -> list[pa.Scalar]:
+    """Arrow (large) string scalars, to combine with the field columns."""
+    return [pa.scalar(t, pa.large_string()) for t in texts]
 
 
-class _Quoted(dict):
-    """Field text by value, each value quoted once (codes and names repeat across rows)."""
+def _texts(values) -> pa.Array:
+    """Values as an Arrow string array (``str(value)``; None stays missing)."""
+    try:
+        return pc.cast(pa.array(values), pa.large_string())
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return pa.array([None if v is None else str(v) for v in values], pa.large_string())
 
-    def __missing__(self, key):
-        value = self[key] = _csv_field(key)
-        return value
+
+def _csv_fields(texts: pa.Array) -> pa.Array:
+    """CSV field text of each value: neutralised when a spreadsheet would run it as a formula
+    (a leading ``'``, as :func:`common.spreadsheet.neutralise`), quoted (RFC 4180) when it holds
+    a comma, quote or line break, empty when missing. Worked out once per distinct value."""
+    encoded = pc.dictionary_encode(texts)
+    text = encoded.dictionary
+    quote, empty, apostrophe = _str('"', "", "'")
+    first = pc.utf8_slice_codeunits(text, 0, 1)
+    formula = pc.is_in(first, value_set=pa.array(FORMULA_STARTS, pa.large_string()))
+    if pc.any(formula).as_py():
+        text = pc.if_else(formula, pc.binary_join_element_wise(apostrophe, text, empty), text)
+    special = pc.match_substring_regex(text, _NEEDS_QUOTES)
+    if pc.any(special).as_py():
+        escaped = pc.replace_substring(text, '"', '""')
+        text = pc.if_else(special, pc.binary_join_element_wise(quote, escaped, quote, empty), text)
+    return pc.fill_null(text.take(encoded.indices), empty)
 
 
 def members_csv(candidates: pd.DataFrame) -> str:
@@ -214,29 +232,38 @@ def members_csv(candidates: pd.DataFrame) -> str:
     ``score`` has 6 decimals; ``is_provider`` is 1 for the contract provider, else 0; fields
     are quoted (RFC 4180) only when they hold a comma, quote or line break; a text field that a
     spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR first) gets a leading
-    ``'`` (:func:`common.spreadsheet.neutralise`, as OWASP recommends).
+    ``'`` (:func:`common.spreadsheet.neutralise`, as OWASP recommends). Built column by column
+    (Arrow string kernels): each candidate's fields once, repeated for its members.
     """
-    lines = [",".join(CSV_HEADER)]
-    q = _Quoted()
-    for cid, rank, sector, form, score, members, names, provider in zip(
-        candidates["cluster_id"].tolist(),
-        candidates["rank"].to_numpy(np.int64).tolist(),
-        candidates["sector"].tolist(),
-        candidates["form"].tolist(),
-        candidates["score"].to_numpy(float).tolist(),
-        candidates["members"].tolist(),
-        candidates["member_names"].tolist(),
-        candidates["provider"].tolist(),
-        strict=True,
-    ):
-        head = f"{q[cid]},{rank},{q[sector]},{q[form]},{score:.6f},"
-        lines.extend(
-            [
-                f"{head}{q[m]},{q[n]},{'1' if m == provider else '0'}"
-                for m, n in zip(members, names, strict=True)
-            ]
-        )
-    return "\n".join(lines) + "\n"
+    members = candidates["members"].tolist()
+    names = candidates["member_names"].tolist()
+    sizes = np.fromiter(map(len, members), dtype=np.int64, count=len(members))
+    if not np.array_equal(sizes, np.fromiter(map(len, names), dtype=np.int64, count=len(names))):
+        raise ValueError("members_csv: each candidate needs one name per member")
+    comma, newline, yes, no = _str(",", "\n", "1", "0")
+    scores = [f"{v:.6f}" for v in candidates["score"].to_numpy(float).tolist()]
+    head = pc.binary_join_element_wise(
+        _csv_fields(_texts(candidates["cluster_id"])),
+        pc.cast(pa.array(candidates["rank"].to_numpy(np.int64)), pa.large_string()),
+        _csv_fields(_texts(candidates["sector"])),
+        _csv_fields(_texts(candidates["form"])),
+        pa.array(scores, pa.large_string()),
+        comma,
+    )
+    of_row = pa.array(np.repeat(np.arange(len(members)), sizes))
+    flat_members = _texts(list(chain.from_iterable(members)))
+    provider = _texts(candidates["provider"].tolist()).take(of_row)
+    is_provider = pc.fill_null(pc.equal(flat_members, provider), False)
+    rows = pc.binary_join_element_wise(
+        head.take(of_row),
+        _csv_fields(flat_members),
+        _csv_fields(_texts(list(chain.from_iterable(names)))),
+        pc.if_else(is_provider, yes, no),
+        comma,
+    )
+    header, end = pa.array([",".join(CSV_HEADER)], pa.large_string()), pa.array([""], rows.type)
+    lines = pa.concat_arrays([header, rows, end])  # "header\nrow\n...\nrow\n"
+    return pc.binary_join(pa.LargeListArray.from_arrays([0, len(lines)], lines), newline)[0].as_py()
 
 
 def _text(value, limit: int | None = None) -> str:
