@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -337,6 +338,7 @@ class Candidates:
             out["set_row"] = pd.Series(dtype=np.int64)
             return out
         cache: dict = {}
+        prefix = {i: _cluster_id(self.sector, f, ()) for i, f in enumerate(FORMS)}
 
         def members() -> list[tuple]:
             if "members" not in cache:
@@ -345,8 +347,8 @@ class Candidates:
 
         builders = {
             "cluster_id": lambda: [
-                _cluster_id(self.sector, f, m)
-                for f, m in zip(self.form_names[rows], members(), strict=True)
+                prefix[f] + "-".join(m)
+                for f, m in zip(self.form[rows].tolist(), members(), strict=True)
             ],
             "rank": lambda: rows + 1,
             "sector": lambda: self.sector,
@@ -390,13 +392,13 @@ class Candidates:
         """Per row, the tuple of ``values`` at its members (members fill the first columns)."""
         pos = self.member_positions(rows)
         size = (pos >= 0).sum(axis=1)
-        out: list = [None] * len(rows)
-        for k in np.unique(size):
+        out = np.empty(len(rows), dtype=object)
+        for k in np.unique(size).tolist():
             where = np.flatnonzero(size == k)
-            block = values[pos[where, :k]].tolist()
-            for i, item in zip(where.tolist(), block, strict=True):
-                out[i] = tuple(item)
-        return out
+            columns = [values[pos[where, j]].tolist() for j in range(k)]
+            items = zip(*columns, strict=True) if k else repeat((), len(where))
+            out[where] = np.fromiter(items, dtype=object, count=len(where))
+        return out.tolist()
 
     def _component_dicts(self, rows: np.ndarray) -> list[dict | None]:
         out: list = [None] * len(rows)
