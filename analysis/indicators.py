@@ -18,12 +18,14 @@ import io
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from common.errors import InputError
+from common.shared import SharedInfo
 from common.text import Listing, Msg, Option
 
 MISSING_TOKENS = frozenset(
@@ -285,6 +287,7 @@ def _unsaved_formulas(
 # ----------------------------------------------------------------------------- header
 
 
+@lru_cache(maxsize=1 << 16)
 def _looks_numeric(text: str) -> bool:
     t = text.replace(" ", "").replace("\u00a0", "").lstrip("+-").rstrip("%")
     return bool(
@@ -318,6 +321,7 @@ def _find_header(rows: list[list[str]], path: Path) -> int:
 # ----------------------------------------------------------------------------- numbers
 
 
+@lru_cache(maxsize=1 << 16)  # each cell is cleaned by every test of its shape
 def _clean(text: str) -> tuple[str, float]:
     t = text.replace("\u00a0", "").replace(" ", "")
     sign = 1.0
@@ -387,17 +391,25 @@ def _grouped_shape(text: str) -> bool:
 
 
 def _convert(
-    name: str, cells: list[str], rows: list[int], file_decimal: str | None, path: Path
+    name: str,
+    cells: list[str],
+    rows: list[int],
+    file_decimal: str | None,
+    path: Path,
+    numeric: list[str],
+    decimal: str | None,
 ) -> tuple[pd.Series | None, list[Problem], list[tuple[int, str]]]:
     """The column as numbers (None when it is text), its problems, and the (row, cell text)
-    whose value was read from a ``286.991``-shaped cell with the separator as decimal mark."""
-    present = [(c, r) for c, r in zip(cells, rows, strict=True) if not is_missing_token(c)]
-    if not present:
+    whose value was read from a ``286.991``-shaped cell with the separator as decimal mark.
+
+    ``numeric`` are the column's cells that look like numbers and ``decimal`` their decimal mark
+    (:func:`_column_decimal`), as the file-wide vote found them."""
+    missing = [is_missing_token(c) for c in cells]
+    n_present = len(cells) - sum(missing)
+    if not n_present:
         return pd.Series(np.nan, index=rows, dtype="float64"), [], []
-    numeric = [c for c, _ in present if _looks_numeric(c)]
-    if len(numeric) < 0.5 * len(present):
+    if len(numeric) < 0.5 * n_present:
         return None, [], []
-    decimal = _column_decimal(numeric)
     problems: list[Problem] = []
     if decimal is None:
         decimal = file_decimal or "."
@@ -419,7 +431,7 @@ def _convert(
     mixed = False
     grouped: list[tuple[int, str]] = []
     for pos, text in enumerate(cells):
-        if is_missing_token(text):
+        if missing[pos]:
             continue
         value = _parse_number(text, decimal)
         if value is None:
@@ -583,10 +595,9 @@ def read_indicators(
     columns = {name: [r[j] if j < len(r) else "" for _, r in body] for j, name in enumerate(names)}
     # file-wide decimal mark: from columns that show it unambiguously
     votes: Counter[str] = Counter()
-    for name, cells in columns.items():
-        if is_code_column(name):
-            continue
-        mark = _column_decimal([c for c in cells if _looks_numeric(c)])
+    numeric = {n: [c for c in cells if _looks_numeric(c)] for n, cells in columns.items()}
+    marks = {n: _column_decimal(numeric[n]) for n in columns if not is_code_column(n)}
+    for mark in marks.values():
         if mark:
             votes[mark] += 1
     file_decimal = votes.most_common(1)[0][0] if votes else None
@@ -598,7 +609,9 @@ def read_indicators(
     for name, cells in columns.items():
         series = None
         if not is_code_column(name):
-            series, found, rows_grouped = _convert(name, cells, row_numbers, file_decimal, path)
+            series, found, rows_grouped = _convert(
+                name, cells, row_numbers, file_decimal, path, numeric[name], marks[name]
+            )
             problems.extend(found)
             if rows_grouped:
                 grouped[name] = dict(rows_grouped)
@@ -609,13 +622,15 @@ def read_indicators(
         problems.extend(_empty_column(name, cells, series, formulas.get(name, []), path))
         out[name] = series
     table = pd.DataFrame(out, index=pd.Index(row_numbers, name="row"))
-    table.attrs["kerjasama"] = {
-        "source": str(path),
-        **info,
-        "header_row": header_at + 1 + offset,
-        "units": units,
-        "grouped_decimals": grouped,
-    }
+    table.attrs["kerjasama"] = SharedInfo(  # read only from here on: copies share it
+        {
+            "source": str(path),
+            **info,
+            "header_row": header_at + 1 + offset,
+            "units": units,
+            "grouped_decimals": grouped,
+        }
+    )
     return table, problems
 
 

@@ -37,6 +37,7 @@ import pandas as pd
 from analysis.config import Config, indicator_meta, load_config
 from analysis.indicators import Problem, is_code_column
 from common.errors import InputError
+from common.shared import SharedInfo
 from common.text import Listing, Msg, Option
 from geo.codes import normalize_codes
 from geo.names import name_key, names_match, strip_islands
@@ -111,8 +112,14 @@ class JoinReport:
 def _codes(series: pd.Series) -> pd.Series:
     """Normalised codes; the raw text is kept in ``attrs["raw"]`` (spelling tie-break)."""
     codes = normalize_codes(series)
-    codes.attrs["raw"] = series.astype(str).to_numpy()
+    codes.attrs["raw"] = SharedInfo(text=series.astype(str).to_numpy())  # read only: shared
     return codes
+
+
+def _raw(codes: pd.Series) -> np.ndarray | None:
+    """The raw text kept with normalised codes or matched names (None when not kept)."""
+    kept = codes.attrs.get("raw")
+    return None if kept is None else kept["text"]
 
 
 _DERIVED = ("code_raw", "name", "province", "name_original", "province_original", "geometry")
@@ -231,9 +238,9 @@ def _pair(
     icodes: pd.Series,
     inames: pd.Series | None,
 ) -> _Pairing:
-    left = pd.DataFrame({"code": bcodes.to_numpy(), "braw": bcodes.attrs.get("raw")})
+    left = pd.DataFrame({"code": bcodes.to_numpy(), "braw": _raw(bcodes)})
     left["bname"] = bnames.to_numpy() if bnames is not None else None
-    right = pd.DataFrame({"code": icodes.to_numpy(), "iraw": icodes.attrs.get("raw")})
+    right = pd.DataFrame({"code": icodes.to_numpy(), "iraw": _raw(icodes)})
     right["iname"] = inames.to_numpy() if inames is not None else None
     left = left.dropna(subset=["code"]).drop_duplicates("code")
     right = right.dropna(subset=["code"]).drop_duplicates("code")
@@ -405,7 +412,7 @@ def _codes_by_names(
             out[row] = codes[0]
         elif codes:
             ambiguous.append((row, str(name), codes))
-    out.attrs["raw"] = inames.astype(str).to_numpy()
+    out.attrs["raw"] = SharedInfo(text=inames.astype(str).to_numpy())
     return out, ambiguous
 
 

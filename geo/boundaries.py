@@ -24,6 +24,7 @@ import shapely
 from pyproj import CRS
 
 from common.errors import InputError, MissingDataError
+from common.shared import SharedInfo
 from common.text import Listing, Msg, Option
 from geo.codes import normalize_code, normalize_codes
 from geo.crs import WGS84
@@ -789,7 +790,7 @@ def province_bounds(
     )
 
 
-class BoundaryInfo(dict):
+class BoundaryInfo(SharedInfo):
     """How a boundary file was read (``regions.attrs["kerjasama"]``), shared, never copied.
 
     pandas deep-copies ``DataFrame.attrs`` on nearly every operation (a column access, ``.loc``);
@@ -797,12 +798,6 @@ class BoundaryInfo(dict):
     step. The record is written once by :func:`read_boundaries` and only read afterwards, so a
     copy may share it.
     """
-
-    def __deepcopy__(self, memo) -> BoundaryInfo:
-        return self
-
-    def __copy__(self) -> BoundaryInfo:
-        return self
 
 
 def provinces(regions: pd.DataFrame) -> dict[str, str]:
