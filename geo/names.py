@@ -89,9 +89,17 @@ _KIND_WORDS = {
 KINDS = ("kabupaten", "kota")
 
 
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+
+
 def _words(text: object) -> list[str]:
-    plain = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", " ", plain).split()
+    return list(_word_tuple(str(text)))
+
+
+@lru_cache(maxsize=65536)  # a file's names and types repeat, and are read by several tests
+def _word_tuple(text: str) -> tuple[str, ...]:
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return tuple(_NOT_WORD.sub(" ", plain).split())
 
 
 def kind_of(value: object) -> str | None:

@@ -114,11 +114,16 @@ def lookup(name: object, kind: str | None = None) -> list[str]:
     and a former name that is now another region's (``Pontianak``: Kota Pontianak, or the
     former Kabupaten Pontianak, now Mempawah): more than one code means the name is ambiguous.
     """
+    return list(_lookup_key(*name_key(name, kind)))
+
+
+@lru_cache(maxsize=65536)
+def _lookup_key(kind: str | None, core: str) -> tuple[str, ...]:
+    """:func:`lookup` of a normalised name key."""
     from geo.vintages import renamed
 
-    kind, core = name_key(name, kind)
     if not core:
-        return []
+        return ()
     ref = by_code()
     found = _by_core().get(core, []) or _by_core().get(strip_islands(core), [])
     found = [c for c in found if kind is None or ref[c].kind == kind]
@@ -127,7 +132,7 @@ def lookup(name: object, kind: str | None = None) -> list[str]:
             new = renamed(k, core)
             if new is not None:
                 found += [c for c in _by_core().get(new, []) if ref[c].kind == k]
-    return sorted(set(found))
+    return tuple(sorted(set(found)))
 
 
 def is_kabkota_code(code: str | None) -> bool:
