@@ -173,7 +173,7 @@ def interactions(page, timer: Timer, scope: str, target: float, repeat: int) -> 
         timer.add(f"{scope}: tick a table row", time.perf_counter() - start, target)
         expander = page.get_by_text("Bobot komponen skor")
         if not page.get_by_role("slider", name="kapasitas penyedia").first.is_visible():
-            expander.click()
+            act(page, expander.click)  # the sliders are drawn once their panel is open
         slider = page.get_by_role("slider", name="kapasitas penyedia").first
         slider.focus()
         key = "ArrowLeft" if i % 2 == 0 else "ArrowRight"

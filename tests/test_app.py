@@ -97,7 +97,7 @@ def test_language_switch_changes_labels_keeps_choices(folder_data):
 
 
 def test_sector_switch_and_weights_rescore(folder_data):
-    at = run_app()
+    at = run_app(**{"open:weights": True})  # the weights' panel opened (drawn only then)
     at.selectbox(key="sector:id").set_value("health").run()
     assert not at.exception, at.exception
     table = candidates_frame(at)
@@ -177,7 +177,10 @@ def test_upload_report_warnings_and_options_in_the_page_language(
     monkeypatch.setenv("KERJASAMA_DATA", str(tmp_path / "empty"))
     gadm = layouts.gadm(tmp_path, others=False)
     indicators = Upload("indikator.csv", national_indicators.read_bytes())
-    at = run_app(uploads=((Upload(gadm.name, gadm.read_bytes()),), indicators, "", "", {}))
+    at = run_app(  # with the data panel opened (drawn only then)
+        uploads=((Upload(gadm.name, gadm.read_bytes()),), indicators, "", "", {}),
+        **{"open:data": True},
+    )
     assert not at.exception, at.exception
     assert not at.error
     warnings = shown(" ".join(w.value for w in at.warning))
@@ -219,6 +222,7 @@ def test_url_reproduces_the_view(folder_data):
             "sel": "waste-joint-6401-6402,<script>,waste-joint-9999-9998",
         }
     )
+    at.session_state["open:weights"] = True  # to read the sliders (drawn only when open)
     at.run()
     assert not at.exception, at.exception
     assert heading(at) == "Inter-regional Cooperation Map"
@@ -325,7 +329,7 @@ def sulsel_water() -> AppTest:
 
 def open_variants(at: AppTest) -> AppTest:
     """Open the (lazy) variants expander as a click on it would, and re-run."""
-    at.session_state["variants_open"] = True
+    at.session_state["open:variants"] = True
     at.run()
     assert not at.exception, at.exception
     return at
@@ -365,7 +369,10 @@ def test_distinct_list_variants_flags_completeness_and_sliders(folder_data):
     flagged = both.iloc[len(table) :]
     assert flagged["Catatan"].str.contains("bertanda: ").all()
     assert at.query_params["flagged"] == "1"
-    # every weight component of the config has its slider
+    # every weight component of the config has its slider (in a panel drawn once opened)
+    assert not [s for s in at.slider if (s.key or "").startswith("w_")]
+    at.session_state["open:weights"] = True
+    at.run()
     weights = load_config().clusters.weights
     for form, comps in weights.items():
         for comp in comps:

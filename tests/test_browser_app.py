@@ -127,7 +127,7 @@ def test_selection_follows_candidates_into_every_download(page, app_url):
     assert len(ranks) == 3 and ranks[0] == "1"
 
     # a weight, the size (2-3 members) and the cross-province toggle change the ranking
-    page.get_by_text("Bobot komponen skor").click()
+    act(page, lambda: page.get_by_text("Bobot komponen skor").click())  # drawn once open
     weight = page.get_by_role("slider", name="kapasitas penyedia").first
     weight.focus()
     for _ in range(4):
@@ -237,7 +237,7 @@ def test_map_is_a_working_surface(page, app_url):
     assert frame(page).evaluate("() => window.map.getZoom()") >= 8
 
     # the data panel: the join, what is missing, years and sources
-    page.get_by_text("Data yang dipakai").click()
+    act(page, lambda: page.get_by_text("Data yang dipakai").click())  # drawn once open
     text = main.inner_text()
     assert "cocok" in text and "Kelengkapan angka untuk sektor ini" in text
 

@@ -26,7 +26,7 @@ from geo.boundaries import provinces as province_names
 from geo.display import display_regions
 from kerjasama.present import map as webmap
 from kerjasama.present.upload import Upload, read_uploads
-from kerjasama.present.words import explain_rows
+from kerjasama.present.words import explain_rows, province_options
 
 
 @dataclass(frozen=True)
@@ -166,6 +166,12 @@ def upload_data(digest: str, _boundaries: tuple, _indicators: Upload, bkey: str,
         names,
         province_names(data.regions),
     )
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def scope_options(key: str, _data: Data, lang: str) -> dict[str, str]:
+    """:func:`kerjasama.present.words.province_options` of a data source (not modified)."""
+    return province_options(_data.regions, lang)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

@@ -27,7 +27,6 @@ from kerjasama.present.words import (
     boundary_messages,
     join_messages,
     portfolio_summary,
-    province_options,
     unmatched_in_scope,
 )
 from kerjasama.webapp import compute, panels, registrypage
@@ -142,7 +141,7 @@ def data_warnings(lang: str, data, prep) -> None:
 
 def url_options(data, config) -> tuple[Options, View]:
     settings = config.clusters
-    provinces = province_options(data.regions, "id")
+    provinces = compute.scope_options(data.key, data, "id")
     options = Options(
         provinces=list(provinces),
         sectors=list(config.sectors),
@@ -211,7 +210,7 @@ def controls(tr, lang: str, data, config, default: View) -> dict:
     """Sidebar widgets; returns the chosen options."""
     side = st.sidebar
     side.subheader(tr("ui.controls_heading"))
-    provinces = province_options(data.regions, lang)
+    provinces = compute.scope_options(data.key, data, lang)
     scope = kept_select(
         side,
         tr("ui.scope_label"),
@@ -292,25 +291,33 @@ def controls(tr, lang: str, data, config, default: View) -> dict:
             tr("ui.top_n_label"), 1, 100, remember("top", int(settings.top)), key=f"top:{lang}"
         ),
     )
-    weights: dict[str, dict[str, float]] = {}
-    with side.expander(tr("ui.weights_heading")):
-        st.caption(tr("ui.weights_help"))
-        for form in forms:
-            st.markdown(f"**{form_label(form, lang)}**")
-            weights[form] = {
-                comp: keep(
-                    f"w_{form}_{comp}",
-                    st.slider(
-                        component_label(comp, lang),
-                        0.0,
-                        1.0,
-                        float(remember(f"w_{form}_{comp}", value)),
-                        0.05,
-                        key=f"w_{form}_{comp}:{lang}",
-                    ),
-                )
-                for comp, value in settings.weights.get(form, {}).items()
-            }
+    weights: dict[str, dict[str, float]] = {
+        form: {
+            comp: float(remember(f"w_{form}_{comp}", value))
+            for comp, value in settings.weights.get(form, {}).items()
+        }
+        for form in forms
+    }  # the sliders' values (drawn only while their folded panel is open)
+    panel = panels.lazy_expander(side, tr("ui.weights_heading"), "weights", lang)
+    if panel.open:
+        with panel:
+            st.caption(tr("ui.weights_help"))
+            for form in forms:
+                st.markdown(f"**{form_label(form, lang)}**")
+                weights[form] = {
+                    comp: keep(
+                        f"w_{form}_{comp}",
+                        st.slider(
+                            component_label(comp, lang),
+                            0.0,
+                            1.0,
+                            float(remember(f"w_{form}_{comp}", value)),
+                            0.05,
+                            key=f"w_{form}_{comp}:{lang}",
+                        ),
+                    )
+                    for comp, value in settings.weights.get(form, {}).items()
+                }
     show_links = kept_toggle(side, tr("ui.edges_label"), "edges", True, f"edges:{lang}")
     show_agreements = kept_toggle(
         side, tr("registry.map.layer_toggle"), "agreements", True, f"agreements:{lang}"
@@ -654,27 +661,12 @@ def workspace(ctx: Context) -> None:
     write_url(_view(lang, opts, selected, opened), options, default)
 
 
-#: whether the variants expander is open (kept across reruns and the labels it changes with)
-VARIANTS_OPEN = "variants_open"
-
-
-def _on_variants(key: str) -> None:
-    st.session_state[VARIANTS_OPEN] = bool(st.session_state.get(key))
-
-
 def variants_panel(ctx: Context, opened: str, count: int) -> None:
     """The opened suggestion's ``count`` variants in an expander (rank order, plain-text
     table). Lazy: they are explained and drawn only while the expander is open (explaining
     a suggestion's variants takes seconds; most reruns would do it for a folded panel)."""
     tr = translator(ctx.lang)
-    key = f"variants:{ctx.lang}"
-    panel = st.expander(
-        tr("ui.variants_heading", n=count),
-        expanded=bool(st.session_state.get(VARIANTS_OPEN, False)),
-        key=key,
-        on_change=_on_variants,
-        args=(key,),
-    )
+    panel = panels.lazy_expander(st, tr("ui.variants_heading", n=count), "variants", ctx.lang)
     if not panel.open:
         return
     rows = compute.variants(ctx.data.key, ctx.data, ctx.choice, ctx.opts["top"], opened, ctx.lang)

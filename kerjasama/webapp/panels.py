@@ -40,6 +40,26 @@ def language_switch() -> str:
     )
 
 
+def _remember_open(name: str, key: str) -> None:
+    st.session_state[f"open:{name}"] = bool(st.session_state.get(key))
+
+
+def lazy_expander(where, label: str, name: str, lang: str):
+    """A folded expander that tells whether it is open (``.open``), so that its content is
+    made and sent only while it is: the browser spends seconds drawing widgets and tables
+    hidden in folded expanders on every page load and full rerun. Opening or folding it
+    re-runs the page (or the fragment it sits in); whether it is open is kept under ``name``
+    across language switches and label changes."""
+    key = f"{name}:{lang}"
+    return where.expander(
+        label,
+        expanded=bool(st.session_state.get(f"open:{name}", False)),
+        key=key,
+        on_change=_remember_open,
+        args=(name, key),
+    )
+
+
 _MD = re.compile(r"([\\`*_\[\]#|<>~$])")
 
 
@@ -82,10 +102,13 @@ def data_panel(lang, data, prep, config, sector: str, scope_label: str) -> None:
     """Which join was used, how many regions matched, which regions lack which figure for the
     sector, and the years and sources."""
     tr = translator(lang)
+    panel = lazy_expander(st, tr("ui.data_heading"), "data", lang)
+    if not panel.open:
+        return
     report, missing, sources = _data_facts(
         data.key, data, prep, config, sector, lang, tuple(prep.ids)
     )
-    with st.expander(tr("ui.data_heading")):
+    with panel:
         st.text(tr("ui.data_files", boundaries=data.names[0], indicators=data.names[1]))
         st.markdown(f"**{tr('ui.data_report_heading')}**")
         st.text(report)
