@@ -179,7 +179,7 @@ def test_upload_report_warnings_and_options_in_the_page_language(
     indicators = Upload("indikator.csv", national_indicators.read_bytes())
     at = run_app(  # with the data panel opened (drawn only then)
         uploads=((Upload(gadm.name, gadm.read_bytes()),), indicators, "", "", {}),
-        **{"open:data": True},
+        **{"open:data": True, "open:upload": True},
     )
     assert not at.exception, at.exception
     assert not at.error

@@ -64,9 +64,16 @@ def folder_files(config) -> tuple[Path, Path] | None:
         return None
 
 
-def upload_form(tr, where, expanded: bool) -> None:
-    """Upload widgets; "use" keeps the uploads in the session (bytes only, no file written)."""
-    with where.expander(tr("ui.upload_heading"), expanded=expanded):
+def upload_form(tr, where, expanded: bool, lang: str) -> None:
+    """Upload widgets; "use" keeps the uploads in the session (bytes only, no file written).
+    Folded (beside the map): drawn only once opened (:func:`panels.lazy_expander`)."""
+    if expanded:
+        panel = where.expander(tr("ui.upload_heading"), expanded=True)
+    else:
+        panel = panels.lazy_expander(where, tr("ui.upload_heading"), "upload", lang)
+        if not panel.open:
+            return
+    with panel:
         st.caption(tr("ui.upload_limit", limit=MAX_UPLOAD_MB))
         bfiles = st.file_uploader(
             tr("ui.upload_boundaries"),
@@ -407,9 +414,9 @@ def page() -> None:
         st.header(tr("ui.nodata_title"))
         st.write(tr("ui.nodata_intro", path=str(paths.data_dir())))
         st.markdown(tr("ui.how_to_get_data"))
-        upload_form(tr, st, expanded=True)
+        upload_form(tr, st, expanded=True, lang=lang)
         return
-    upload_form(tr, st.sidebar, expanded=False)
+    upload_form(tr, st.sidebar, expanded=False, lang=lang)
     data = load_data(tr, files)
     options, default = url_options(data, config)
     seed_from_url(options, default)
