@@ -153,22 +153,56 @@ class CandidateFacts:
         return len(self.codes)
 
 
-def _values(term, raw: pd.DataFrame, codes, names, idx) -> TermValues:
+@dataclass(frozen=True)
+class RegionValues:
+    """The per-region values the facts read, as ``code -> value`` dicts (a pandas look-up per
+    member costs far more than the rest of a candidate's facts).
+
+    Attributes
+    ----------
+    raw
+        Column of :attr:`analysis.ranking.Candidates.raw` -> code -> value.
+    population
+        Code -> population (float).
+    estimated
+        Code -> whether the seat point is estimated.
+    """
+
+    raw: dict[str, dict]
+    population: dict[str, float]
+    estimated: dict[str, bool]
+
+
+def region_values(candidates: Candidates) -> RegionValues:
+    """:class:`RegionValues` of ``candidates`` (build once, for all the rows explained)."""
+    raw = candidates.raw
+    population = candidates.population
+    estimated = candidates.seat_estimated
+    return RegionValues(
+        raw={c: dict(zip(raw.index, raw[c].to_numpy(), strict=True)) for c in raw.columns},
+        population=dict(zip(population.index, population.to_numpy(float), strict=True)),
+        estimated={}
+        if estimated is None
+        else dict(zip(estimated.index, estimated.fillna(False).to_numpy(bool), strict=True)),
+    )
+
+
+def _values(term, raw: dict[str, dict], codes, names, idx) -> TermValues:
     values = []
     for i in idx:
-        value = raw.at[codes[i], term.key] if term.key in raw.columns else float("nan")
+        value = raw[term.key][codes[i]] if term.key in raw else float("nan")
         values.append((codes[i], names[i], float(value)))
     return TermValues(term, tuple(values))
 
 
-def _missing(sector, raw, codes, names, gap_idx, cap_idx, pop, pop_year) -> list:
+def _missing(sector, raw: dict[str, dict], codes, names, gap_idx, cap_idx, pop, pop_year) -> list:
     """``(name, term, year)`` of the figures the form needs that members lack (term None: the
     population)."""
     out = []
     for terms, idx in ((sector.gap, gap_idx), (sector.capacity, cap_idx)):
         for i in idx:
             for term in terms:
-                value = raw.at[codes[i], term.key] if term.key in raw.columns else np.nan
+                value = raw[term.key][codes[i]] if term.key in raw else np.nan
                 if not np.isfinite(value):
                     out.append((names[i], term, term.year))
     for i in range(len(codes)):
@@ -177,15 +211,19 @@ def _missing(sector, raw, codes, names, gap_idx, cap_idx, pop, pop_year) -> list
     return out
 
 
-def candidate_facts(row: pd.Series, candidates: Candidates) -> CandidateFacts:
-    """The facts of one candidate row (a row of ``candidates.frame()``, with ``set_row``)."""
+def candidate_facts(
+    row: pd.Series, candidates: Candidates, values: RegionValues | None = None
+) -> CandidateFacts:
+    """The facts of one candidate row (a row of ``candidates.frame()``, with ``set_row``);
+    ``values``: :func:`region_values` of ``candidates``, when several rows are explained."""
     attrs, settings, sector = candidates.attrs, candidates.settings, candidates.sector_def
-    raw = candidates.raw
+    values = region_values(candidates) if values is None else values
+    raw = values.raw
     s = int(row["set_row"])
     codes = tuple(str(m) for m in row["members"])
     names = tuple(str(n) for n in row["member_names"])
     size = len(codes)
-    pop = candidates.population.reindex(list(codes)).to_numpy(float)
+    pop = np.array([values.population.get(c, np.nan) for c in codes], dtype=float)
     adj = attrs.linked(s)
     links = attrs.maritime.of(s)
     maritime = tuple(
@@ -249,8 +287,8 @@ def candidate_facts(row: pd.Series, candidates: Candidates) -> CandidateFacts:
         worst = min(known, key=lambda i: (tie[i][0], i))
         weakest = (worst, tie[worst][1], float(dist[worst, tie[worst][1]]))
     density = None
-    if sector.complementarity is not None and "complementarity" in raw.columns:
-        rho = raw["complementarity"].reindex(list(codes)).to_numpy(float)
+    if sector.complementarity is not None and "complementarity" in raw:
+        rho = np.array([raw["complementarity"].get(c, np.nan) for c in codes], dtype=float)
         ok = [i for i in everyone if np.isfinite(rho[i]) and rho[i] > 0]
         if len(ok) >= 2:
             hi = max(ok, key=lambda i: rho[i])
@@ -258,8 +296,7 @@ def candidate_facts(row: pd.Series, candidates: Candidates) -> CandidateFacts:
             density = (hi, float(rho[hi]), lo, float(rho[lo]), "")
     estimated = ()
     if candidates.seat_estimated is not None:
-        flags_est = candidates.seat_estimated.reindex(list(codes)).fillna(False).to_numpy(bool)
-        estimated = tuple(names[i] for i in everyone if flags_est[i])
+        estimated = tuple(names[i] for i in everyone if values.estimated.get(codes[i], False))
     return CandidateFacts(
         form=str(row["form"]),
         sector=sector,

@@ -451,9 +451,10 @@ def explain(candidates: Candidates, rows: pd.DataFrame) -> list:
 
     ``rows`` are rows of ``candidates`` as materialised by :func:`finalize` (with ``set_row``).
     """
-    from analysis.explain import candidate_facts
+    from analysis.explain import candidate_facts, region_values
 
-    return [candidate_facts(row, candidates) for _, row in rows.iterrows()]
+    values = region_values(candidates) if len(rows) else None
+    return [candidate_facts(row, candidates, values) for _, row in rows.iterrows()]
 
 
 def distinct(candidates: Candidates, top: int | None = None) -> DistinctList:
