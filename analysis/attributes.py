@@ -16,7 +16,7 @@ vectorised over sets:
   ``cross_province``.
 
 Seat distances are measured only for region pairs that can share a set (within
-``width - 1`` links of each other), found with a sparse matrix power, and then looked up for
+``width - 1`` links of each other), found with a matrix power, and then looked up for
 every set: a national kecamatan run measures ~0.2 million distances, not ~20 million.
 """
 
@@ -27,7 +27,6 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 import pandas as pd
-from scipy.sparse import coo_array, identity
 
 from analysis.candidates import edge_positions
 
@@ -126,10 +125,25 @@ def full_masks(size: np.ndarray) -> np.ndarray:
     return ((1 << size.astype(np.int64)) - 1).astype(np.uint8)
 
 
+#: Up to this many regions the pair table is a dense matrix power (a province, all kab/kota of
+#: Indonesia: ~4 MB, milliseconds, and no scipy import); beyond it a sparse one (kecamatan).
+DENSE_PAIRS_MAX = 1024
+
+
 def _pair_table(u: np.ndarray, v: np.ndarray, n: int, width: int) -> np.ndarray:
     """Sorted keys ``a * n + b`` (a < b) of every region pair within ``width - 1`` links."""
     if n == 0 or len(u) == 0:
         return np.zeros(0, dtype=np.int64)
+    if n <= DENSE_PAIRS_MAX:
+        step = np.eye(n, dtype=np.float32)
+        step[u, v] = step[v, u] = 1.0
+        power = step
+        for _ in range(max(width - 2, 0)):
+            power = (power @ step > 0).astype(np.float32)
+        row, col = np.nonzero(np.triu(power, 1))
+        return np.unique(row.astype(np.int64) * n + col.astype(np.int64))
+    from scipy.sparse import coo_array, identity
+
     a = coo_array((np.ones(2 * len(u), np.float32), (np.r_[u, v], np.r_[v, u])), shape=(n, n))
     step = (a.tocsr() + identity(n, dtype=np.float32, format="csr")).astype(bool).astype(np.float32)
     power = step

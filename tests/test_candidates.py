@@ -183,3 +183,17 @@ def test_kaltim_real_counts(kaltim_shp):
     sets = enumerate_sets(edges, ids)
     assert set(as_tuples(sets, ids)) == brute_force(edges, ids, 2, 5)
     assert len(sets) > 100
+
+
+@pytest.mark.parametrize("n, m, width", [(6, 7, 5), (60, 150, 5), (300, 900, 3), (200, 50, 2)])
+def test_pair_table_dense_equals_sparse(monkeypatch, n, m, width):
+    from analysis import attributes
+
+    rng = np.random.default_rng(n)
+    u, v = rng.integers(0, n, m), rng.integers(0, n, m)
+    u, v = u[u != v], v[u != v]
+    monkeypatch.setattr(attributes, "DENSE_PAIRS_MAX", n)
+    dense = attributes._pair_table(u, v, n, width)
+    monkeypatch.setattr(attributes, "DENSE_PAIRS_MAX", n - 1)
+    sparse = attributes._pair_table(u, v, n, width)
+    assert len(dense) and np.array_equal(dense, sparse)

@@ -1,9 +1,9 @@
 """The command line loads only what the chosen sub-command needs (issue 8 section 9).
 
 ``kerjasama suggest`` (its help, and a run on a small made-up province) must not import the
-registry's database layer (SQLAlchemy, argon2) or openpyxl; the parser for one sub-command is
-the same as in the full parser. Each case runs in a fresh interpreter and reads its
-``sys.modules``.
+registry's database layer (SQLAlchemy, argon2), openpyxl or scipy (a province's pair table is a
+small dense matrix power); the parser for one sub-command is the same as in the full parser.
+Each case runs in a fresh interpreter and reads its ``sys.modules``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from tiny import suggest_args, write_tiny
 from kerjasama.cli import build_parser, chosen_command
 
 ROOT = Path(__file__).resolve().parent.parent
-HEAVY = ("sqlalchemy", "argon2", "openpyxl", "registry", "kerjasama.commands.registry")
+HEAVY = ("sqlalchemy", "argon2", "openpyxl", "scipy", "registry", "kerjasama.commands.registry")
 
 _PROBE = """
 import json, sys
