@@ -14,6 +14,7 @@ import os
 import struct
 import tempfile
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import geopandas as gpd
@@ -359,6 +360,22 @@ def _geometry_problems(
     return geoms, problems
 
 
+#: Above this many coordinates the validity check runs on two threads (GEOS releases the GIL):
+#: all Indonesia's kab/kota (1.6 million coordinates) take ~0.75 s on one core.
+PARALLEL_VALIDITY_COORDS = 200_000
+
+
+def _is_valid(geoms: np.ndarray) -> np.ndarray:
+    """``shapely.is_valid`` of every geometry; a large file's in two halves, on two threads."""
+    coords = np.cumsum(shapely.get_num_coordinates(geoms))
+    if len(geoms) < 2 or coords[-1] < PARALLEL_VALIDITY_COORDS or (os.cpu_count() or 1) < 2:
+        return shapely.is_valid(geoms)
+    half = int(np.searchsorted(coords, coords[-1] / 2)) + 1
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        parts = list(pool.map(shapely.is_valid, (geoms[:half], geoms[half:])))
+    return np.concatenate(parts)
+
+
 def _repair(
     geoms: np.ndarray,
     gdf: pd.DataFrame,
@@ -369,7 +386,7 @@ def _repair(
     problems: list[Msg],
 ) -> np.ndarray:
     geoms = geoms.copy()
-    invalid = np.flatnonzero(~shapely.is_valid(geoms))
+    invalid = np.flatnonzero(~_is_valid(geoms))
     if len(invalid):
         reasons = shapely.is_valid_reason(geoms[invalid])
         try:

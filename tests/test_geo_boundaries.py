@@ -418,3 +418,14 @@ def test_every_problem_of_a_file_in_one_error(tmp_path):
     assert "feature 3 (Tanpa kode)" in text  # missing code
     assert "6471: feature 1 Balikpapan A, feature 2 Balikpapan B" in text  # duplicates
     assert "feature 4 code 6474 (Bontang): Point" in text
+
+
+def test_validity_on_two_threads_equals_one(monkeypatch):
+    from geo import boundaries
+
+    bow = shapely.Polygon([(0, 0), (1, 1), (1, 0), (0, 1)])  # self-intersecting
+    good = [shapely.box(i, 0, i + 1, 1) for i in range(6)]
+    geoms = np.array([good[0], bow, *good[1:4], None, bow, *good[4:]], dtype=object)
+    monkeypatch.setattr(boundaries, "PARALLEL_VALIDITY_COORDS", 0)
+    assert boundaries._is_valid(geoms).tolist() == shapely.is_valid(geoms).tolist()
+    assert boundaries._is_valid(geoms).sum() == 6
