@@ -162,6 +162,10 @@ def interactions(page, timer: Timer, scope: str, target: float, repeat: int) -> 
         )
         box = page.get_by_role("combobox", name="Kandidat yang dibuka")
         box.click()
+        try:  # the option list open before the timer starts (a click may come too early)
+            page.get_by_role("option").first.wait_for(timeout=5_000)
+        except Exception:  # noqa: BLE001 (Playwright's TimeoutError): open it again
+            box.click()
         timer.timed(
             page,
             f"{scope}: open a candidate in the box",
