@@ -93,7 +93,8 @@ def _common_options(tr: Callable[..., str], lang: str, *, top: bool) -> argparse
 
 def chosen_command(argv: Sequence[str] | None = None) -> str | None:
     """The sub-command named in ``argv`` (its first word that is not an option or the value of
-    ``--lang``), or ``None`` when that word is not a sub-command or there is none."""
+    ``--lang``), or ``None`` when that word is not a sub-command, there is none, or the main
+    help is asked for before it (``kerjasama -h suggest`` lists every command)."""
     args = list(sys.argv[1:] if argv is None else argv)
     skip = False
     for arg in args:
@@ -101,7 +102,7 @@ def chosen_command(argv: Sequence[str] | None = None) -> str | None:
             skip = False
         elif arg == "--lang":
             skip = True
-        elif arg == "--":
+        elif arg in ("--", "-h", "--help"):
             return None
         elif not arg.startswith("-"):
             return arg if arg in COMMANDS else None

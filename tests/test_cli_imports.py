@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from tiny import suggest_args, write_tiny
 
-from kerjasama.cli import build_parser, chosen_command
+from kerjasama.cli import build_parser, chosen_command, main
 
 ROOT = Path(__file__).resolve().parent.parent
 HEAVY = ("sqlalchemy", "argon2", "openpyxl", "scipy", "registry", "kerjasama.commands.registry")
@@ -79,12 +79,21 @@ def test_suggest_run_loads_no_registry_or_spreadsheet_code(tmp_path):
         (["adjacency", "suggest"], "adjacency"),
         (["sugest"], None),
         (["--help"], None),
+        (["-h", "suggest"], None),  # the main help, listing every command
+        (["suggest", "-h"], "suggest"),
         ([], None),
         (["--", "suggest"], None),
     ],
 )
 def test_chosen_command(argv, command):
     assert chosen_command(argv) == command
+
+
+def test_main_help_before_a_command_lists_every_command(capsys):
+    with pytest.raises(SystemExit):
+        main(["--lang", "en", "-h", "suggest"])
+    out = capsys.readouterr().out
+    assert all(name in out for name in ("adjacency", "suggest", "brief", "registry"))
 
 
 def test_one_command_parser_is_the_full_parsers_subparser():
