@@ -534,12 +534,18 @@ def adjacency_edges(
     ids, geoms = _arrays(regions)
     if len(ids) < 2:
         return _empty()
-    shapely.prepare(geoms)  # every predicate below runs on prepared geometries (same results)
-    tree = shapely.STRtree(geoms)
-    lat_max = float(np.abs(shapely.bounds(geoms)[:, [1, 3]]).max())
-    seg = _segments(geoms)
-    land, queen = _land(ids, geoms, tree, rook, float(tolerance_m), seg, lat_max)
-    sea = _maritime(ids, geoms, tree, land, queen, seg, maritime_km, lat_max)
+    # every predicate below runs on prepared geometries (same results); they are released after,
+    # so the memory they hold is not kept for the rest of a run
+    fresh = ~shapely.is_prepared(geoms)
+    shapely.prepare(geoms)
+    try:
+        tree = shapely.STRtree(geoms)
+        lat_max = float(np.abs(shapely.bounds(geoms)[:, [1, 3]]).max())
+        seg = _segments(geoms)
+        land, queen = _land(ids, geoms, tree, rook, float(tolerance_m), seg, lat_max)
+        sea = _maritime(ids, geoms, tree, land, queen, seg, maritime_km, lat_max)
+    finally:
+        shapely.destroy_prepared(geoms[fresh])
     frames = [f for f in (land, sea) if len(f)]
     if not frames:
         return _empty()

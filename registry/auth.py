@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import re
 import secrets
@@ -36,7 +37,14 @@ if TYPE_CHECKING:
     from registry.store import Registry
 
 _HASHER = PasswordHasher()
-_DUMMY = _HASHER.hash("kerjasama-dummy-password")
+
+
+@functools.cache
+def _dummy() -> str:
+    """A hash checked for unknown users (made on first use: hashing takes about a second)."""
+    return _HASHER.hash("kerjasama-dummy-password")
+
+
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
 
 
@@ -93,7 +101,7 @@ def _verify(session: Session, username: str, password: str) -> User | None:
     user = session.scalar(select(User).where(User.username == (username or "").strip().lower()))
     if user is None or not user.active:
         with contextlib.suppress(VerificationError):
-            _HASHER.verify(_DUMMY, password or "")
+            _HASHER.verify(_dummy(), password or "")
         return None
     try:
         _HASHER.verify(user.password_hash, password or "")
