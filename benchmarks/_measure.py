@@ -2,8 +2,12 @@
 
 Every comparison runs ours and the peer as fresh processes, interleaved (ours, peer, ours, peer,
 ...) so that load from other work on a shared machine falls on both alike, and reports the
-minimum and the median of each. Peak memory and CPU time are the child's own ``ru_maxrss`` and
-``ru_utime + ru_stime``, which a small wrapper (:func:`python`) writes to stderr at exit.
+minimum and the median of each. One unrecorded round comes first, so that both start from the
+same state: the files read are in the page cache and the Python modules compiled to bytecode
+(``PYTHONDONTWRITEBYTECODE`` is dropped for the children: an installed peer's modules were
+compiled when it was installed, ours would otherwise be compiled again in every process). Peak
+memory and CPU time are the child's own ``ru_maxrss`` and ``ru_utime + ru_stime``, which a small
+wrapper (:func:`python`) writes to stderr at exit.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ def run(argv: Sequence[str], *, env: Mapping[str, str] | None = None) -> Run:
     """Run ``argv`` as a child process (built with :func:`python`); time it from start to exit
     and read the peak memory it reported."""
     child_env = {**os.environ, "KERJASAMA_DATA": str(DATA), **(env or {})}
+    child_env.pop("PYTHONDONTWRITEBYTECODE", None)
     start = time.perf_counter()
     proc = subprocess.Popen(
         list(argv),
@@ -94,7 +99,12 @@ def _strip_peak(err: str) -> str:
 
 
 def interleaved(commands: Mapping[str, Sequence[str]], repeat: int) -> dict[str, list[Run]]:
-    """Run every command ``repeat`` times, alternating between them; stop at a failure."""
+    """Run every command ``repeat`` times, alternating between them, after one unrecorded round
+    of each (page cache, bytecode); stop at a failure."""
+    for name, argv in commands.items():
+        result = run(argv)
+        if result.status != 0:
+            raise RuntimeError(f"{name} failed ({result.status}): {result.stderr[-500:]}")
     out: dict[str, list[Run]] = {name: [] for name in commands}
     for _ in range(repeat):
         for name, argv in commands.items():
