@@ -211,6 +211,13 @@ def _unshared(seg: _Segments) -> np.ndarray:
 _FILTER_BELOW = 0.5
 
 
+def _own_coast(seg: _Segments, coast: np.ndarray, n: int) -> np.ndarray:
+    """Regions owning at least one ``coast`` segment, as a mask over the ``n`` regions."""
+    own = np.zeros(n, dtype=bool)
+    own[seg.owner[coast]] = True
+    return own
+
+
 def _near_coast(
     geoms: np.ndarray, seg: _Segments, coast: np.ndarray, reach_deg: float
 ) -> np.ndarray:
@@ -219,8 +226,7 @@ def _near_coast(
     Regions farther than that from every such segment are surrounded by land on all sides
     within the reach: they cannot end a sea crossing (see :func:`_sea_reach_m`).
     """
-    near = np.zeros(len(geoms), dtype=bool)
-    near[seg.owner[coast]] = True  # regions with a coast of their own
+    near = _own_coast(seg, coast, len(geoms))
     inland = np.flatnonzero(~near)
     if len(inland) == 0 or not coast.any():
         return near
@@ -363,10 +369,8 @@ def _sea_candidates(
     """
     reach = _sea_reach_m(limit_m)
     eligible = np.arange(len(geoms))
-    coast = _unshared(seg)
-    own = np.zeros(len(geoms), dtype=bool)
-    own[seg.owner[coast]] = True
-    if reach is not None and own.mean() < _FILTER_BELOW:
+    coast = None if reach is None else _unshared(seg)
+    if coast is not None and _own_coast(seg, coast, len(geoms)).mean() < _FILTER_BELOW:
         near = _near_coast(geoms, seg, coast, float(metres_to_degrees(reach, lat_max)) * 1.001)
         if near.mean() < 0.75:  # worth a second tree
             eligible = np.flatnonzero(near)

@@ -169,6 +169,7 @@ def read_uploads(
         naming the uploaded files.
     """
     from analysis import pipeline
+    from geo.boundaries import BoundaryInfo
 
     if not boundary_files or indicator_file is None:
         raise InputError("errors.upload.need_both")
@@ -195,9 +196,10 @@ def read_uploads(
             )
         except KerjasamaError as err:
             raise _shown(err, folder, uploaded) from None
-    meta = dict(regions.attrs.get("kerjasama", {}))
-    meta["source"] = b_name
-    regions.attrs["kerjasama"] = meta
+    # a new shared record (never copied by pandas), the read one left as it was
+    regions.attrs["kerjasama"] = BoundaryInfo(
+        {**regions.attrs.get("kerjasama", {}), "source": b_name}
+    )
     return UploadedData(
         regions=regions,
         table=table,
