@@ -23,6 +23,11 @@ def display_tolerance(regions: gpd.GeoDataFrame) -> float:
     return float(extent / 2500.0)
 
 
+def display_digits(tolerance: float) -> int:
+    """Decimals kept for a simplification tolerance (degrees): 4 from 0.001° up, else 5."""
+    return 4 if tolerance >= 0.001 else 5
+
+
 def drop_small_parts(geoms: np.ndarray, min_area: float) -> np.ndarray:
     """Remove polygon parts smaller than ``min_area`` (square degrees), keeping each
     geometry's largest part; returns MultiPolygons aligned with ``geoms``."""
@@ -49,7 +54,7 @@ def display_regions(
     tolerance
         Simplification tolerance in degrees (default :func:`display_tolerance`).
     digits
-        Decimals kept (default: 4 when the tolerance is at least 0.001°, else 5).
+        Decimals kept (default :func:`display_digits` of the tolerance).
 
     Returns
     -------
@@ -57,7 +62,7 @@ def display_regions(
         Same index and order, columns ``name``, ``province``, ``geometry``.
     """
     tol = display_tolerance(regions) if tolerance is None else float(tolerance)
-    ndigits = digits if digits is not None else (4 if tol >= 0.001 else 5)
+    ndigits = display_digits(tol) if digits is None else digits
     kept = drop_small_parts(np.asarray(regions.geometry.values), (2.0 * tol) ** 2)
     try:
         simple = shapely.coverage_simplify(kept, tol)

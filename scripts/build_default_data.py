@@ -6,6 +6,7 @@ created ``.venv/``)::
     .venv/bin/python scripts/build_default_data.py                 # ../shared/data -> data/
     .venv/bin/python scripts/build_default_data.py --source DIR --out DIR
     .venv/bin/python scripts/build_default_data.py --measure       # the table in docs/data.md
+    .venv/bin/python scripts/build_default_data.py --derived       # only boundaries/derived/
 
 What it writes (``docs/data.md`` describes every column and the licences):
 
@@ -21,6 +22,13 @@ What it writes (``docs/data.md`` describes every column and the licences):
     ``lon``/``lat`` and their ``method``/``source`` are left out (see the source's ``SEATS.md``).
 ``indicators/idn_kabkota_indicators.csv`` and ``indicators/SOURCES.md``
     Copied byte for byte.
+``boundaries/derived/idn_adm2.adjacency.parquet`` and ``…/derived/idn_adm2.display.parquet``
+    What the app would otherwise compute on its first start from the bundled boundary file (as
+    :func:`analysis.pipeline.load_regions` reads it): the edge table of
+    :func:`analysis.pipeline.build_adjacency` and the national display geometry of
+    :func:`geo.display.display_regions`, each recording the sha256 of the boundary file and its
+    parameters (:mod:`kerjasama.derived`). ``--derived`` rebuilds only these two from the
+    bundled boundary file of ``--out`` (after a change to the adjacency or display code).
 
 The output is deterministic: the same source files and library versions give the same bytes
 (rows sorted by code, no time stamps). Every check that fails stops the build with a message; the
@@ -172,6 +180,31 @@ def copy_indicators(source: Path, out: Path, regions: gpd.GeoDataFrame) -> None:
     print(f"{out / INDICATORS}: {len(table)} rows (copied as is, with {INDICATOR_SOURCES.name})")
 
 
+# ---------------------------------------------------------------------------- derived files
+
+
+def build_derived(out: Path) -> None:
+    """Write ``boundaries/derived/`` for the bundled boundary file of ``out``: the national edge
+    table and display geometry, computed as the app computes them."""
+    from analysis import pipeline
+    from geo.display import display_regions
+    from kerjasama import derived
+
+    boundaries = out / BOUNDARY_OUT
+    regions = pipeline.load_regions(boundaries)
+    edges = pipeline.build_adjacency(regions)
+    path = derived.write(edges, boundaries, "adjacency", derived.adjacency_parameters())
+    print(f"{path}: {len(edges)} edges ({path.stat().st_size:,} bytes)")
+    display = display_regions(regions)
+    parameters = derived.display_parameters(regions)
+    path = derived.write(display, boundaries, "display", parameters)
+    print(
+        f"{path}: {len(display)} regions, "
+        f"{int(shapely.get_num_coordinates(display.geometry.values).sum()):,} vertices, "
+        f"tolerance {parameters['tolerance']:.5f}° ({path.stat().st_size:,} bytes)"
+    )
+
+
 def _write(path: Path, write: Callable[[Path], object]) -> None:
     """Write through a temporary file in the same folder, then rename over ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -193,6 +226,7 @@ def build(source: Path, out: Path) -> None:
     regions = build_boundaries(source, out)
     build_seats(source, out, regions)
     copy_indicators(source, out, regions)
+    build_derived(out)
     size = folder_size(out)
     print(f"{out}: {size:,} bytes in total (budget {SIZE_BUDGET:,})")
     if size >= SIZE_BUDGET:
@@ -335,10 +369,17 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="instead of building, measure the encoding options in WORKDIR (the docs table)",
     )
+    parser.add_argument(
+        "--derived",
+        action="store_true",
+        help="only rebuild boundaries/derived/ of --out from its bundled boundary file",
+    )
     args = parser.parse_args(argv)
     try:
         if args.measure:
             measure(args.source, args.measure)
+        elif args.derived:
+            build_derived(args.out)
         else:
             build(args.source, args.out)
     except BuildError as err:

@@ -22,7 +22,7 @@ from test_app import shown
 from analysis.config import load_config
 from geo.adjacency import adjacency_edges
 from geo.boundaries import read_boundaries
-from kerjasama import paths
+from kerjasama import derived, paths
 from kerjasama.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
@@ -67,11 +67,13 @@ def test_bundled_files_are_tracked_by_git():
     tracked = git("ls-files", "data")
     expected = [BUNDLED, SEATS, INDICATORS, DATA / "indicators" / "SOURCES.md"]
     expected += [DATA / "README.md", DATA / "boundaries" / "SOURCE.md"]
+    expected += [derived.derived_path(BUNDLED, kind) for kind in ("adjacency", "display")]
     assert {str(p.relative_to(REPO)) for p in expected} <= set(tracked)
     # .gitignore must not hide any tracked data file (a new file there would need `git add -f`)
     assert git("check-ignore", "--no-index", *tracked) == []
     # anything else a user drops into data/ stays out of git
     probe = ["data/boundaries/my_regions.gpkg", "data/indicators/my_table.csv", "data/x.txt"]
+    probe += ["data/boundaries/derived/my_regions.adjacency.parquet"]
     assert git("check-ignore", "--no-index", *probe) == probe
 
 
@@ -180,5 +182,16 @@ def test_build_reproduces_the_bundled_files(real_data, tmp_path):
     pd.testing.assert_frame_equal(rebuilt.drop(columns="geometry"),
                                   committed.drop(columns="geometry"))  # fmt: skip
     assert shapely.equals_exact(rebuilt.geometry.values, committed.geometry.values, 0).all()
+    # the derived files: computed from the rebuilt file, equal to the committed ones
+    rebuilt_edges = derived.shipped_adjacency(tmp_path / build.BOUNDARY_OUT)  # digest matched
+    assert rebuilt_edges is not None
+    pd.testing.assert_frame_equal(rebuilt_edges, derived.shipped_adjacency(BUNDLED))
+    rebuilt_file = tmp_path / build.BOUNDARY_OUT
+    rebuilt_display = derived.shipped_display(read_boundaries(rebuilt_file), rebuilt_file)
+    committed_display = derived.shipped_display(read_boundaries(BUNDLED), BUNDLED)
+    assert rebuilt_display is not None and committed_display is not None
+    assert shapely.equals_exact(
+        rebuilt_display.geometry.values, committed_display.geometry.values, 0
+    ).all()
     # the indicator table and its sources are the shared ones, byte for byte
     assert INDICATORS.read_bytes() == (real_data / build.INDICATORS).read_bytes()

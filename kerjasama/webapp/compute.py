@@ -24,6 +24,7 @@ from analysis import pipeline
 from analysis.config import load_config
 from geo.boundaries import provinces as province_names
 from geo.display import display_regions
+from kerjasama import derived
 from kerjasama.present import map as webmap
 from kerjasama.present.upload import Upload, read_uploads
 from kerjasama.present.words import explain_rows, province_options
@@ -70,10 +71,7 @@ def adjacency_cache_path(boundaries: Path, kind: str = "adjacency", extra: str =
     import geo.crs
     import geo.display
 
-    digest = hashlib.sha256()
-    with open(boundaries, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
+    digest = hashlib.sha256(derived.file_digest(boundaries).encode())
     for module in (geo.adjacency, geo.boundaries, geo.crs, geo.display, pipeline):
         digest.update(Path(module.__file__).read_bytes())
     digest.update(extra.encode())
@@ -92,14 +90,17 @@ def _keep(frame: pd.DataFrame, path: Path) -> None:
 
 
 def cached_adjacency(regions: pd.DataFrame, boundaries: Path) -> pd.DataFrame:
-    """:func:`analysis.pipeline.build_adjacency` of the data folder's boundary file, computed
-    once and kept on disk, so a restarted server draws its first map without recomputing it.
-    A missing, unreadable or unwritable cache only means computing it again."""
+    """:func:`analysis.pipeline.build_adjacency` of the data folder's boundary file: the table
+    shipped with the file when it was computed from this very file and settings
+    (:func:`kerjasama.derived.shipped_adjacency`), else computed once and kept on disk, so a
+    restarted server draws its first map without recomputing it. A missing, unreadable or
+    unwritable cache only means computing it again."""
+    shipped = derived.shipped_adjacency(boundaries)
+    if shipped is not None:
+        return shipped
     path = adjacency_cache_path(boundaries)
     try:
-        edges = pd.read_parquet(path)
-        text = edges.select_dtypes(include=["string"]).columns
-        return edges.astype({c: object for c in text})  # as built: text columns of objects
+        return derived.as_built(pd.read_parquet(path))
     except (OSError, ValueError):
         pass
     edges = pipeline.build_adjacency(regions)
@@ -108,17 +109,19 @@ def cached_adjacency(regions: pd.DataFrame, boundaries: Path) -> pd.DataFrame:
 
 
 def cached_display(regions: pd.DataFrame, boundaries: Path | None) -> pd.DataFrame:
-    """:func:`geo.display.display_regions` of a scope of the data folder, kept on disk like the
+    """:func:`geo.display.display_regions` of a scope of the data folder: shipped with the file
+    for all its regions (:func:`kerjasama.derived.shipped_display`), else kept on disk like the
     adjacency (uploads: computed, not kept)."""
     if boundaries is None:
         return display_regions(regions)
+    shipped = derived.shipped_display(regions, boundaries)
+    if shipped is not None:
+        return shipped
     path = adjacency_cache_path(boundaries, "display", ",".join(map(str, regions.index)))
     try:
         import geopandas as gpd
 
-        display = gpd.read_parquet(path)
-        text = display.select_dtypes(include=["string"]).columns
-        display = display.astype({c: object for c in text})
+        display = derived.as_built(gpd.read_parquet(path))
         display.index = display.index.astype(object)
         if list(display.index) == list(regions.index):
             return display
