@@ -227,10 +227,18 @@ def overlapping(
     all of the cluster's members when the cluster is smaller. Most shared first, then by stage
     (in force first, ended last) and id.
     """
-    wanted = sorted(set(codes))
-    if not wanted:
-        return []
-    need = min(min_shared, len(wanted))
+    return overlapping_many(conn, [codes], sector, min_shared=min_shared)[0]
+
+
+def overlapping_many(
+    conn: Connection, clusters: Sequence[Iterable[str]], sector: str, *, min_shared: int
+) -> list[list[Overlap]]:
+    """:func:`overlapping` of each cluster of ``clusters``, in two queries for all of them
+    (the map page labels every shown candidate on every rerun)."""
+    wanted = [sorted(set(codes)) for codes in clusters]
+    every = sorted(set().union(*wanted)) if wanted else []
+    if not every:
+        return [[] for _ in wanted]
     stmt = (
         select(P.c.agreement_id, P.c.code)
         .join(A, A.c.id == P.c.agreement_id)
@@ -239,17 +247,30 @@ def overlapping(
             A.c.stage != "dibatalkan",
             P.c.active,
             P.c.kind == "kabkota",
-            P.c.code.in_(wanted),
+            P.c.code.in_(every),
         )
         .order_by(P.c.agreement_id, P.c.code)
     )
-    shared: dict[int, list[str]] = {}
+    parties: dict[int, list[str]] = {}
     for agreement_id, code in conn.execute(stmt):
-        shared.setdefault(agreement_id, []).append(code)
-    hits = {k: v for k, v in shared.items() if len(v) >= need}
-    if not hits:
-        return []
-    found = {s.id: s for s in summaries(conn, Filters(ids=sorted(hits)))}
-    result = [Overlap(found[k], tuple(v)) for k, v in hits.items()]
-    result.sort(key=lambda o: (-len(o.shared), _OVERLAP_ORDER[o.agreement.stage], o.agreement.id))
+        parties.setdefault(agreement_id, []).append(code)
+    hits_of = []
+    for codes in wanted:
+        need = min(min_shared, len(codes))
+        members = set(codes)
+        hits = {}
+        for agreement_id, found in parties.items():
+            shared = [c for c in found if c in members]
+            if codes and len(shared) >= need:
+                hits[agreement_id] = shared
+        hits_of.append(hits)
+    ids = sorted(set().union(*(h.keys() for h in hits_of)))
+    found = {s.id: s for s in summaries(conn, Filters(ids=ids))} if ids else {}
+    result = []
+    for hits in hits_of:
+        overlaps = [Overlap(found[k], tuple(v)) for k, v in hits.items()]
+        overlaps.sort(
+            key=lambda o: (-len(o.shared), _OVERLAP_ORDER[o.agreement.stage], o.agreement.id)
+        )
+        result.append(overlaps)
     return result

@@ -348,10 +348,16 @@ class Registry:
     ) -> list[Overlap]:
         """Existing agreements of ``sector`` that a suggested cluster (kab/kota ``codes``)
         overlaps (see :func:`registry.queries.overlapping`; default threshold from the config)."""
-        wanted = [c for c in (normalize_code(x) for x in codes) if c]
+        return self.agreements_overlapping_many([codes], sector, min_shared=min_shared)[0]
+
+    def agreements_overlapping_many(
+        self, clusters: Sequence[Sequence[str]], sector: str, *, min_shared: int | None = None
+    ) -> list[list[Overlap]]:
+        """:meth:`agreements_overlapping` of each cluster of ``clusters`` (one look-up)."""
+        wanted = [[c for c in (normalize_code(x) for x in codes) if c] for codes in clusters]
         need = min_shared or self.settings.alerts.overlap_min_shared
         with self.engine.connect() as conn:
-            return queries.overlapping(conn, wanted, sector, min_shared=need)
+            return queries.overlapping_many(conn, wanted, sector, min_shared=need)
 
     # ------------------------------------------------------------------ writes
     def add(self, values: Mapping[str, Any], *, token: str | None = None) -> int:

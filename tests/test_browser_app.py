@@ -204,6 +204,9 @@ def test_map_is_a_working_surface(page, app_url):
     second, third = sorted(fmap.locator(".ks-rank").all_inner_texts(), key=int)[1:3]
     rank = fmap.locator(".ks-rank", has_text=re.compile(rf"^{second}$"))
     act(page, lambda: rank.dispatch_event("click"))
+    runs = page.evaluate("() => window.__ksDone")
+    page.wait_for_timeout(700)  # streamlit-folium's own report of the click comes 250 ms later
+    assert page.evaluate("() => window.__ksDone") == runs  # the click re-ran the page once
     shown = page.get_by_role("combobox", name="Kandidat yang dibuka")
     assert shown.input_value().startswith(f"#{second} ")
     assert f"Kandidat #{second}:" in main.inner_text()

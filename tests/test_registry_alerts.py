@@ -209,3 +209,8 @@ def test_suggested_cluster_overlapping_an_agreement(reg):
     # a one-member question needs just that member
     assert len(reg.agreements_overlapping(["64.02"], "water")) == 1
     assert reg.agreements_overlapping(["64.71", "64.09"], "health") == []
+    # many clusters at once: the same answers, in the clusters' order
+    clusters = [["6471", "6409"], ["64.71", "64.72"], ["64.02"], [], ["64.09", "64.71"]]
+    many = reg.agreements_overlapping_many(clusters, "water")
+    assert many == [reg.agreements_overlapping(c, "water") for c in clusters]
+    assert [len(h) for h in many] == [1, 0, 1, 0, 1]

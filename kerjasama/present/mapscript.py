@@ -112,7 +112,23 @@ _SETUP = """
   // a click counter in the clicked feature: a second click on the same object is news too
   ks.clicks = 0;
   ks.clickable = function(feature, layer) {
-    layer.on("click", function() { ks.clicks += 1; feature.properties.click = ks.clicks; });
+    layer.on("click", function() {
+      ks.clicks += 1;
+      feature.properties.click = ks.clicks;
+      ks.report(layer);
+    });
+  };
+  // report a click at once: streamlit-folium reports it only after a 250 ms pause (meant for
+  // panning and zooming); it then computes the same value and, finding it sent, sends nothing
+  ks.report = function(layer) {
+    var g = window.__GLOBAL_DATA__, lib = window.Streamlit;
+    if (!g || !lib || typeof lib.setComponentValue !== "function") return;
+    if (JSON.stringify(g.returned_objects) !== {{ this.returned_js }}) return;
+    if (typeof layer.toGeoJSON !== "function") return;
+    var value = {last_active_drawing: layer.toGeoJSON()};
+    g.last_active_drawing = value.last_active_drawing;
+    g.previous_data = value;
+    lib.setComponentValue(value);
   };
   ks.regionTip = function(code) {
     var item = ks.byCode[code], s = ks.state, t = s.texts || {};
@@ -381,6 +397,11 @@ _SETUP = """
 """
 
 
+#: what streamlit-folium reports back to the app: the feature of the clicked layer (with the
+#: click counter of ``ks.clickable``), nothing on pan or zoom
+RETURNED = ["last_active_drawing"]
+
+
 class MapSetup(MacroElement):
     """The base map's script (added to the map before the regions layer)."""
 
@@ -389,6 +410,8 @@ class MapSetup(MacroElement):
     def __init__(self) -> None:
         super().__init__()
         self._name = "KsSetup"
+        # the script reports a click itself only while the app asks for exactly this
+        self.returned_js = js_value(json.dumps(RETURNED, separators=(",", ":")))
 
 
 class Paint(MacroElement):

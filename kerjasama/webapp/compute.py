@@ -9,11 +9,12 @@ avoids pickling a 27 MB GeoDataFrame on every rerun).
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -140,10 +141,22 @@ def folder_data(boundaries: str, indicators: str, stamp: tuple) -> Data:
     edges = cached_adjacency(regions, Path(boundaries))
     key = f"{boundaries}|{indicators}|{stamp}"
     names = (Path(boundaries).name, Path(indicators).name)
-    return Data(
+    data = Data(
         key, regions, table, report, problems, edges, names, province_names(regions),
         Path(boundaries),
     )  # fmt: skip
+    return _long_lived(data)
+
+
+def _long_lived(data: Data) -> Data:
+    """``data`` after moving every object alive now out of the garbage collector's view
+    (:func:`gc.freeze`). The app keeps them for the server's life; a full collection would
+    otherwise walk them all (the boundaries, tables and caches: a quarter of a million objects,
+    0.15-0.35 s). Streamlit's collection after every run is off in ``.streamlit/config.toml``
+    for the same reason; Python's own collector still runs on the objects made later."""
+    gc.collect()
+    gc.freeze()
+    return data
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -159,15 +172,17 @@ def upload_data(digest: str, _boundaries: tuple, _indicators: Upload, bkey: str,
     )
     edges = pipeline.build_adjacency(data.regions)
     names = (data.boundary_name, data.indicator_name)
-    return Data(
-        "upload:" + digest,
-        data.regions,
-        data.table,
-        data.report,
-        data.problems,
-        edges,
-        names,
-        province_names(data.regions),
+    return _long_lived(
+        Data(
+            "upload:" + digest,
+            data.regions,
+            data.table,
+            data.report,
+            data.problems,
+            edges,
+            names,
+            province_names(data.regions),
+        )
     )
 
 
@@ -335,9 +350,36 @@ def table(
     return candidate_table(_rows, lang)
 
 
+_warm_lock = threading.Lock()
+#: seconds after a page before the scope's other cross-province setting is prepared
+NEIGHBOUR_DELAY = 1.0
+_neighbours_done: set[tuple[str, Choice]] = set()
+
+
+def warm_neighbours(key: str, data: Data, choice: Choice) -> None:
+    """Prepare, in the background, the province scope of ``choice`` with the cross-province
+    toggle flipped (enumeration, display geometry and the ranking: about 0.3 s for a
+    province), so that the toggle does not wait for them. Once per data source and choice."""
+    scope = choice.scope
+    if scope.province is None:
+        return
+    other = replace(choice, scope=replace(scope, cross=not scope.cross))
+    with _warm_lock:
+        if (key, other) in _neighbours_done:
+            return
+        _neighbours_done.add((key, other))
+
+    def work() -> None:
+        time.sleep(NEIGHBOUR_DELAY)  # after the page has been drawn
+        prep = prepared(key, data, other.scope)
+        drawing(key, data, tuple(prep.ids))
+        ranked(key, data, other)
+
+    threading.Thread(target=work, name="kerjasama-warm-scope", daemon=True).start()
+
+
 #: seconds after the first page before the national scope is prepared in the background
 WARM_UP_DELAY = 20.0
-_warm_lock = threading.Lock()
 _warmed: set[str] = set()
 
 

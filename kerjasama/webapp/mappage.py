@@ -459,6 +459,7 @@ def page() -> None:
     )
     panels.data_panel(lang, data, prep, config, opts["sector"], opts["scope_label"])
     compute.warm_up(key, data)
+    compute.warm_neighbours(key, data, choice)
 
 
 @dataclass(frozen=True)

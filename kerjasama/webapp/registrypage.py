@@ -762,14 +762,12 @@ DRAFTED = "registry_drafted"  # the message after a suggestion became a draft ag
 def with_existing(rows: pd.DataFrame, regions, sector: str, lang: str) -> pd.DataFrame:
     """A copy of the candidate ``rows`` with ``existing``: "sudah ada kerja sama: <name>
     (<stage>, <year>)" for a candidate that overlaps an agreement of its sector
-    (:meth:`registry.Registry.agreements_overlapping`, the most shared first), else empty. A
+    (:meth:`registry.Registry.agreements_overlapping_many`, the most shared first), else empty. A
     registry that cannot be opened leaves the rows as they are."""
     try:
-        reg = open_registry(regions)
-        labels = []
-        for members in rows["members"]:
-            hits = reg.agreements_overlapping([str(m) for m in members], sector)
-            labels.append(words.overlap_label(hits[0], lang) if hits else "")
+        clusters = [[str(m) for m in members] for members in rows["members"]]
+        found = open_registry(regions).agreements_overlapping_many(clusters, sector)
+        labels = [words.overlap_label(hits[0], lang) if hits else "" for hits in found]
     except KerjasamaError:
         return rows
     return rows.assign(existing=labels)

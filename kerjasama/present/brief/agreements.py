@@ -52,7 +52,7 @@ def agreements_section(
         An open :class:`registry.Registry` (read only here).
     candidates
         The pack's candidate rows (``rank``, ``members``): each agreement lists the ranks of the
-        candidates that overlap it (:meth:`registry.Registry.agreements_overlapping`).
+        candidates that overlap it (:meth:`registry.Registry.agreements_overlapping_many`).
     names
         Kab/kota code -> name, for parties recorded without a name.
     """
@@ -61,9 +61,11 @@ def agreements_section(
     report = reg.open_alerts(province, sector, today=today)
     overlaps: dict[int, list[str]] = {}
     if candidates is not None:
-        for _, row in candidates.iterrows():
-            for hit in reg.agreements_overlapping([str(m) for m in row["members"]], sector):
-                overlaps.setdefault(hit.agreement.id, []).append(f"#{int(row['rank'])}")
+        clusters = [[str(m) for m in members] for members in candidates["members"]]
+        found = reg.agreements_overlapping_many(clusters, sector)
+        for rank, hits in zip(candidates["rank"], found, strict=True):
+            for hit in hits:
+                overlaps.setdefault(hit.agreement.id, []).append(f"#{int(rank)}")
     rows = tuple(
         (
             str(s.id),
