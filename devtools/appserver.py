@@ -132,11 +132,17 @@ def act(page, action, timeout_ms: float = 300_000) -> None:
     wait_idle(page, timeout_ms)
 
 
-def tick_row(page, row: int, grid: int = 1) -> None:
-    """Tick (or untick) a row of the ``grid``-th visible data grid of the page (the ranked
-    candidates are the second one: the opened candidate's member table comes first; the
-    variants table in its folded expander is not visible)."""
+def row_tick(page, row: int, grid: int = 1):
+    """The click that ticks (or unticks) a row of the ``grid``-th visible data grid of the
+    page (the ranked candidates are the second one: the opened candidate's member table comes
+    first; the variants table in its folded expander is not visible), with the grid scrolled
+    into view: call it with :func:`act`."""
     table = page.locator("[data-testid=stDataFrame]").filter(visible=True).nth(grid)
     table.scroll_into_view_if_needed()
     box = table.bounding_box()
-    act(page, lambda: page.mouse.click(box["x"] + 16, box["y"] + 35 + 35 * row + 17))
+    return lambda: page.mouse.click(box["x"] + 16, box["y"] + 35 + 35 * row + 17)
+
+
+def tick_row(page, row: int, grid: int = 1) -> None:
+    """Tick (or untick) a row of a data grid (:func:`row_tick`) and wait for the re-run."""
+    act(page, row_tick(page, row, grid))

@@ -22,7 +22,9 @@ def calls(monkeypatch):
     monkeypatch.setattr(
         compute, "prepared", lambda key, data, scope: seen.append(("prep", scope)) or Prep()
     )
-    monkeypatch.setattr(compute, "drawing", lambda key, data, codes: seen.append(("draw", codes)))
+    monkeypatch.setattr(
+        compute, "scope_drawing", lambda key, data, scope, ids: seen.append(("draw", ids))
+    )
     monkeypatch.setattr(compute, "ranked", lambda key, data, choice: seen.append(("rank", choice)))
     return seen
 

@@ -136,7 +136,15 @@ def test_selection_follows_candidates_into_every_download(page, app_url):
     size.focus()
     act(page, lambda: page.keyboard.press("ArrowLeft"))
     act(page, lambda: page.keyboard.press("ArrowLeft"))
+    # the toggle repaints the map (same frame, same regions): the neighbours of other
+    # provinces are drawn pale around the province until they join the scope
+    frame(page).evaluate("() => { window.__ksSameMap = true; }")
+    paint = "() => Object.keys(window.ks.state.outsideSet).length"
+    outside = frame(page).evaluate(paint)
+    assert outside > 0
     act(page, lambda: page.get_by_text("Izinkan anggota dari provinsi tetangga").click())
+    assert frame(page).evaluate("() => window.__ksSameMap === true")
+    assert frame(page).evaluate(paint) < outside
     assert query(page)["sel"].split(",") == ticked  # the selection is still the same ids
     assert query(page)["size"] == "2-3" and query(page)["cross"] == "1"
 

@@ -184,6 +184,36 @@ def test_region_layer_is_plain_data():
     assert webmap.layer_bounds(layer) == pytest.approx([116, -1, 117.5, 0.5], abs=1e-3)
 
 
+def test_a_province_map_draws_its_neighbours_as_context():
+    """A province's map also draws the regions of other provinces linked to it (land or sea),
+    whichever way the toggles are set: the toggles repaint it (pale outside the scope), the
+    view opens on the province's own regions."""
+    regions = grid_regions()
+    regions.loc[["6403", "6406", "6409"], "province"] = "65"  # the right column: another province
+    edges = grid_edges(regions)
+    left = ["6401", "6402", "6404", "6405", "6407", "6408"]
+    codes = webmap.context_codes(regions, edges, "64", left)
+    assert codes == tuple(sorted(regions.index))  # every right-column cell touches the middle
+    fewer = edges[~edges["source"].isin(["6403", "6406"]) & ~edges["target"].isin(["6403", "6406"])]
+    assert webmap.context_codes(regions, fewer, "64", left) == tuple(sorted([*left, "6409"]))
+    # a voluntary link reaching further: its region is drawn too
+    assert "6403" in webmap.context_codes(regions, fewer, "64", [*left, "6403"])
+
+    layer = webmap.region_layer(display_regions(regions))
+    assert webmap.layer_bounds(layer, left) == pytest.approx([116, -1, 117, 0.5], abs=1e-3)
+    assert webmap.layer_bounds(layer) == pytest.approx([116, -1, 117.5, 0.5], abs=1e-3)
+
+    legend = webmap.legend("Air minum", "id")
+    state = webmap.paint_state({}, {}, {}, legend, "id", outside={"6409", "6403"})
+    assert state["outside"] == ["6403", "6409"]
+    assert (
+        legend["outside"].startswith("pucat")
+        and legend["outside_colour"] != legend["no_data_colour"]
+    )
+    assert "Izinkan anggota dari provinsi tetangga" in state["texts"]["outside"]
+    assert webmap.paint_state({}, {}, {}, legend, "id")["key"] != state["key"]
+
+
 def test_map_is_offline_and_escaped():
     """Hostile region names (markup, Jinja tags, template-literal syntax) stay text in every
     string the browser receives, and nothing is loaded from the internet."""

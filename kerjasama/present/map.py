@@ -42,6 +42,8 @@ from kerjasama.present.labels import form_label
 LEAFLET_DIR = Path(__file__).resolve().parent.parent / "vendor" / "leaflet"
 
 NO_DATA_COLOUR = "#c8c8c8"
+#: regions drawn around a province as context, outside the scope (:func:`context_codes`)
+OUTSIDE_COLOUR = "#f4f4f4"
 LAND_COLOUR = "#37474f"
 MARITIME_COLOUR = "#1565c0"
 CANDIDATE_COLOUR = "#6a1b9a"
@@ -149,6 +151,24 @@ def region_layer(
     return {"type": "FeatureCollection", "features": features}
 
 
+def context_codes(
+    regions: pd.DataFrame, edges: pd.DataFrame, province: str, codes: Iterable[str]
+) -> tuple[str, ...]:
+    """The regions a province's map draws: the province's own, every region of another
+    province linked to one of them by land or sea (``edges``: ``source``, ``target``), and
+    ``codes`` (the scope's regions: with voluntary links they may reach further), sorted.
+
+    Drawn whichever way the cross-province and sea toggles are set, the base map stays the same
+    when they move (only its colours change); the regions outside the scope are drawn pale.
+    """
+    prov = regions["province"].astype(str)
+    own = set(map(str, prov.index[prov == str(province)]))
+    source, target = edges["source"].astype(str), edges["target"].astype(str)
+    touching = source.isin(own) | target.isin(own)
+    near = set(source[touching]) | set(target[touching])
+    return tuple(sorted(own | near | set(map(str, codes))))
+
+
 def gap_layer(gap: pd.Series, lang: str) -> tuple[dict[str, str], dict[str, str]]:
     """(fill colour, gap written in the language) per region code; no entry = no data."""
     values = pd.to_numeric(gap, errors="coerce")
@@ -232,6 +252,7 @@ def legend(sector: object, lang: str) -> dict:
         "stops": list(gap_colours(pd.Series(np.linspace(0.0, 1.0, 6)))),
         "range": tr("ui.legend_range"),
         "no_data": tr("ui.legend_no_data"),
+        "outside": tr("ui.legend_outside"),
         "land": tr("ui.layer_land"),
         "maritime": tr("ui.layer_maritime"),
         "candidate": tr("ui.layer_candidates"),
@@ -239,6 +260,7 @@ def legend(sector: object, lang: str) -> dict:
         "opened": tr("ui.layer_opened"),
         "provider": tr("ui.map_legend_provider"),
         "no_data_colour": NO_DATA_COLOUR,
+        "outside_colour": OUTSIDE_COLOUR,
         "land_colour": LAND_COLOUR,
         "maritime_colour": MARITIME_COLOUR,
         "candidate_colour": CANDIDATE_COLOUR,
@@ -256,6 +278,7 @@ def map_texts(lang: str) -> dict:
         "code": tr("ui.tooltip_code"),
         "gap": tr("ui.tooltip_gap"),
         "no_data": tr("ui.tooltip_no_data"),
+        "outside": tr("ui.tooltip_outside", toggle=tr("ui.cross_province_label")),
     }
 
 
@@ -375,9 +398,18 @@ def region_counts(candidates: pd.DataFrame, lang: str) -> dict[str, str]:
     return {code: tr("ui.map_region_count", n=n) for code, n in counts.items()}
 
 
-def layer_bounds(regions: dict) -> list[float]:
-    """``[minx, miny, maxx, maxy]`` of a :func:`region_layer`."""
-    boxes = np.array([f["properties"]["bbox"] for f in regions["features"]], dtype=float)
+def layer_bounds(regions: dict, codes: Iterable[str] | None = None) -> list[float]:
+    """``[minx, miny, maxx, maxy]`` of a :func:`region_layer` (of its regions ``codes`` only,
+    when given)."""
+    wanted = None if codes is None else set(codes)
+    boxes = np.array(
+        [
+            f["properties"]["bbox"]
+            for f in regions["features"]
+            if wanted is None or f["properties"]["code"] in wanted
+        ],
+        dtype=float,
+    )
     if not len(boxes):
         return [0.0, 0.0, 0.0, 0.0]
     return [*boxes[:, :2].min(axis=0).tolist(), *boxes[:, 2:].max(axis=0).tolist()]
@@ -551,14 +583,17 @@ def paint_state(
     counts: Mapping[str, str],
     legend_data: dict,
     lang: str,
+    outside: Iterable[str] = (),
 ) -> dict:
     """What :class:`mapscript.Paint` applies to the base map: fill colour and gap text per
-    region, candidate counts, the legend and the map's own words; ``key`` changes with any of
-    them (tests and benchmarks wait for the map to show it: ``data-ks-rendered``)."""
+    region, candidate counts, the regions drawn ``outside`` the scope (pale, as context), the
+    legend and the map's own words; ``key`` changes with any of them (tests and benchmarks
+    wait for the map to show it: ``data-ks-rendered``)."""
     state = {
         "fill": dict(fill),
         "gap_text": dict(gap_text),
         "counts": dict(counts),
+        "outside": sorted(map(str, outside)),
         "legend": legend_data,
         "texts": map_texts(lang),
     }

@@ -136,6 +136,10 @@ _SETUP = """
     var p = item.feature.properties;
     var out = [p.province_name ? p.name + " (" + p.province_name + ")" : p.name];
     out.push((t.code || "") + ": " + p.code);
+    if (s.outsideSet && s.outsideSet[p.code]) {
+      out.push(t.outside || "");
+      return lines(out);
+    }
     var gap = s.gap_text[p.code];
     out.push((t.gap || "") + ": " + (gap === undefined ? (t.no_data || "") : gap));
     if (s.counts[p.code]) out.push(s.counts[p.code]);
@@ -194,8 +198,12 @@ _SETUP = """
   // colours, texts and legend of the current sector and language (from the feature group)
   ks.paint = function(state) {
     ks.state = state;
+    state.outsideSet = {};
+    (state.outside || []).forEach(function(code) { state.outsideSet[code] = true; });
     Object.keys(ks.byCode).forEach(function(code) {
-      var item = ks.byCode[code], fill = state.fill[code] || state.legend.no_data_colour;
+      var item = ks.byCode[code];
+      var fill = state.outsideSet[code] ? state.legend.outside_colour
+        : (state.fill[code] || state.legend.no_data_colour);
       item.layer.setStyle({fillColor: fill});
       item.dot.setStyle({fillColor: fill});
     });
@@ -204,7 +212,7 @@ _SETUP = """
       ks.searchInput.title = state.texts.search;
     }
     if (ks.fullButton) ks.fullButton.title = state.texts.fullscreen;
-    ks.drawLegend(state.legend);
+    ks.drawLegend(state.legend, (state.outside || []).length > 0);
     document.body.dataset.ksRendered = state.key;
     ks.schedule();
   };
@@ -272,7 +280,7 @@ _SETUP = """
     return root;
   };
   legend.addTo(map);
-  ks.drawLegend = function(lg) {
+  ks.drawLegend = function(lg, withOutside) {
     var root = ks.legendRoot;
     root.replaceChildren();
     var summary = document.createElement("summary");
@@ -288,10 +296,12 @@ _SETUP = """
     scale.appendChild(bar);
     var ends = document.createElement("span"); ends.textContent = lg.range;
     scale.appendChild(ends);
-    [["box", lg.no_data_colour, lg.no_data], ["line", lg.land_colour, lg.land],
+    var entries = [["box", lg.no_data_colour, lg.no_data]];
+    if (withOutside) entries.push(["box", lg.outside_colour, lg.outside]);
+    entries.concat([["line", lg.land_colour, lg.land],
      ["dash", lg.maritime_colour, lg.maritime], ["line", lg.candidate_colour, lg.candidate],
      ["dash", lg.ticked_colour, lg.ticked], ["thick", lg.opened_colour, lg.opened],
-     ["star", "#000", lg.provider]].forEach(function(e) {
+     ["star", "#000", lg.provider]]).forEach(function(e) {
       var row = item(root), sym = document.createElement("span");
       sym.className = "ks-sym ks-sym-" + e[0];
       if (e[0] === "box") sym.style.background = e[1];

@@ -211,14 +211,25 @@ class Drawing:
     display: pd.DataFrame
     layer: dict  # present.map.region_layer
     layer_js: str  # the same, written once for the base map
-    layer_key: str
     bounds: list
     outlines: webmap.Outlines
     points: pd.DataFrame
 
 
+def drawn_codes(data: Data, scope: Scope, ids) -> tuple[str, ...]:
+    """The regions the map draws for ``scope`` (whose regions are ``ids``): all Indonesia as
+    it is; a province with its neighbours from other provinces as context
+    (:func:`kerjasama.present.map.context_codes`), so that the cross-province and sea toggles
+    repaint the map instead of rebuilding it."""
+    if scope.province is None:
+        return tuple(ids)
+    return webmap.context_codes(data.regions, data.edges, scope.province, ids)
+
+
 @st.cache_resource(show_spinner=False, max_entries=16)
-def drawing(key: str, _data: Data, codes: tuple[str, ...]) -> Drawing:
+def drawing(key: str, _data: Data, codes: tuple[str, ...], focus: tuple | None = None) -> Drawing:
+    """The display geometry and region layer of the regions ``codes``; the map opens on the
+    regions ``focus`` (default: all of them)."""
     display = cached_display(_data.regions.loc[list(codes)], _data.source)
     layer = webmap.region_layer(display, _data.provinces)
     outlines = webmap.Outlines(display)
@@ -226,18 +237,30 @@ def drawing(key: str, _data: Data, codes: tuple[str, ...]) -> Drawing:
         display,
         layer,
         webmap.regions_js(layer),
-        webmap.digest(key, codes),
-        webmap.layer_bounds(layer),
+        webmap.layer_bounds(layer, focus),
         outlines,
         outlines.points,
     )
 
 
+def scope_drawing(key: str, data: Data, scope: Scope, ids) -> Drawing:
+    """:func:`drawing` of what the map draws for ``scope`` (:func:`drawn_codes`), opening on
+    the province's own regions."""
+    codes = drawn_codes(data, scope, ids)
+    focus = None
+    if scope.province is not None:
+        prov = data.regions["province"].astype(str)
+        focus = tuple(sorted(c for c in codes if prov.get(c) == str(scope.province)))
+    return drawing(key, data, codes, focus)
+
+
 @st.cache_resource(show_spinner=False, max_entries=32)
 def links(key: str, _data: Data, _drawing: Drawing, codes: tuple, maritime: bool, lang: str):
-    """The scope's adjacency links as a FeatureCollection (present.map.link_features)."""
+    """The adjacency links between the regions ``codes`` (the scope's) as a FeatureCollection
+    (present.map.link_features)."""
     edges = _data.edges if maritime else _data.edges[_data.edges["kind"] == "land"]
-    return webmap.link_features(webmap.link_layer(edges, _drawing.points, lang))
+    points = _drawing.points[_drawing.points.index.isin(codes)]
+    return webmap.link_features(webmap.link_layer(edges, points, lang))
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -372,7 +395,7 @@ def warm_neighbours(key: str, data: Data, choice: Choice) -> None:
     def work() -> None:
         time.sleep(NEIGHBOUR_DELAY)  # after the page has been drawn
         prep = prepared(key, data, other.scope)
-        drawing(key, data, tuple(prep.ids))
+        scope_drawing(key, data, other.scope, tuple(prep.ids))  # the same map, as a rule
         ranked(key, data, other)
 
     threading.Thread(target=work, name="kerjasama-warm-scope", daemon=True).start()
@@ -395,6 +418,6 @@ def warm_up(key: str, data: Data) -> None:
         time.sleep(WARM_UP_DELAY)  # leave the first page and clicks the machine
         scope = Scope(None, False, True)
         prep = prepared(key, data, scope)
-        drawing(key, data, tuple(prep.ids))
+        scope_drawing(key, data, scope, tuple(prep.ids))
 
     threading.Thread(target=work, name="kerjasama-warm-up", daemon=True).start()

@@ -434,7 +434,7 @@ def page() -> None:
         )
         ids = tuple(rows["cluster_id"].astype(str))
         shown = compute.explained(key, data, choice, rows, ids, lang)
-        drawing = compute.drawing(key, data, tuple(prep.ids))
+        drawing = compute.scope_drawing(key, data, scope, tuple(prep.ids))
         colours = compute.gap(key, ranked, scope, opts["sector"], lang)
         link_items = compute.links(key, data, drawing, tuple(prep.ids), opts["maritime"], lang)
     data_warnings(lang, data, prep)
@@ -522,7 +522,12 @@ def workspace(ctx: Context) -> None:
         shown, drawing.outlines, opened=opened, ticked=selection.shown, lang=lang
     )
     state = webmap.paint_state(
-        fill, gap_text, webmap.region_counts(shown, lang), webmap.legend(sector, lang), lang
+        fill,
+        gap_text,
+        webmap.region_counts(shown, lang),
+        webmap.legend(sector, lang),
+        lang,
+        outside=set(drawing.display.index) - set(prep.ids),
     )
     st.caption(tr("ui.map_help"))
     show_map(
