@@ -136,6 +136,12 @@ def shipped_adjacency(boundaries: Path) -> pd.DataFrame | None:
         return None
 
 
+def ships_display(regions: pd.DataFrame, boundaries: Path) -> bool:
+    """Whether :func:`shipped_display` has a file for ``regions`` of ``boundaries`` (its record
+    matches; the index is checked when it is read)."""
+    return _matches(boundaries, "display", display_parameters(regions)) is not None
+
+
 def shipped_display(regions: pd.DataFrame, boundaries: Path):
     """The shipped display geometry when ``regions`` are all regions of ``boundaries`` (same
     order) and the file and display settings match, else ``None``."""

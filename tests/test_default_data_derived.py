@@ -58,6 +58,8 @@ def test_shipped_display_is_what_the_code_computes(regions):
 
 
 def test_display_is_shipped_only_for_all_regions(regions):
+    assert derived.ships_display(regions, BUNDLED)
+    assert not derived.ships_display(regions.iloc[:5], BUNDLED)
     assert derived.shipped_display(regions.iloc[:5], BUNDLED) is None
     assert derived.shipped_display(regions.iloc[::-1], BUNDLED) is None  # another order
 

@@ -403,21 +403,38 @@ def warm_neighbours(key: str, data: Data, choice: Choice) -> None:
 
 #: seconds after the first page before the national scope is prepared in the background
 WARM_UP_DELAY = 20.0
+#: the same when the national display geometry is shipped with the boundary file (the warm-up
+#: then costs about a second: enumeration and the region layer, no simplification)
+WARM_UP_SHIPPED_DELAY = 5.0
 _warmed: set[str] = set()
 
 
-def warm_up(key: str, data: Data) -> None:
-    """Prepare the national scope in the background once per data source, so the first
-    switch to "all Indonesia" does not wait for enumeration and display geometry."""
+def national(choice: Choice) -> Choice:
+    """``choice`` at national scope (the scope the page builds when "all Indonesia" is chosen
+    with the default toggles)."""
+    return replace(choice, scope=Scope(None, False, True, choice.scope.voluntary))
+
+
+def warm_up(key: str, data: Data, choice: Choice | None = None) -> None:
+    """Prepare the national scope in the background once per data source (and rank it for
+    ``choice``'s sector, forms, sizes and weights), so the first switch to "all Indonesia" does
+    not wait for enumeration, display geometry and scoring. It waits :data:`WARM_UP_DELAY`
+    seconds after the first page, :data:`WARM_UP_SHIPPED_DELAY` when the display geometry is
+    shipped (:func:`kerjasama.derived.ships_display`)."""
     with _warm_lock:
         if key in _warmed:
             return
         _warmed.add(key)
+    shipped = data.source is not None and derived.ships_display(data.regions, data.source)
+    delay = WARM_UP_SHIPPED_DELAY if shipped else WARM_UP_DELAY
 
     def work() -> None:
-        time.sleep(WARM_UP_DELAY)  # leave the first page and clicks the machine
-        scope = Scope(None, False, True)
+        time.sleep(delay)  # leave the first page and clicks the machine
+        wide = None if choice is None else national(choice)
+        scope = Scope(None, False, True) if wide is None else wide.scope
         prep = prepared(key, data, scope)
         scope_drawing(key, data, scope, tuple(prep.ids))
+        if wide is not None:
+            ranked(key, data, wide)
 
     threading.Thread(target=work, name="kerjasama-warm-up", daemon=True).start()

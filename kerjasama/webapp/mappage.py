@@ -458,7 +458,7 @@ def page() -> None:
         )  # fmt: skip
     )
     panels.data_panel(lang, data, prep, config, opts["sector"], opts["scope_label"])
-    compute.warm_up(key, data)
+    compute.warm_up(key, data, choice)
     compute.warm_neighbours(key, data, choice)
 
 
