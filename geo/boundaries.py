@@ -510,6 +510,7 @@ def read_boundaries(
     name_field: str | None = None,
     keep_non_regions: bool = False,
     bbox: tuple[float, float, float, float] | None = None,
+    known_valid: bool = False,
 ) -> gpd.GeoDataFrame:
     """Read a kab/kota boundary file into a canonical GeoDataFrame.
 
@@ -530,6 +531,11 @@ def read_boundaries(
     bbox
         Read only the features whose envelope meets this box (``minx, miny, maxx, maxy`` in the
         file's CRS; see :func:`province_bounds`). Not applied inside a zip or to GeoParquet.
+    known_valid
+        The caller has proven that every geometry of this very file is valid as read (after
+        any reprojection), e.g. by a sha256 recorded when it was checked
+        (:func:`kerjasama.derived.proven_valid`): the validity check, which would find nothing
+        to repair, is skipped. Every other check runs. The result is the same.
 
     Returns
     -------
@@ -686,11 +692,12 @@ def read_boundaries(
         except InputError as err:
             problems.append(err)
         else:
-            geoms = _repair(
-                np.asarray(gdf.geometry.values, dtype=object),
-                gdf, shown, codes, names, repairs, problems,
-            )  # fmt: skip
-            gdf = gdf.set_geometry(geoms, crs=gdf.crs)
+            if not known_valid:
+                geoms = _repair(
+                    np.asarray(gdf.geometry.values, dtype=object),
+                    gdf, shown, codes, names, repairs, problems,
+                )  # fmt: skip
+                gdf = gdf.set_geometry(geoms, crs=gdf.crs)
     _raise_all(shown, problems)
 
     province = province_of(gdf, fields, codes)

@@ -75,16 +75,22 @@ def display_parameters(regions: pd.DataFrame) -> dict:
     return {"regions": len(regions), "tolerance": tolerance, "digits": display_digits(tolerance)}
 
 
-def _record(boundaries: Path, kind: str, parameters: dict) -> bytes:
-    return json.dumps(
-        {"kind": kind, "sha256": file_digest(boundaries), "parameters": parameters},
-        sort_keys=True,
-    ).encode()
+def _record(boundaries: Path, kind: str, parameters: dict, proven: dict | None = None) -> dict:
+    record = {"kind": kind, "sha256": file_digest(boundaries), "parameters": parameters}
+    return record if proven is None else {**record, "proven": proven}
 
 
-def write(frame: pd.DataFrame, boundaries: Path, kind: str, parameters: dict) -> Path:
+def write(
+    frame: pd.DataFrame,
+    boundaries: Path,
+    kind: str,
+    parameters: dict,
+    proven: dict | None = None,
+) -> Path:
     """Write ``frame`` (the ``kind`` result of ``boundaries`` under ``parameters``) with its
-    record, through a temporary file renamed into place; return the path written."""
+    record, through a temporary file renamed into place; return the path written. ``proven``:
+    what a check of ``boundaries`` as read established (``{"valid_geometry": True}``: every
+    geometry valid, see :func:`proven_valid`)."""
     import pyarrow.parquet as pq
 
     path = derived_path(boundaries, kind)
@@ -93,7 +99,8 @@ def write(frame: pd.DataFrame, boundaries: Path, kind: str, parameters: dict) ->
     try:
         frame.to_parquet(tmp, index=None, **_PARQUET)  # geopandas adds its "geo" metadata
         table = pq.read_table(tmp)
-        metadata = {**(table.schema.metadata or {}), KEY: _record(boundaries, kind, parameters)}
+        record = json.dumps(_record(boundaries, kind, parameters, proven), sort_keys=True)
+        metadata = {**(table.schema.metadata or {}), KEY: record.encode()}
         pq.write_table(table.replace_schema_metadata(metadata), tmp, **_PARQUET)
         os.replace(tmp, path)
     finally:
@@ -101,18 +108,37 @@ def write(frame: pd.DataFrame, boundaries: Path, kind: str, parameters: dict) ->
     return path
 
 
-def _matches(boundaries: Path, kind: str, parameters: dict) -> Path | None:
-    """The ``kind`` file of ``boundaries`` if its record matches the file and ``parameters``."""
+def _stored(boundaries: Path, kind: str) -> dict | None:
+    """The record of the ``kind`` file of ``boundaries`` if it was computed from this file."""
     import pyarrow.parquet as pq
 
     path = derived_path(boundaries, kind)
     try:
         if not path.is_file():
             return None
-        stored = (pq.read_schema(path).metadata or {}).get(KEY)
-        return path if stored == _record(boundaries, kind, parameters) else None
+        record = json.loads((pq.read_schema(path).metadata or {}).get(KEY, b"null"))
+        if not isinstance(record, dict) or record.get("kind") != kind:
+            return None
+        return record if record.get("sha256") == file_digest(boundaries) else None
     except (OSError, ValueError):
         return None
+
+
+def _matches(boundaries: Path, kind: str, parameters: dict) -> Path | None:
+    """The ``kind`` file of ``boundaries`` if its record matches the file and ``parameters``."""
+    record = _stored(boundaries, kind)
+    expected = json.loads(json.dumps(parameters))  # as stored: JSON types
+    if record is None or record.get("parameters") != expected:
+        return None
+    return derived_path(boundaries, kind)
+
+
+def proven_valid(boundaries: Path) -> bool:
+    """Whether every geometry of ``boundaries`` as read was found valid when its derived files
+    were built (recorded with the adjacency, for this very file): the reader may then skip its
+    validity check (:func:`geo.boundaries.read_boundaries` ``known_valid``)."""
+    record = _stored(boundaries, "adjacency")
+    return record is not None and record.get("proven") == {"valid_geometry": True}
 
 
 def as_built(frame: pd.DataFrame) -> pd.DataFrame:

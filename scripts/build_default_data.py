@@ -183,6 +183,13 @@ def copy_indicators(source: Path, out: Path, regions: gpd.GeoDataFrame) -> None:
 # ---------------------------------------------------------------------------- derived files
 
 
+def valid_as_read(regions: gpd.GeoDataFrame) -> bool:
+    """Whether the reader found every geometry valid (it repaired none) and they are valid."""
+    repairs = regions.attrs["kerjasama"]["repairs"]
+    repaired = any(m.key.startswith("repairs.boundaries.made_valid") for m in repairs)
+    return not repaired and bool(shapely.is_valid(np.asarray(regions.geometry.values)).all())
+
+
 def build_derived(out: Path) -> None:
     """Write ``boundaries/derived/`` for the bundled boundary file of ``out``: the national edge
     table and display geometry, computed as the app computes them."""
@@ -193,7 +200,8 @@ def build_derived(out: Path) -> None:
     boundaries = out / BOUNDARY_OUT
     regions = pipeline.load_regions(boundaries)
     edges = pipeline.build_adjacency(regions)
-    path = derived.write(edges, boundaries, "adjacency", derived.adjacency_parameters())
+    proven = {"valid_geometry": valid_as_read(regions)}
+    path = derived.write(edges, boundaries, "adjacency", derived.adjacency_parameters(), proven)
     print(f"{path}: {len(edges)} edges ({path.stat().st_size:,} bytes)")
     display = display_regions(regions)
     parameters = derived.display_parameters(regions)

@@ -15,8 +15,10 @@ import pandas as pd
 import pytest
 import shapely
 import shapely.affinity
+from test_default_data import build
 
 from analysis import pipeline
+from geo.boundaries import read_boundaries
 from geo.display import display_regions
 from kerjasama import derived
 
@@ -57,6 +59,17 @@ def test_shipped_display_is_what_the_code_computes(regions):
         raise AssertionError(f"the display code changed its result: {REBUILD}\n{err}") from err
 
 
+def test_validity_proven_when_built_still_holds(regions):
+    """The bundled file is read without its validity check (proven when shipped): the proof
+    still holds, and the result is the same as with the check."""
+    assert derived.proven_valid(BUNDLED), f"no validity proof for this file: {REBUILD}"
+    assert build.valid_as_read(regions)
+    trusted = read_boundaries(BUNDLED, known_valid=True)
+    pd.testing.assert_frame_equal(trusted, regions)
+    assert shapely.equals_exact(trusted.geometry.values, regions.geometry.values, 0).all()
+    assert trusted.attrs["kerjasama"]["repairs"] == regions.attrs["kerjasama"]["repairs"] == []
+
+
 def test_display_is_shipped_only_for_all_regions(regions):
     assert derived.ships_display(regions, BUNDLED)
     assert not derived.ships_display(regions.iloc[:5], BUNDLED)
@@ -79,6 +92,7 @@ def test_same_bytes_under_another_name_use_the_shipped_files(tmp_path, regions):
     shutil.copyfile(BUNDLED, copy)
     assert derived.shipped_adjacency(copy) is not None
     assert derived.shipped_display(pipeline.load_regions(copy), copy) is not None
+    assert derived.proven_valid(copy)
 
 
 def test_a_changed_boundary_file_does_not_use_them(tmp_path, monkeypatch, regions):
@@ -96,6 +110,7 @@ def test_a_changed_boundary_file_does_not_use_them(tmp_path, monkeypatch, region
     mine = pipeline.load_regions(copy)
     assert derived.shipped_adjacency(copy) is None
     assert derived.shipped_display(mine, copy) is None
+    assert not derived.proven_valid(copy)
     edges = compute.cached_adjacency(mine, copy)
     pd.testing.assert_frame_equal(edges, pipeline.build_adjacency(mine))
     assert compute.adjacency_cache_path(copy).is_file()

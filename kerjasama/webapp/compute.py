@@ -136,7 +136,8 @@ def cached_display(regions: pd.DataFrame, boundaries: Path | None) -> pd.DataFra
 @st.cache_resource(show_spinner=False, max_entries=4)
 def folder_data(boundaries: str, indicators: str, stamp: tuple) -> Data:
     """The data folder's files (keyed by size and modification time)."""
-    regions = pipeline.load_regions(boundaries)
+    known_valid = derived.proven_valid(Path(boundaries))  # checked when the file was shipped
+    regions = pipeline.load_regions(boundaries, known_valid=known_valid)
     table, report, problems = pipeline.load_table(indicators, regions, None, None, config())
     edges = cached_adjacency(regions, Path(boundaries))
     key = f"{boundaries}|{indicators}|{stamp}"
