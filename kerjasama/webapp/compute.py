@@ -224,7 +224,13 @@ def drawn_codes(data: Data, scope: Scope, ids) -> tuple[str, ...]:
     repaint the map instead of rebuilding it."""
     if scope.province is None:
         return tuple(ids)
-    return webmap.context_codes(data.regions, data.edges, scope.province, ids)
+    context = _context(data.key, data, scope.province)
+    return context if set(ids) <= set(context) else tuple(sorted(set(context) | set(ids)))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _context(key: str, _data: Data, province: str) -> tuple[str, ...]:
+    return webmap.context_codes(_data.regions, _data.edges, province, ())
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
