@@ -155,3 +155,54 @@ def test_derived_files_are_deterministic(tmp_path):
     first = derived.write(frame, boundaries, "adjacency", {"maritime_km": 15.0}).read_bytes()
     again = derived.write(frame, boundaries, "adjacency", {"maritime_km": 15.0}).read_bytes()
     assert first == again
+
+
+@pytest.mark.parametrize("shipped", [True, False])
+def test_national_warm_up_waits_less_when_the_display_is_shipped(
+    tmp_path, monkeypatch, regions, shipped
+):
+    """The bundled data's national warm-up starts after WARM_UP_SHIPPED_DELAY; a boundary file
+    without shipped display geometry (a user's own data) keeps WARM_UP_DELAY."""
+    from kerjasama.webapp import compute
+
+    source = BUNDLED
+    if not shipped:
+        source = tmp_path / "boundaries" / BUNDLED.name
+        source.parent.mkdir()
+        shutil.copyfile(BUNDLED, source)  # same bytes, no derived files
+    data = compute.Data(f"warm:{shipped}", regions, None, None, [], None, ("", ""), {}, source)
+    started, calls = [], []
+
+    class Thread:  # runs nothing until the test calls the target
+        def __init__(self, target, **kw):
+            started.append(target)
+
+        def start(self):
+            pass
+
+    class Prepared:
+        ids = ("1101",)
+
+    def prepared(key, data, scope):
+        calls.append(("prepared", scope))
+        return Prepared()
+
+    monkeypatch.setattr(compute.threading, "Thread", Thread)
+    monkeypatch.setattr(compute.time, "sleep", lambda s: calls.append(("sleep", s)))
+    monkeypatch.setattr(compute, "prepared", prepared)
+    monkeypatch.setattr(compute, "scope_drawing", lambda *a: calls.append(("drawing",)))
+    monkeypatch.setattr(compute, "ranked", lambda k, d, choice: calls.append(("ranked", choice)))
+    monkeypatch.setattr(compute, "_warmed", set())
+    choice = compute.Choice.of(compute.Scope("73", True, False), (2, 3), "water", ("joint",), {})
+    compute.warm_up(data.key, data, choice)
+    compute.warm_up(data.key, data, choice)  # once per data source
+    assert len(started) == 1
+    started[0]()
+    delay = compute.WARM_UP_SHIPPED_DELAY if shipped else compute.WARM_UP_DELAY
+    national = compute.Scope(None, False, True)
+    assert calls == [
+        ("sleep", delay),
+        ("prepared", national),
+        ("drawing",),
+        ("ranked", compute.Choice.of(national, (2, 3), "water", ("joint",), {})),
+    ]
