@@ -70,18 +70,23 @@ def stop_app(proc: subprocess.Popen) -> None:
 
 # ---------------------------------------------------------------- driving the page
 
-#: counts finished script runs (full reruns and fragment runs) on ``window.__ksDone``
+#: counts finished script runs (full reruns and fragment runs) on ``window.__ksDone``: every
+#: change of the page's script state is a record with the value before it, so a run that starts
+#: and ends between two calls of the observer (a fast, cached re-run) is counted too
 _RUN_COUNTER = """() => {
   if (window.__ksObs) return;
   const app = document.querySelector('[data-testid=stApp]');
-  let last = app.getAttribute('data-test-script-state');
   window.__ksDone = 0;
-  window.__ksObs = new MutationObserver(() => {
-    const now = app.getAttribute('data-test-script-state');
-    if (last === 'running' && now !== 'running') window.__ksDone += 1;
-    last = now;
+  window.__ksObs = new MutationObserver((records) => {
+    const states = records.map((r) => r.oldValue);
+    states.push(app.getAttribute('data-test-script-state'));
+    for (let i = 0; i + 1 < states.length; i++) {
+      if (states[i] === 'running' && states[i + 1] !== 'running') window.__ksDone += 1;
+    }
   });
-  window.__ksObs.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+  window.__ksObs.observe(app, {
+    attributes: true, attributeOldValue: true, attributeFilter: ['data-test-script-state'],
+  });
 }"""
 
 

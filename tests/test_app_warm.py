@@ -1,12 +1,15 @@
-"""Background preparation of the scope a planner is likely to open next (no browser)."""
+"""Background preparation of what a planner is likely to open next (no browser)."""
 
 from __future__ import annotations
 
 import threading
 
+import pandas as pd
 import pytest
 
 from kerjasama.webapp import compute
+
+LISTING = (20, "top", False)
 
 
 @pytest.fixture()
@@ -17,15 +20,33 @@ def calls(monkeypatch):
     class Prep:
         ids = ("7301", "7302")
 
+    rows = pd.DataFrame({"cluster_id": ["water-joint-7301-7302"]})
+
+    def record(name, value, result=None):
+        seen.append((name, value))
+        return result
+
     monkeypatch.setattr(compute, "NEIGHBOUR_DELAY", 0.0)
     monkeypatch.setattr(compute, "_neighbours_done", set())
+    monkeypatch.setattr(compute, "prepared", lambda key, data, scope: record("prep", scope, Prep()))
     monkeypatch.setattr(
-        compute, "prepared", lambda key, data, scope: seen.append(("prep", scope)) or Prep()
+        compute, "scope_drawing", lambda key, data, scope, ids: record("draw", ids, "drawing")
+    )
+    monkeypatch.setattr(compute, "ranked", lambda key, data, choice: record("rank", choice, "r"))
+    monkeypatch.setattr(
+        compute, "shown", lambda key, data, choice, *listing: record("shown", listing, (rows, None))
     )
     monkeypatch.setattr(
-        compute, "scope_drawing", lambda key, data, scope, ids: seen.append(("draw", ids))
+        compute, "explained", lambda key, data, choice, rows, ids, lang: record("explain", ids)
     )
-    monkeypatch.setattr(compute, "ranked", lambda key, data, choice: seen.append(("rank", choice)))
+    monkeypatch.setattr(
+        compute, "gap", lambda key, ranked, scope, sector, lang: record("gap", (ranked, scope))
+    )
+    monkeypatch.setattr(
+        compute,
+        "links",
+        lambda key, data, drawing, codes, maritime, lang: record("links", (drawing, codes)),
+    )
     return seen
 
 
@@ -42,24 +63,31 @@ def _choice(province, cross):
 
 def test_the_other_cross_province_setting_is_prepared_once(calls):
     choice = _choice("73", False)
-    compute.warm_neighbours("k", object(), choice)
+    compute.warm_neighbours("k", object(), choice, LISTING, "id")
     _join_warmers()
     flipped = compute.Scope("73", True, True, 0.0)
     assert calls == [
         ("prep", flipped),
         ("draw", ("7301", "7302")),
         ("rank", _choice("73", True)),
+        ("shown", LISTING),
+        ("explain", ("water-joint-7301-7302",)),
+        ("gap", ("r", flipped)),
+        ("links", ("drawing", ("7301", "7302"))),
     ]
-    assert calls[-1][1].sizes == choice.sizes and calls[-1][1].weights == choice.weights
-    compute.warm_neighbours("k", object(), choice)  # the same again: nothing more to do
+    assert calls[2][1].sizes == choice.sizes and calls[2][1].weights == choice.weights
+    compute.warm_neighbours("k", object(), choice, LISTING, "id")  # the same: nothing more
     _join_warmers()
-    assert len(calls) == 3
-    compute.warm_neighbours("k", object(), _choice("73", True))  # toggled: back to "off"
+    assert len(calls) == 7
+    compute.warm_neighbours("k", object(), choice, LISTING, "en")  # another language: explained
     _join_warmers()
-    assert calls[3] == ("prep", compute.Scope("73", False, True, 0.0))
+    assert len(calls) == 14
+    compute.warm_neighbours("k", object(), _choice("73", True), LISTING, "id")  # toggled back
+    _join_warmers()
+    assert calls[14] == ("prep", compute.Scope("73", False, True, 0.0))
 
 
 def test_all_indonesia_has_no_cross_province_setting(calls):
-    compute.warm_neighbours("k", object(), _choice(None, False))
+    compute.warm_neighbours("k", object(), _choice(None, False), LISTING, "id")
     _join_warmers()
     assert calls == []

@@ -383,27 +383,34 @@ def table(
 _warm_lock = threading.Lock()
 #: seconds after a page before the scope's other cross-province setting is prepared
 NEIGHBOUR_DELAY = 1.0
-_neighbours_done: set[tuple[str, Choice]] = set()
+_neighbours_done: set[tuple] = set()
 
 
-def warm_neighbours(key: str, data: Data, choice: Choice) -> None:
-    """Prepare, in the background, the province scope of ``choice`` with the cross-province
-    toggle flipped (enumeration, display geometry and the ranking: about 0.3 s for a
-    province), so that the toggle does not wait for them. Once per data source and choice."""
+def warm_neighbours(key: str, data: Data, choice: Choice, listing: tuple, lang: str) -> None:
+    """Prepare, in the background, what the page shows for the province scope of ``choice``
+    with the cross-province toggle flipped: enumeration, display geometry, ranking, the
+    ``listing`` (list length, view, flagged rows: :func:`shown`) explained in ``lang``, the gap
+    colours and the links (about 0.3 s for a province), so that the toggle finds them cached.
+    Once per data source, choice, listing and language."""
     scope = choice.scope
     if scope.province is None:
         return
     other = replace(choice, scope=replace(scope, cross=not scope.cross))
     with _warm_lock:
-        if (key, other) in _neighbours_done:
+        if (key, other, listing, lang) in _neighbours_done:
             return
-        _neighbours_done.add((key, other))
+        _neighbours_done.add((key, other, listing, lang))
 
     def work() -> None:
         time.sleep(NEIGHBOUR_DELAY)  # after the page has been drawn
         prep = prepared(key, data, other.scope)
-        scope_drawing(key, data, other.scope, tuple(prep.ids))  # the same map, as a rule
-        ranked(key, data, other)
+        codes = tuple(prep.ids)
+        drawn = scope_drawing(key, data, other.scope, codes)  # the same map, as a rule
+        candidates = ranked(key, data, other)
+        rows, _ = shown(key, data, other, *listing)
+        explained(key, data, other, rows, tuple(rows["cluster_id"].astype(str)), lang)
+        gap(key, candidates, other.scope, other.sector, lang)
+        links(key, data, drawn, codes, other.scope.maritime, lang)
 
     threading.Thread(target=work, name="kerjasama-warm-scope", daemon=True).start()
 

@@ -459,7 +459,8 @@ def page() -> None:
     )
     panels.data_panel(lang, data, prep, config, opts["sector"], opts["scope_label"])
     compute.warm_up(key, data, choice)
-    compute.warm_neighbours(key, data, choice)
+    listing = (opts["top"], opts["view"], opts["flagged"])
+    compute.warm_neighbours(key, data, choice, listing, lang)
 
 
 @dataclass(frozen=True)
