@@ -381,8 +381,9 @@ def table(
 
 
 _warm_lock = threading.Lock()
-#: seconds after a page before the scope's other cross-province setting is prepared
-NEIGHBOUR_DELAY = 1.0
+#: seconds after a page before the scope's other cross-province setting is prepared (a planner
+#: reaches for the toggle later than that; the page has been sent by then)
+NEIGHBOUR_DELAY = 0.3
 _neighbours_done: set[tuple] = set()
 
 
