@@ -112,23 +112,7 @@ _SETUP = """
   // a click counter in the clicked feature: a second click on the same object is news too
   ks.clicks = 0;
   ks.clickable = function(feature, layer) {
-    layer.on("click", function() {
-      ks.clicks += 1;
-      feature.properties.click = ks.clicks;
-      ks.report(layer);
-    });
-  };
-  // report a click at once: streamlit-folium reports it only after a 250 ms pause (meant for
-  // panning and zooming); it then computes the same value and, finding it sent, sends nothing
-  ks.report = function(layer) {
-    var g = window.__GLOBAL_DATA__, lib = window.Streamlit;
-    if (!g || !lib || typeof lib.setComponentValue !== "function") return;
-    if (JSON.stringify(g.returned_objects) !== {{ this.returned_js }}) return;
-    if (typeof layer.toGeoJSON !== "function") return;
-    var value = {last_active_drawing: layer.toGeoJSON()};
-    g.last_active_drawing = value.last_active_drawing;
-    g.previous_data = value;
-    lib.setComponentValue(value);
+    layer.on("click", function() { ks.clicks += 1; feature.properties.click = ks.clicks; });
   };
   ks.regionTip = function(code) {
     var item = ks.byCode[code], s = ks.state, t = s.texts || {};
@@ -420,8 +404,6 @@ class MapSetup(MacroElement):
     def __init__(self) -> None:
         super().__init__()
         self._name = "KsSetup"
-        # the script reports a click itself only while the app asks for exactly this
-        self.returned_js = js_value(json.dumps(RETURNED, separators=(",", ":")))
 
 
 class Paint(MacroElement):

@@ -4,8 +4,7 @@ The base map of a scope (:func:`kerjasama.present.map.base_map`: regions, names,
 legend frame) is the same on every rerun of that scope, so streamlit-folium keeps the map in
 the browser (no reload, the user's zoom kept) and only replaces the feature groups (candidates,
 colours, links; an agreements layer is one more group). Only clicks on a layer come back
-(``last_active_drawing``, sent at once by the map's own script, ``ks.report``): panning
-and zooming do not rerun the app.
+(``last_active_drawing``): panning and zooming do not rerun the app.
 """
 
 from __future__ import annotations
