@@ -137,6 +137,8 @@ def test_login_add_see_the_alert_and_a_refused_write(page, server):
     # its alert: counted first on the page, and spelled out on the agreement
     alert = "#1 TPA Regional Bontang–Kutai Timur: KB/MoU ditandatangani 2024-01-10"
     page.get_by_test_id("stAlertContentWarning").get_by_text(alert).wait_for(timeout=TIMEOUT)
+    # the save re-runs the page once more (st.rerun): the agreement may come a run later
+    page.get_by_text(alert).nth(1).wait_for(timeout=TIMEOUT)
     wait_idle(page, TIMEOUT)
     assert page.get_by_text(alert).count() == 2  # in the alert list and on the agreement
     text = main.inner_text()
