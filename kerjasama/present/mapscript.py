@@ -391,11 +391,6 @@ _SETUP = """
 """
 
 
-#: what streamlit-folium reports back to the app: the feature of the clicked layer (with the
-#: click counter of ``ks.clickable``), nothing on pan or zoom
-RETURNED = ["last_active_drawing"]
-
-
 class MapSetup(MacroElement):
     """The base map's script (added to the map before the regions layer)."""
 

@@ -217,20 +217,13 @@ class Drawing:
     points: pd.DataFrame
 
 
-def drawn_codes(data: Data, scope: Scope, ids) -> tuple[str, ...]:
-    """The regions the map draws for ``scope`` (whose regions are ``ids``): all Indonesia as
-    it is; a province with its neighbours from other provinces as context
-    (:func:`kerjasama.present.map.context_codes`), so that the cross-province and sea toggles
-    repaint the map instead of rebuilding it."""
-    if scope.province is None:
-        return tuple(ids)
-    context = _context(data.key, data, scope.province)
-    return context if set(ids) <= set(context) else tuple(sorted(set(context) | set(ids)))
-
-
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _context(key: str, _data: Data, province: str) -> tuple[str, ...]:
-    return webmap.context_codes(_data.regions, _data.edges, province, ())
+def _province_map(key: str, _data: Data, province: str) -> tuple[tuple[str, ...], tuple]:
+    """(the regions a province's map draws: its own and its neighbours from other provinces
+    as context, :func:`kerjasama.present.map.context_codes`; the province's own regions)."""
+    prov = _data.regions["province"].astype(str)
+    own = tuple(sorted(map(str, prov.index[prov == str(province)])))
+    return webmap.context_codes(_data.regions, _data.edges, province, ()), own
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -251,14 +244,15 @@ def drawing(key: str, _data: Data, codes: tuple[str, ...], focus: tuple | None =
 
 
 def scope_drawing(key: str, data: Data, scope: Scope, ids) -> Drawing:
-    """:func:`drawing` of what the map draws for ``scope`` (:func:`drawn_codes`), opening on
-    the province's own regions."""
-    codes = drawn_codes(data, scope, ids)
-    focus = None
-    if scope.province is not None:
-        prov = data.regions["province"].astype(str)
-        focus = tuple(sorted(c for c in codes if prov.get(c) == str(scope.province)))
-    return drawing(key, data, codes, focus)
+    """:func:`drawing` of what the map draws for ``scope`` (whose regions are ``ids``): all
+    Indonesia as it is; a province with its neighbours from other provinces as context (and any
+    region of ``ids`` beyond them), so that the cross-province and sea toggles repaint the map
+    instead of rebuilding it; the map opens on the province's own regions."""
+    if scope.province is None:
+        return drawing(key, data, tuple(ids))
+    context, own = _province_map(key, data, scope.province)
+    codes = context if set(ids) <= set(context) else tuple(sorted(set(context) | set(ids)))
+    return drawing(key, data, codes, own)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -373,7 +367,7 @@ def table(
     key: str, choice: Choice, listing: tuple, ids: tuple, lang: str, notes: tuple, _rows
 ) -> pd.DataFrame:
     """:func:`kerjasama.present.tables.candidate_table` of ``_rows``: the explained rows of the
-    list ``listing`` (view, length, flagged rows) whose ``cluster_id`` s are ``ids`` and whose
+    list ``listing`` (length, view, flagged rows) whose ``cluster_id`` s are ``ids`` and whose
     existing-agreement labels are ``notes``. Not modified by callers."""
     from kerjasama.present.tables import candidate_table
 
@@ -424,32 +418,25 @@ WARM_UP_SHIPPED_DELAY = 5.0
 _warmed: set[str] = set()
 
 
-def national(choice: Choice) -> Choice:
-    """``choice`` at national scope (the scope the page builds when "all Indonesia" is chosen
-    with the default toggles)."""
-    return replace(choice, scope=Scope(None, False, True, choice.scope.voluntary))
-
-
-def warm_up(key: str, data: Data, choice: Choice | None = None) -> None:
-    """Prepare the national scope in the background once per data source (and rank it for
-    ``choice``'s sector, forms, sizes and weights), so the first switch to "all Indonesia" does
-    not wait for enumeration, display geometry and scoring. It waits :data:`WARM_UP_DELAY`
-    seconds after the first page, :data:`WARM_UP_SHIPPED_DELAY` when the display geometry is
-    shipped (:func:`kerjasama.derived.ships_display`)."""
+def warm_up(key: str, data: Data, choice: Choice) -> None:
+    """Prepare the national scope in the background once per data source and rank it for
+    ``choice``'s sector, forms, sizes and weights (the scope the page builds when "all
+    Indonesia" is chosen with the default toggles), so the first switch to it does not wait for
+    enumeration, display geometry and scoring. It waits :data:`WARM_UP_DELAY` seconds after the
+    first page, :data:`WARM_UP_SHIPPED_DELAY` when the display geometry is shipped
+    (:func:`kerjasama.derived.ships_display`)."""
     with _warm_lock:
         if key in _warmed:
             return
         _warmed.add(key)
     shipped = data.source is not None and derived.ships_display(data.regions, data.source)
     delay = WARM_UP_SHIPPED_DELAY if shipped else WARM_UP_DELAY
+    wide = replace(choice, scope=Scope(None, False, True, choice.scope.voluntary))
 
     def work() -> None:
         time.sleep(delay)  # leave the first page and clicks the machine
-        wide = None if choice is None else national(choice)
-        scope = Scope(None, False, True) if wide is None else wide.scope
-        prep = prepared(key, data, scope)
-        scope_drawing(key, data, scope, tuple(prep.ids))
-        if wide is not None:
-            ranked(key, data, wide)
+        prep = prepared(key, data, wide.scope)
+        scope_drawing(key, data, wide.scope, tuple(prep.ids))
+        ranked(key, data, wide)
 
     threading.Thread(target=work, name="kerjasama-warm-up", daemon=True).start()

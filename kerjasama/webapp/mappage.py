@@ -429,9 +429,7 @@ def page() -> None:
     with st.spinner(tr("ui.computing")):
         prep = compute.prepared(key, data, scope)
         ranked = compute.ranked(key, data, choice)
-        rows, portfolio = compute.shown(
-            key, data, choice, opts["top"], opts["view"], opts["flagged"]
-        )
+        rows, portfolio = compute.shown(key, data, choice, *_listing(opts))
         ids = tuple(rows["cluster_id"].astype(str))
         shown = compute.explained(key, data, choice, rows, ids, lang)
         drawing = compute.scope_drawing(key, data, scope, tuple(prep.ids))
@@ -459,8 +457,13 @@ def page() -> None:
     )
     panels.data_panel(lang, data, prep, config, opts["sector"], opts["scope_label"])
     compute.warm_up(key, data, choice)
-    listing = (opts["top"], opts["view"], opts["flagged"])
-    compute.warm_neighbours(key, data, choice, listing, lang)
+    compute.warm_neighbours(key, data, choice, _listing(opts), lang)
+
+
+def _listing(opts: dict) -> tuple:
+    """What the shown list depends on beyond the ranking: its length, the view (top or
+    portfolio) and the flagged rows (:func:`compute.shown`'s arguments)."""
+    return (opts["top"], opts["view"], opts["flagged"])
 
 
 @dataclass(frozen=True)
@@ -612,9 +615,8 @@ def workspace(ctx: Context) -> None:
     table_key = f"table:{lang}:{webmap.digest(ids)}"
     positions = [ids.index(c) for c in selection.shown]
     notes = tuple(shown["existing"]) if "existing" in shown else ()
-    listing = (opts["view"], opts["top"], opts["flagged"])
     st.dataframe(
-        compute.table(key, choice, listing, ids, lang, notes, shown),
+        compute.table(key, choice, _listing(opts), ids, lang, notes, shown),
         hide_index=True,
         column_config=table_columns(tr),
         on_select=lambda: _on_table(table_key, ids),

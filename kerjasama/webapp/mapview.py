@@ -15,7 +15,10 @@ import folium
 from streamlit_folium import st_folium
 
 from kerjasama.present import map as webmap
-from kerjasama.present import mapscript
+
+#: what the browser reports back: the feature of the clicked layer (with a click counter, so a
+#: second click on the same candidate reports again), nothing on pan or zoom
+RETURNED = ["last_active_drawing"]
 
 
 def show_map(
@@ -33,7 +36,7 @@ def show_map(
         base,
         key=key,
         feature_group_to_add=groups,
-        returned_objects=mapscript.RETURNED,
+        returned_objects=RETURNED,
         use_container_width=True,
         height=height,
         render=False,
