@@ -215,6 +215,7 @@ def test_map_is_a_working_surface(page, app_url):
     runs = page.evaluate("() => window.__ksDone")
     page.wait_for_timeout(700)  # streamlit-folium's own report of the click comes 250 ms later
     assert page.evaluate("() => window.__ksDone") == runs  # the click re-ran the page once
+    # (the map's script reports it at once, streamlit-folium finds it sent)
     shown = page.get_by_role("combobox", name="Kandidat yang dibuka")
     assert shown.input_value().startswith(f"#{second} ")
     assert f"Kandidat #{second}:" in main.inner_text()
@@ -244,6 +245,9 @@ def test_map_is_a_working_surface(page, app_url):
     search = fmap.locator(".ks-search input")
     search.fill("Kota Makassar")
     act(page, lambda: search.press("Enter"))
+    runs = page.evaluate("() => window.__ksDone")
+    page.wait_for_timeout(700)  # Enter is a keydown and a change: still one search, one run
+    assert page.evaluate("() => window.__ksDone") == runs
     assert "Kandidat yang memuat Kota Makassar" in main.inner_text()
     assert frame(page).evaluate("() => window.map.getZoom()") >= 8
 

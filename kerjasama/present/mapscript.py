@@ -17,6 +17,10 @@ import re
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
+#: what the map reports back to the app: the feature of the clicked layer (with a click
+#: counter, so a second click on the same candidate reports again), nothing on pan or zoom
+RETURNED = ["last_active_drawing"]
+
 #: ``{`` opening a Jinja tag: branca compiles every rendered script again as a template
 _JINJA_OPEN = re.compile(r"\{(?=[{%#])")
 
@@ -112,7 +116,30 @@ _SETUP = """
   // a click counter in the clicked feature: a second click on the same object is news too
   ks.clicks = 0;
   ks.clickable = function(feature, layer) {
-    layer.on("click", function() { ks.clicks += 1; feature.properties.click = ks.clicks; });
+    layer.on("click", function() {
+      ks.clicks += 1;
+      feature.properties.click = ks.clicks;
+      ks.report(layer);
+    });
+  };
+  // report a click without streamlit-folium's 250 ms pause (meant for panning and zooming):
+  // once, after the event (clicks fired together, as a search fires, make one report, the
+  // last); streamlit-folium later computes the same value, finds it sent and sends nothing
+  ks.report = function(layer) {
+    ks.reported = layer;
+    if (ks.reportTimer) return;
+    ks.reportTimer = setTimeout(function() {
+      var last = ks.reported, g = window.__GLOBAL_DATA__, lib = window.Streamlit;
+      ks.reportTimer = null; ks.reported = null;
+      if (!g || !lib || typeof lib.setComponentValue !== "function") return;
+      if (JSON.stringify(g.returned_objects) !== {{ this.returned_js }}) return;
+      if (!last || typeof last.toGeoJSON !== "function") return;
+      var value = {last_active_drawing: last.toGeoJSON()};
+      if (JSON.stringify(value) === JSON.stringify(g.previous_data)) return;
+      g.last_active_drawing = value.last_active_drawing;
+      g.previous_data = value;
+      lib.setComponentValue(value);
+    }, 0);
   };
   ks.regionTip = function(code) {
     var item = ks.byCode[code], s = ks.state, t = s.texts || {};
@@ -249,7 +276,14 @@ _SETUP = """
     ks.searchInput = input; ks.searchList = list;
     L.DomEvent.disableClickPropagation(div);
     L.DomEvent.disableScrollPropagation(div);
-    function go() { ks.focus(ks.searchIndex[input.value.trim().toLowerCase()]); }
+    // Enter gives a keydown and a change: one search, one click
+    var searched = {code: null, at: 0};
+    function go() {
+      var code = ks.searchIndex[input.value.trim().toLowerCase()], now = Date.now();
+      if (code === searched.code && now - searched.at < 1000) return;
+      searched = {code: code, at: now};
+      ks.focus(code);
+    }
     input.addEventListener("change", go);
     input.addEventListener("keydown", function(e) { if (e.key === "Enter") go(); });
     return div;
@@ -399,6 +433,8 @@ class MapSetup(MacroElement):
     def __init__(self) -> None:
         super().__init__()
         self._name = "KsSetup"
+        # the script reports a click itself only while the app asks for exactly this
+        self.returned_js = js_value(json.dumps(RETURNED, separators=(",", ":")))
 
 
 class Paint(MacroElement):
