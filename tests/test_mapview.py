@@ -225,15 +225,23 @@ def test_map_is_offline_and_escaped():
         assert "{{ 7*7 }}" not in text and "{% if" not in text and "{# c" not in text
         assert "Kab 49" not in text  # a name is never evaluated as a template
         assert not re.search(r"https?://(?!www\.w3\.org/2000/svg)", text)
-    # names arrive as JSON strings (\u escapes), tooltips as HTML-escaped text
+    # names and hover texts arrive as JSON strings (\u escapes)
     assert "\\u003cscript\\u003ealert(1)" in script
     assert "Kab \\u007b{ 7*7 }} \\u007b% if true %}x\\u007b% endif %} \\u007b# c #}" in script
     backtick = "Kota `${alert(2)}` $x"
     assert script.count(backtick) == script.count(f'"name":"{backtick}"') == 1
-    # tooltips: HTML-escaped text (folium inserts it as HTML), then JSON (& as \u0026)
-    assert "\\u0026lt;script\\u0026gt;alert(1)\\u0026lt;/script\\u0026gt;" in extra
-    assert "\\u0026#96;\\u0026#36;\\u0026#123;alert(2)\\u0026#125;" in extra
-    assert "`${alert(2)}`" not in extra
+    # hover texts: plain text inside the groups' JSON data, which the map writes as text
+    # (ks.tip: textContent); no folium tooltip inserts them as HTML
+    data = [json.loads(d) for d in re.findall(r"\.addData\((.*)\);\n", extra)]
+    tips = [
+        str(f["properties"].get("tip") or f["properties"].get("text") or "")
+        for d in data
+        for f in d["features"]
+    ]
+    assert any("<script>alert(1)</script>" in t for t in tips)
+    assert any("`${alert(2)}`" in t for t in tips)
+    assert "window.ks.tip(layer.feature.properties" in extra and "innerHTML" not in extra
+    assert "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e" in extra
     assert "Air \\u003cscript\\u003e" in extra  # the legend title (a sector label) is data too
     # Leaflet is inlined: no CDN link survives in the map or its groups
     assert base.default_js[0][1].startswith("data:text/javascript;base64,")
@@ -241,7 +249,7 @@ def test_map_is_offline_and_escaped():
     for element in [*webmap._walk(base), *(e for g in groups for e in webmap._walk(g))]:
         for _, url in [*getattr(element, "default_js", []), *getattr(element, "default_css", [])]:
             assert url.startswith("data:")
-    # our scripts insert no data as HTML (folium's tooltips get HTML-escaped text, above)
+    # our scripts insert no data as HTML
     from kerjasama.present import mapscript
 
     assert "innerHTML" not in mapscript._SETUP and "insertAdjacentHTML" not in mapscript._SETUP
@@ -276,7 +284,7 @@ def test_candidate_features_opened_ticked_provider():
     assert opened["opened"] is True and opened["style"]["color"] == webmap.OPENED_COLOUR
     assert ticked["ticked"] is True and ticked["style"]["dashArray"] == "8 4"
     assert opened["tip"].startswith("#2 Kontrak pelayanan · skor 0,800: ")
-    assert "&lt;script&gt;" in opened["tip"]
+    assert "<script>" in opened["tip"]  # plain text: the map writes it as text
     assert "dipilih untuk diunduh" in ticked["tip"]
     kinds = [(f["properties"]["kind"], f["properties"]["id"]) for f in marks["features"]]
     assert [k for k in kinds if k[0] == "provider"] == [("provider", "water-contract-6402-6403")]

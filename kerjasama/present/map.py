@@ -7,8 +7,8 @@ streamlit-folium: :func:`base_map` (per scope: regions, names, search, legend fr
 the browser) and feature groups for what changes with a widget (:func:`candidate_group` with
 the sector's colours, :func:`link_group`; an agreements layer is one more group).
 
-Strings that folium inserts as HTML (tooltips) are HTML-escaped (:func:`_esc`); the scripts of
-:mod:`kerjasama.present.mapscript` write data strings with ``textContent``. Every number is
+Data strings (names, hover texts) stay plain text: the scripts of
+:mod:`kerjasama.present.mapscript` write them with ``textContent``, never as HTML. Every number is
 written in the chosen language (:func:`common.text.fmt_number`). No tiles, no CDN: the map
 works offline.
 """
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import html
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -282,16 +281,6 @@ def map_texts(lang: str) -> dict:
     }
 
 
-def _esc(value: object) -> str:
-    """HTML-escape a data string for folium's tooltips (they insert values as HTML, inside
-    JavaScript template literals, in scripts that branca compiles as Jinja templates): also
-    backticks, ``$`` and braces."""
-    text = html.escape("" if value is None else str(value), quote=True)
-    for char, entity in (("`", "&#96;"), ("$", "&#36;"), ("{", "&#123;"), ("}", "&#125;")):
-        text = text.replace(char, entity)
-    return text
-
-
 def _candidate_style(props: Mapping) -> dict:
     if props.get("opened"):
         return {"color": OPENED_COLOUR, "weight": 4, "opacity": 0.95}
@@ -312,8 +301,8 @@ def candidate_features(
     ``anchor`` and, for the opened one, the provider's star).
 
     Properties: ``kind`` (``candidate`` or ``provider``), ``id`` (the ``cluster_id``),
-    ``rank``, ``opened``, ``ticked`` and ``tip`` (the hover text, HTML-escaped: folium's
-    tooltip inserts it as HTML). The opened outline comes last (drawn on top).
+    ``rank``, ``opened``, ``ticked`` and ``tip`` (the hover text, plain: the map writes it as
+    text). The opened outline comes last (drawn on top).
     """
     tr = translator(lang)
     ticked = set(ticked)
@@ -334,7 +323,7 @@ def candidate_features(
             "rank": int(row["rank"]),
             "opened": cid == opened,
             "ticked": cid in ticked,
-            "tip": _esc(tip),
+            "tip": tip,
         }
         style = {**_candidate_style(props), "fill": False}
         shapes.append(
@@ -351,7 +340,7 @@ def candidate_features(
                 {
                     "type": "Feature",
                     "geometry": {"type": "Point", "coordinates": where},
-                    "properties": {"kind": "provider", "id": cid, "tip": _esc(text)},
+                    "properties": {"kind": "provider", "id": cid, "tip": text},
                 }
             )
     shapes.sort(key=lambda f: f["properties"]["opened"])
@@ -362,7 +351,7 @@ def candidate_features(
 
 
 def link_features(links: list[dict]) -> dict:
-    """:func:`link_layer` as a FeatureCollection: lines (``kind`` land / maritime, escaped
+    """:func:`link_layer` as a FeatureCollection: lines (``kind`` land / maritime, plain
     ``text``) and, for sea links, a point at the middle carrying the distance (``km``)."""
     features = []
     for link in links:
@@ -374,7 +363,7 @@ def link_features(links: list[dict]) -> dict:
             "opacity": 0.85,
             **({"dashArray": "6 5"} if sea else {}),
         }
-        props = {"kind": link["kind"], "text": _esc(link["text"]), "style": style}
+        props = {"kind": link["kind"], "text": link["text"], "style": style}
         features.append({"type": "Feature", "geometry": line, "properties": props})
         if link["kind"] == "maritime":
             mid = _lonlat((link["a"][0] + link["b"][0]) / 2, (link["a"][1] + link["b"][1]) / 2)
@@ -382,7 +371,7 @@ def link_features(links: list[dict]) -> dict:
                 {
                     "type": "Feature",
                     "geometry": {"type": "Point", "coordinates": mid},
-                    "properties": {"kind": "sea", "km": link["km"], "text": _esc(link["text"])},
+                    "properties": {"kind": "sea", "km": link["km"], "text": link["text"]},
                 }
             )
     return {"type": "FeatureCollection", "features": features}
@@ -453,8 +442,10 @@ class Layer(folium.GeoJson):
     rendered script as a Jinja template (for a scope's geometry that is most of a rerun, and
     it would read ``{{`` in a name); this layer keeps its script as it is. The style is a
     constant (``style``) or each feature's ``properties.style``; ``options`` go to
-    ``L.geoJson`` (``pointToLayer``, ``onEachFeature``, ``pane``...). Tooltips are folium's
-    ``GeoJsonTooltip`` children.
+    ``L.geoJson`` (``pointToLayer``, ``onEachFeature``, ``pane``...). ``tip`` names the
+    property each feature's hover text is in (written as text by ``ks.tip``), with Leaflet's
+    ``tip_options``; folium's ``GeoJsonTooltip`` would insert it as HTML and compile two Jinja
+    templates on every render.
     """
 
     _template = Template(
@@ -466,6 +457,11 @@ class Layer(folium.GeoJson):
             ...{{ this.options | tojavascript }}
         });
         {{ this.get_name() }}.addData({{ this.data_js }});
+        {%- if this.tip_js %}
+        {{ this.get_name() }}.bindTooltip(function(layer) {
+            return window.ks.tip(layer.feature.properties[{{ this.tip_js }}]);
+        }, {{ this.tip_options | tojavascript }});
+        {%- endif %}
         {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
         {% endmacro %}
         """
@@ -478,12 +474,15 @@ class Layer(folium.GeoJson):
         data_js: str | None = None,
         bounds: list[float] | None = None,
         style: dict | None = None,
-        tooltip: folium.GeoJsonTooltip | None = None,
+        tip: str | None = None,
+        tip_options: dict | None = None,
         **options,
     ) -> None:
-        super().__init__(data, tooltip=tooltip, control=False, **options)
+        super().__init__(data, control=False, **options)
         self.data_js = mapscript.js_value(data) if data_js is None else data_js
         self.style_js = mapscript.js_value(style) if style else ""
+        self.tip_js = mapscript.js_value(tip) if tip else ""
+        self.tip_options = {"className": "ks-tip", **(tip_options or {})}
         self._bounds = None if bounds is None else [[bounds[1], bounds[0]], [bounds[3], bounds[2]]]
 
     def get_bounds(self) -> list[list[float]]:  # noqa: D102
@@ -491,7 +490,7 @@ class Layer(folium.GeoJson):
 
     def render(self, **kwargs) -> None:  # noqa: D102
         script = self._template.module.script(self, kwargs)
-        self.get_root().script.add_child(mapscript.RawScript(script), name=self.get_name())
+        self.get_root().script.add_child(mapscript.RawText(script), name=self.get_name())
         for child in self._children.values():
             child.render(**kwargs)
 
@@ -523,7 +522,7 @@ def base_map(
         attribution_control=False,
         height=height,
     )
-    m.get_root().header.add_child(folium.Element(mapscript.CSS))
+    m.get_root().header.add_child(mapscript.RawText(mapscript.CSS))
     mapscript.MapSetup().add_to(m)
     Layer(
         regions,
@@ -540,10 +539,6 @@ def base_map(
 _POINTS = JsCode("function(feature, latlng) { return window.ks.point(feature, latlng); }")
 
 
-def _tooltip(field: str, **kw) -> folium.GeoJsonTooltip:
-    return folium.GeoJsonTooltip([field], labels=False, class_name="ks-tip", **kw)
-
-
 def candidate_group(shapes: dict, marks: dict, state: dict) -> folium.FeatureGroup:
     """The candidates (outlines, numbers, provider star; :func:`candidate_features`) and the
     gap colours, texts and legend (:func:`paint_state`), as one feature group."""
@@ -551,11 +546,12 @@ def candidate_group(shapes: dict, marks: dict, state: dict) -> folium.FeatureGro
     if shapes["features"]:
         Layer(
             shapes,
-            tooltip=_tooltip("tip", sticky=True),
+            tip="tip",
+            tip_options={"sticky": True},
             pane="ksOutlines",
             onEachFeature=JsCode("function(f, layer) { window.ks.clickable(f, layer); }"),
         ).add_to(group)
-        Layer(marks, tooltip=_tooltip("tip", direction="auto"), point_to_layer=_POINTS).add_to(
+        Layer(marks, tip="tip", tip_options={"direction": "auto"}, point_to_layer=_POINTS).add_to(
             group
         )
     mapscript.Paint(state).add_to(group)
@@ -569,7 +565,8 @@ def link_group(links: dict | None) -> folium.FeatureGroup:
     if links and links["features"]:
         Layer(
             links,
-            tooltip=_tooltip("text", sticky=True),
+            tip="text",
+            tip_options={"sticky": True},
             point_to_layer=_POINTS,
             pane="ksLinks",
         ).add_to(group)
@@ -628,7 +625,7 @@ def parse_click(value: object, regions: Iterable[str], candidates: Iterable[str]
 def agreement_features(agreements: Iterable, outlines: Outlines, tips: Mapping[int, str]) -> dict:
     """Existing agreements (:class:`registry.queries.AgreementSummary`) as outlines of their
     kab/kota parties inside the scope (an agreement without one there is left out); ``tips``:
-    agreement id -> its hover text (plain; escaped here)."""
+    agreement id -> its hover text (plain text)."""
     in_scope = set(outlines.display.index)
     features = []
     for a in agreements:
@@ -639,7 +636,7 @@ def agreement_features(agreements: Iterable, outlines: Outlines, tips: Mapping[i
         props = {
             "kind": "agreement",
             "id": int(a.id),
-            "tip": _esc(tips.get(a.id, a.name)),
+            "tip": str(tips.get(a.id, a.name)),
             # a wide band under the candidate outlines: visible where they coincide
             "style": {"color": AGREEMENT_COLOUR, "weight": 7, "opacity": 0.55, "fill": False},
         }
@@ -652,6 +649,6 @@ def agreement_group(features: dict | None) -> folium.FeatureGroup:
     group, under the candidate outlines (their clicks stay the candidates')."""
     group = folium.FeatureGroup(name="agreements", control=False)
     if features and features["features"]:
-        Layer(features, tooltip=_tooltip("tip", sticky=True), pane="ksLinks").add_to(group)
+        Layer(features, tip="tip", tip_options={"sticky": True}, pane="ksLinks").add_to(group)
     use_vendored_assets(group)
     return group

@@ -40,9 +40,10 @@ def js_value(value: object) -> str:
     return _JINJA_OPEN.sub(r"\\u007b", text)
 
 
-class RawScript(Element):
-    """A rendered script kept as it is (branca's ``Element`` would compile it as a Jinja
-    template again: slow for a scope's geometry, and it would read ``{{`` in data)."""
+class RawText(Element):
+    """A rendered script or style sheet kept as it is (branca's ``Element`` compiles its text
+    as a Jinja template on every render: slow for a scope's geometry, and it would read ``{{``
+    in data)."""
 
     def __init__(self, text: str) -> None:
         super().__init__()
@@ -113,6 +114,12 @@ _SETUP = """
     return div;
   }
   ks.lines = lines;
+  // the hover text of a feature group's feature (plain text)
+  ks.tip = function(text) {
+    var div = document.createElement("div");
+    div.textContent = text === undefined || text === null ? "" : String(text);
+    return div;
+  };
   // a click counter in the clicked feature: a second click on the same object is news too
   ks.clicks = 0;
   ks.clickable = function(feature, layer) {
