@@ -53,6 +53,23 @@ class RawText(Element):
         return self.text
 
 
+class RawMacro(MacroElement):
+    """A ``MacroElement`` whose rendered header, html and script are kept as they are: branca
+    wraps each in an ``Element``, which compiles it as a Jinja template again on every render
+    (for the set-up script and a scope's paint state, most of what folium did per re-run)."""
+
+    def render(self, **kwargs) -> None:  # noqa: D102
+        figure = self.get_root()
+        module = self._template.module.__dict__
+        for part in ("header", "html", "script"):
+            macro = module.get(part)
+            if macro is not None:
+                target = getattr(figure, part)
+                target.add_child(RawText(macro(self, kwargs)), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
+
+
 CSS = """<style>
 .leaflet-container { background: #eef3f7; font: 13px/1.35 "Source Sans Pro", sans-serif; }
 .ks-label span { display: inline-block; transform: translate(-50%, -50%); white-space: nowrap;
@@ -432,7 +449,7 @@ _SETUP = """
 """
 
 
-class MapSetup(MacroElement):
+class MapSetup(RawMacro):
     """The base map's script (added to the map before the regions layer)."""
 
     _template = Template(_SETUP)
@@ -444,7 +461,7 @@ class MapSetup(MacroElement):
         self.returned_js = js_value(json.dumps(RETURNED, separators=(",", ":")))
 
 
-class Paint(MacroElement):
+class Paint(RawMacro):
     """Gap colours, hover texts and legend of one sector and language, applied to the base
     map's regions (part of a feature group, so a sector change does not reload the map)."""
 
