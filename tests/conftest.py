@@ -17,6 +17,20 @@ import pytest
 pytest_plugins = ["registry_support", "wheel_support"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_state_folder(tmp_path_factory):
+    """No test (nor an app or command it starts) writes the user's own registry: the state
+    folder where the default registry lives (platformdirs, ``XDG_STATE_HOME``) is the
+    session's."""
+    before = os.environ.get("XDG_STATE_HOME")
+    os.environ["XDG_STATE_HOME"] = str(tmp_path_factory.mktemp("state"))
+    yield
+    if before is None:
+        del os.environ["XDG_STATE_HOME"]
+    else:
+        os.environ["XDG_STATE_HOME"] = before
+
+
 def _real_data_dir() -> Path | None:
     env = os.environ.get("KERJASAMA_DATA")
     if env and (Path(env) / "boundaries").is_dir():

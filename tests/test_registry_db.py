@@ -245,3 +245,9 @@ def test_wheel_ships_the_migrations(built_wheel, installed_wheel, tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == db.head_revision()
+
+
+def test_the_suite_never_opens_the_users_own_registry(tmp_path_factory):
+    """Every test, and every app or command a test starts, finds the default registry in the
+    session's own folder (tests/conftest.py), never in the user's state folder."""
+    assert Path(db.sqlite_path(db.default_url())).is_relative_to(tmp_path_factory.getbasetemp())
