@@ -33,7 +33,7 @@ def calls(monkeypatch):
         "shown": lambda data, choice, *listing: ("shown", listing, (rows, None)),
         "explained": lambda data, choice, rows, ids, lang: ("explain", ids, None),
         "gap": lambda ranked, scope, sector, lang: ("gap", (ranked, scope), None),
-        "links": lambda data, drawing, codes, maritime, lang: ("links", (drawing, codes), None),
+        "links": lambda data, drawing, prep, scope, lang: ("links", (drawing, prep.ids), None),
     }
 
     def fake(name, real):

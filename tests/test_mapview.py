@@ -13,7 +13,9 @@ import pytest
 import shapely
 from shapely.geometry import Point, box
 
+from common.text import fmt_number
 from geo.display import display_regions, display_tolerance, label_points
+from geo.seats import Seats, voluntary_edges
 from kerjasama.present import map as webmap
 from kerjasama.present import tables
 from kerjasama.present.words import province_options
@@ -337,6 +339,38 @@ def test_link_features_lines_and_sea_distances():
     assert line["properties"]["style"]["dashArray"] == "6 5"
     land = next(f for f in links["features"] if f["properties"]["kind"] == "land")
     assert "dashArray" not in land["properties"]["style"]
+
+
+def test_voluntary_links_drawn_with_their_seat_distance():
+    """With voluntary cooperation on, the links the candidates were built on are on the map:
+    dotted, in their own colour, the seat distance at the middle, in the legend."""
+    regions = grid_regions()
+    points = label_points(display_regions(regions))
+    seats = Seats(points["lon"], points["lat"], pd.Series(False, index=points.index))
+    edges = grid_edges(regions)
+    extra = voluntary_edges(seats, edges, 150.0)
+    assert len(extra) and set(extra["kind"]) == {"voluntary"}
+    both = pd.concat([edges, extra], ignore_index=True)
+    for lang, km, words in (("id", ",", "sukarela"), ("en", ".", "voluntary")):
+        links = webmap.link_layer(both, points, lang)
+        voluntary = [link for link in links if link["kind"] == "voluntary"]
+        assert len(voluntary) == len(extra)
+        first = extra.iloc[0]
+        dist = fmt_number(first["distance_km"], lang, decimals=1)
+        assert km in dist and any(link["km"] == f"{dist} km" for link in voluntary)
+        assert all(words in link["text"] for link in voluntary)
+    features = webmap.link_features(webmap.link_layer(both, points, "id"))["features"]
+    lines = [f for f in features if f["properties"]["kind"] == "voluntary"]
+    marks = [f for f in features if f["properties"]["kind"] == "seat"]
+    assert len(lines) == len(marks) == len(extra)
+    style = lines[0]["properties"]["style"]
+    assert style["color"] == webmap.VOLUNTARY_COLOUR and style["dashArray"] == "1 5"
+    assert marks[0]["properties"]["colour"] == webmap.VOLUNTARY_COLOUR
+    assert marks[0]["geometry"]["type"] == "Point"
+    # the legend names them only when they are drawn
+    assert webmap.legend("Air minum", "id")["voluntary"] == ""
+    assert webmap.legend("Air minum", "id", voluntary=True)["voluntary"].startswith("Hubungan")
+    assert "sukarela" in webmap.legend("Air minum", "id", voluntary=True)["voluntary"]
 
 
 def test_outlines_union_members_once():

@@ -45,6 +45,7 @@ NO_DATA_COLOUR = "#c8c8c8"
 OUTSIDE_COLOUR = "#f4f4f4"
 LAND_COLOUR = "#37474f"
 MARITIME_COLOUR = "#1565c0"
+VOLUNTARY_COLOUR = "#e65100"
 CANDIDATE_COLOUR = "#6a1b9a"
 TICKED_COLOUR = "#e65100"
 OPENED_COLOUR = "#00bcd4"
@@ -178,8 +179,17 @@ def gap_layer(gap: pd.Series, lang: str) -> tuple[dict[str, str], dict[str, str]
     return fill, text
 
 
+_EDGE_TEXT = {
+    "land": "ui.edge_land",
+    "maritime": "ui.edge_maritime",
+    "voluntary": "ui.edge_voluntary",
+}
+
+
 def link_layer(edges: pd.DataFrame, points: pd.DataFrame, lang: str) -> list[dict]:
-    """Adjacency links between the label points of both ends, with their length in words.
+    """Adjacency links between the label points of both ends, with their length in words:
+    the shared border of a land link, the distance of a maritime link, the seat distance of a
+    voluntary link (``kind`` as in ``edges``).
 
     Links with an end outside ``points`` (outside the drawn scope) are left out.
     """
@@ -192,14 +202,14 @@ def link_layer(edges: pd.DataFrame, points: pd.DataFrame, lang: str) -> list[dic
     for (x0, y0), (x1, y1), kind, border, dist in zip(
         src, dst, shown["kind"], shown["shared_border_km"], shown["distance_km"], strict=True
     ):
-        sea = kind == "maritime"
-        km = fmt_number(dist if sea else border, lang, decimals=1)
+        kind = kind if kind in ("maritime", "voluntary") else "land"
+        km = fmt_number(border if kind == "land" else dist, lang, decimals=1)
         out.append(
             {
                 "a": _lonlat(x0, y0),
                 "b": _lonlat(x1, y1),
-                "kind": "maritime" if sea else "land",
-                "text": tr("ui.edge_maritime" if sea else "ui.edge_land", km=km),
+                "kind": kind,
+                "text": tr(_EDGE_TEXT[kind], km=km),
                 "km": tr("ui.km", km=km),
             }
         )
@@ -238,8 +248,9 @@ class Outlines:
         return self._cache[key]
 
 
-def legend(sector: object, lang: str) -> dict:
-    """Legend texts and colours (drawn below the map, collapsible)."""
+def legend(sector: object, lang: str, *, voluntary: bool = False) -> dict:
+    """Legend texts and colours (drawn below the map, collapsible); ``voluntary``: the
+    voluntary links are drawn too (they get an entry)."""
     tr = translator(lang)
     title = tr(
         "ui.legend_gap",
@@ -254,6 +265,7 @@ def legend(sector: object, lang: str) -> dict:
         "outside": tr("ui.legend_outside"),
         "land": tr("ui.layer_land"),
         "maritime": tr("ui.layer_maritime"),
+        "voluntary": tr("ui.layer_voluntary") if voluntary else "",
         "candidate": tr("ui.layer_candidates"),
         "ticked": tr("ui.layer_ticked"),
         "opened": tr("ui.layer_opened"),
@@ -262,6 +274,7 @@ def legend(sector: object, lang: str) -> dict:
         "outside_colour": OUTSIDE_COLOUR,
         "land_colour": LAND_COLOUR,
         "maritime_colour": MARITIME_COLOUR,
+        "voluntary_colour": VOLUNTARY_COLOUR,
         "candidate_colour": CANDIDATE_COLOUR,
         "ticked_colour": TICKED_COLOUR,
         "opened_colour": OPENED_COLOUR,
@@ -350,28 +363,35 @@ def candidate_features(
     )
 
 
+_LINK_STYLES = {
+    "land": {"color": LAND_COLOUR, "weight": 1.4, "opacity": 0.85},
+    "maritime": {"color": MARITIME_COLOUR, "weight": 2, "opacity": 0.85, "dashArray": "6 5"},
+    "voluntary": {"color": VOLUNTARY_COLOUR, "weight": 2, "opacity": 0.85, "dashArray": "1 5"},
+}
+
+
 def link_features(links: list[dict]) -> dict:
-    """:func:`link_layer` as a FeatureCollection: lines (``kind`` land / maritime, plain
-    ``text``) and, for sea links, a point at the middle carrying the distance (``km``)."""
+    """:func:`link_layer` as a FeatureCollection: lines (``kind`` land / maritime / voluntary,
+    plain ``text``) and, for maritime and voluntary links, a point at the middle carrying the
+    distance (``km``; ``kind`` sea or seat)."""
     features = []
     for link in links:
         line = {"type": "LineString", "coordinates": [link["a"], link["b"]]}
-        sea = link["kind"] == "maritime"
-        style = {
-            "color": MARITIME_COLOUR if sea else LAND_COLOUR,
-            "weight": 2 if sea else 1.4,
-            "opacity": 0.85,
-            **({"dashArray": "6 5"} if sea else {}),
-        }
+        style = _LINK_STYLES.get(link["kind"], _LINK_STYLES["land"])
         props = {"kind": link["kind"], "text": link["text"], "style": style}
         features.append({"type": "Feature", "geometry": line, "properties": props})
-        if link["kind"] == "maritime":
+        if link["kind"] in ("maritime", "voluntary"):
             mid = _lonlat((link["a"][0] + link["b"][0]) / 2, (link["a"][1] + link["b"][1]) / 2)
             features.append(
                 {
                     "type": "Feature",
                     "geometry": {"type": "Point", "coordinates": mid},
-                    "properties": {"kind": "sea", "km": link["km"], "text": link["text"]},
+                    "properties": {
+                        "kind": "sea" if link["kind"] == "maritime" else "seat",
+                        "km": link["km"],
+                        "colour": style["color"],
+                        "text": link["text"],
+                    },
                 }
             )
     return {"type": "FeatureCollection", "features": features}

@@ -97,6 +97,7 @@ CSS = """<style>
 .ks-sym-box { width: 12px; height: 12px; border: 1px solid #9e9e9e; }
 .ks-sym-line { border-top: 2px solid; }
 .ks-sym-dash { border-top: 2px dashed; }
+.ks-sym-dot { border-top: 3px dotted; }
 .ks-sym-thick { border-top: 4px solid; }
 .ks-sym-star { color: #00838f; text-align: center; }
 .leaflet-tooltip.ks-tip { width: max-content; max-width: 340px; white-space: normal;
@@ -227,6 +228,7 @@ _SETUP = """
       return star;
     }
     span.textContent = p.km || "";
+    if (p.colour) span.style.color = p.colour;
     return L.marker(latlng, {pane: "ksLabels", interactive: false, keyboard: false, ksSea: true,
       icon: L.divIcon({className: "ks-sea-label", html: span, iconSize: null})});
   };
@@ -340,8 +342,9 @@ _SETUP = """
     scale.appendChild(ends);
     var entries = [["box", lg.no_data_colour, lg.no_data]];
     if (withOutside) entries.push(["box", lg.outside_colour, lg.outside]);
-    entries.concat([["line", lg.land_colour, lg.land],
-     ["dash", lg.maritime_colour, lg.maritime], ["line", lg.candidate_colour, lg.candidate],
+    entries.push(["line", lg.land_colour, lg.land], ["dash", lg.maritime_colour, lg.maritime]);
+    if (lg.voluntary) entries.push(["dot", lg.voluntary_colour, lg.voluntary]);
+    entries.concat([["line", lg.candidate_colour, lg.candidate],
      ["dash", lg.ticked_colour, lg.ticked], ["thick", lg.opened_colour, lg.opened],
      ["star", "#000", lg.provider]]).forEach(function(e) {
       var row = item(root), sym = document.createElement("span");

@@ -25,6 +25,7 @@ from analysis import pipeline
 from analysis.config import load_config
 from geo.boundaries import provinces as province_names
 from geo.display import display_regions
+from geo.seats import voluntary_edges
 from kerjasama import derived
 from kerjasama.present import map as webmap
 from kerjasama.present.upload import Upload, read_uploads
@@ -256,11 +257,16 @@ def scope_drawing(key: str, data: Data, scope: Scope, ids) -> Drawing:
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def links(key: str, _data: Data, _drawing: Drawing, codes: tuple, maritime: bool, lang: str):
-    """The adjacency links between the regions ``codes`` (the scope's) as a FeatureCollection
-    (present.map.link_features)."""
-    edges = _data.edges if maritime else _data.edges[_data.edges["kind"] == "land"]
-    points = _drawing.points[_drawing.points.index.isin(codes)]
+def links(key: str, _data: Data, _drawing: Drawing, _prep, scope: Scope, lang: str):
+    """The links between the regions of ``scope`` (``_prep``, its :func:`prepared`) as a
+    FeatureCollection (present.map.link_features): land borders, maritime links when they are
+    on, and the voluntary links (seats within ``scope.voluntary`` km, no border) when that is
+    set, the links the candidates were built on."""
+    edges = _data.edges if scope.maritime else _data.edges[_data.edges["kind"] == "land"]
+    if scope.voluntary and _prep.seats is not None:
+        extra = voluntary_edges(_prep.seats, _data.edges, float(scope.voluntary))
+        edges = pd.concat([edges, extra], ignore_index=True) if len(extra) else edges
+    points = _drawing.points[_drawing.points.index.isin(_prep.ids)]
     return webmap.link_features(webmap.link_layer(edges, points, lang))
 
 
@@ -405,7 +411,7 @@ def warm_neighbours(key: str, data: Data, choice: Choice, listing: tuple, lang: 
         rows, _ = shown(key, data, other, *listing)
         explained(key, data, other, rows, tuple(rows["cluster_id"].astype(str)), lang)
         gap(key, candidates, other.scope, other.sector, lang)
-        links(key, data, drawn, codes, other.scope.maritime, lang)
+        links(key, data, drawn, prep, other.scope, lang)
 
     threading.Thread(target=work, name="kerjasama-warm-scope", daemon=True).start()
 

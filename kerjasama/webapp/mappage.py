@@ -434,7 +434,7 @@ def page() -> None:
         shown = compute.explained(key, data, choice, rows, ids, lang)
         drawing = compute.scope_drawing(key, data, scope, tuple(prep.ids))
         colours = compute.gap(key, ranked, scope, opts["sector"], lang)
-        link_items = compute.links(key, data, drawing, tuple(prep.ids), opts["maritime"], lang)
+        link_items = compute.links(key, data, drawing, prep, scope, lang)
     data_warnings(lang, data, prep)
     workspace(
         Context(
@@ -529,7 +529,7 @@ def workspace(ctx: Context) -> None:
         fill,
         gap_text,
         webmap.region_counts(shown, lang),
-        webmap.legend(sector, lang),
+        webmap.legend(sector, lang, voluntary=bool(opts["voluntary"])),
         lang,
         outside=set(drawing.display.index) - set(prep.ids),
     )
