@@ -352,6 +352,18 @@ def scope_table(prepared: Prepared, table: pd.DataFrame) -> pd.DataFrame:
     return table.loc[list(prepared.ids)]
 
 
+def scope_links(edges: pd.DataFrame, prepared: Prepared) -> pd.DataFrame:
+    """``edges`` with the voluntary links of ``prepared`` added (seats within its
+    ``voluntary_km`` that share no border: :func:`geo.seats.voluntary_edges`), the links its
+    member sets were built on; ``edges`` as they are when it has none."""
+    if not prepared.voluntary_km or prepared.seats is None:
+        return edges
+    from geo.seats import voluntary_edges
+
+    extra = voluntary_edges(prepared.seats, edges, float(prepared.voluntary_km))
+    return pd.concat([edges, extra], ignore_index=True) if len(extra) else edges
+
+
 def scope_gap(candidates: Candidates) -> pd.Series:
     """Gap score of every region of the scored scope (normalised within the scope, like the
     candidate scores), indexed by code: the one computed by :func:`score`."""

@@ -213,6 +213,42 @@ def test_cluster_map_png_has_size_and_content():
         briefing.cluster_map_png(regions, ["9999"])
 
 
+def test_voluntary_and_sea_links_drawn_in_both_maps():
+    """The links a cluster was built on that are not a shared border are drawn: sea links
+    dashed blue, voluntary links (seats within reach, no border) dotted orange, with a legend
+    entry on the overview only when one is drawn."""
+    from kerjasama.present.brief import figure
+
+    regions, _, candidates = synthetic()
+    edges = pd.DataFrame(
+        {
+            "source": ["6401", "6401"],
+            "target": ["6402", "6403"],
+            "kind": ["land", "voluntary"],
+            "shared_border_km": [44.4, 0.0],
+            "distance_km": [0.0, 88.9],
+        }
+    )
+    points = pd.DataFrame(
+        {"lon": [116.2, 116.6, 117.0], "lat": [-0.8, -0.8, -0.8]}, index=["6401", "6402", "6403"]
+    )
+    assert figure._far_links(edges, ["6401", "6402", "6403"], points) == [
+        (116.2, -0.8, 117.0, -0.8, 88.9, "voluntary")
+    ]
+    assert figure._far_links(edges, ["6401", "6402"], points) == []  # a member missing
+
+    def colours(png: bytes) -> set:
+        return {c for _, c in Image.open(io.BytesIO(png)).convert("RGB").getcolors(1_000_000)}
+
+    orange = (0xE6, 0x51, 0x00)
+    one = briefing.cluster_map_png(regions, ["6401", "6402", "6403"], edges=edges)
+    assert orange in colours(one)
+    assert orange not in colours(briefing.cluster_map_png(regions, ["6401", "6402", "6403"]))
+    overview = figure.overview_map_png(regions, candidates, edges=edges)
+    assert orange in colours(overview)
+    assert orange not in colours(figure.overview_map_png(regions, candidates, edges=edges[:1]))
+
+
 @pytest.mark.parametrize(
     ("km", "expected"), [(0.7, 0.5), (3.3, 2.0), (9.9, 5.0), (10.0, 10.0), (260.0, 200.0)]
 )

@@ -107,3 +107,12 @@ def test_voluntary_links_join_non_bordering_regions(national):
     assert not pair["wajib_indication"].iloc[0]
     plain, _ = _scored(national, "economy", "35", max_size=2)
     assert prepared.n_sets > plain.n_sets
+    # the map and the briefing pack draw the links the sets were built on
+    edges = national[3]
+    links = pipeline.scope_links(edges, prepared)
+    voluntary = links[links["kind"] == "voluntary"]
+    assert len(links) == len(edges) + len(voluntary) and len(voluntary)
+    assert {("3504", "3572")} <= set(zip(voluntary["source"], voluntary["target"], strict=True))
+    assert (voluntary["distance_km"] <= 40).all()
+    assert set(voluntary["source"]) | set(voluntary["target"]) <= set(prepared.ids)
+    assert pipeline.scope_links(edges, plain) is edges  # none asked for: as they are

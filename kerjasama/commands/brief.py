@@ -97,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
         boundary_source=boundaries.name,
         indicator_source=indicators.name,
         date=dt.date.today(),
-        edges=scope_data.edges,
+        edges=pipeline.scope_links(scope_data.edges, prepared),
         agreements=agreements,
     )
     write_brief(brief, out)

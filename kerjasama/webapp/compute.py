@@ -25,7 +25,6 @@ from analysis import pipeline
 from analysis.config import load_config
 from geo.boundaries import provinces as province_names
 from geo.display import display_regions
-from geo.seats import voluntary_edges
 from kerjasama import derived
 from kerjasama.present import map as webmap
 from kerjasama.present.upload import Upload, read_uploads
@@ -262,10 +261,9 @@ def links(key: str, _data: Data, _drawing: Drawing, _prep, scope: Scope, lang: s
     FeatureCollection (present.map.link_features): land borders, maritime links when they are
     on, and the voluntary links (seats within ``scope.voluntary`` km, no border) when that is
     set, the links the candidates were built on."""
-    edges = _data.edges if scope.maritime else _data.edges[_data.edges["kind"] == "land"]
-    if scope.voluntary and _prep.seats is not None:
-        extra = voluntary_edges(_prep.seats, _data.edges, float(scope.voluntary))
-        edges = pd.concat([edges, extra], ignore_index=True) if len(extra) else edges
+    edges = pipeline.scope_links(_data.edges, _prep)
+    if not scope.maritime:
+        edges = edges[edges["kind"] != "maritime"]
     points = _drawing.points[_drawing.points.index.isin(_prep.ids)]
     return webmap.link_features(webmap.link_layer(edges, points, lang))
 

@@ -665,7 +665,7 @@ def workspace(ctx: Context) -> None:
     chosen_rows = selection_rows if ticked else shown.loc[shown["cluster_id"] == opened]
     chosen_ids = tuple(chosen_rows["cluster_id"].astype(str))
     chosen = compute.explained(key, data, choice, chosen_rows, chosen_ids, lang)
-    panels.downloads(lang, chosen, data, config, opts, ticked)
+    panels.downloads(lang, chosen, data, config, opts, ticked, prep)
 
     if len(selection_rows) >= 2:
         compare_rows = chosen.head(3)

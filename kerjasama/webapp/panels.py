@@ -13,6 +13,7 @@ import re
 import pandas as pd
 import streamlit as st
 
+from analysis import pipeline
 from common.text import t, translator
 from kerjasama.present import tables
 from kerjasama.present.datainfo import comparison_table, data_sources, missing_figures
@@ -134,8 +135,9 @@ def _data_facts(key: str, _data, _prep, _config, sector: str, lang: str, scope: 
     )
 
 
-def downloads(lang, chosen, data, config, opts, ticked: bool) -> None:
-    """Download buttons for exactly ``chosen``. Files are made when a button is clicked (deferred)
+def downloads(lang, chosen, data, config, opts, ticked: bool, prep) -> None:
+    """Download buttons for exactly ``chosen`` (of the scope ``prep``, whose links the briefing
+    pack draws). Files are made when a button is clicked (deferred)
     and a click does not re-run the page (``on_click="ignore"``), so the next click on any
     button still finds its file."""
     from kerjasama.present.brief import brief_html, brief_pdf, build_brief
@@ -165,7 +167,7 @@ def downloads(lang, chosen, data, config, opts, ticked: bool) -> None:
             boundary_source=data.names[0],
             indicator_source=data.names[1],
             date=dt.date.today(),
-            edges=data.edges,
+            edges=pipeline.scope_links(data.edges, prep),
             agreements=brief_section(
                 regions, chosen, opts["sector"], opts["province"], opts["scope_label"], lang
             ),

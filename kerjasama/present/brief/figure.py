@@ -22,6 +22,12 @@ PROVIDER_COLOUR = "#1565c0"
 MEMBER_COLOUR = "#ef6c00"
 OTHER_COLOUR = "#e0e0e0"
 SEA_COLOUR = "#0d47a1"
+VOLUNTARY_COLOUR = "#e65100"
+#: how a link that is not a land border is drawn: colour and dash pattern per kind
+LINK_STYLES = {
+    "maritime": (SEA_COLOUR, (0, (4, 3))),
+    "voluntary": (VOLUNTARY_COLOUR, (0, (1, 2))),
+}
 STAR_COLOUR = "#ffd600"
 PROVINCE_EDGE = "#212121"
 
@@ -73,18 +79,21 @@ def _surroundings(regions: gpd.GeoDataFrame, codes: list[str], pad: float):
     return own, box, context, geoms, tol
 
 
-def _sea_links(
-    edges, codes, points: pd.DataFrame
-) -> list[tuple[float, float, float, float, float]]:
-    """(x0, y0, x1, y1, km) of the maritime links between ``codes``."""
+def _far_links(edges, codes, points: pd.DataFrame) -> list[tuple]:
+    """(x0, y0, x1, y1, km, kind) of the maritime and voluntary links between ``codes`` (the
+    links that are not a shared border; ``km`` the distance across the sea or between seats)."""
     if edges is None or not len(edges):
         return []
     inside = set(codes)
-    sea = edges[
-        (edges["kind"] == "maritime") & edges["source"].isin(inside) & edges["target"].isin(inside)
+    far = edges[
+        edges["kind"].isin(list(LINK_STYLES))
+        & edges["source"].isin(inside)
+        & edges["target"].isin(inside)
     ]
     out = []
-    for a, b, km in zip(sea["source"], sea["target"], sea["distance_km"], strict=True):
+    for a, b, km, kind in zip(
+        far["source"], far["target"], far["distance_km"], far["kind"], strict=True
+    ):
         if a in points.index and b in points.index:
             out.append(
                 (
@@ -93,6 +102,7 @@ def _sea_links(
                     points.at[b, "lon"],
                     points.at[b, "lat"],
                     float(km),
+                    str(kind),
                 )
             )
     return out
@@ -187,14 +197,15 @@ def cluster_map_png(
             parse_math=False,
             bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.8},
         )
-    for x0, y0, x1, y1, km in _sea_links(edges, members, _points(own)):
-        ax.plot([x0, x1], [y0, y1], color=SEA_COLOUR, linewidth=1.4, linestyle=(0, (4, 3)))
+    for x0, y0, x1, y1, km, kind in _far_links(edges, members, _points(own)):
+        colour, dashes = LINK_STYLES[kind]
+        ax.plot([x0, x1], [y0, y1], color=colour, linewidth=1.4, linestyle=dashes)
         ax.text(
             (x0 + x1) / 2,
             (y0 + y1) / 2,
             tr("ui.km", km=fmt_number(km, lang, decimals=1)),
             fontsize=6.5,
-            color=SEA_COLOUR,
+            color=colour,
             ha="center",
             parse_math=False,
             bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
@@ -304,6 +315,7 @@ def overview_map_png(
     points = _points(regions.loc[codes])
     palette = colormaps["tab10"]
     anchors = []
+    drawn_kinds: set[str] = set()
     for i, row in enumerate(candidates.itertuples(index=False)):
         members = [str(m) for m in row.members if m in regions.index]
         union = shapely.union_all(
@@ -313,8 +325,10 @@ def overview_map_png(
         gpd.GeoSeries([union.boundary], crs=regions.crs).plot(ax=ax, color=colour, linewidth=1.6)
         spot = shapely.point_on_surface(union)
         anchors.append((spot.x, spot.y, int(row.rank), colour))
-        for x0, y0, x1, y1, _km in _sea_links(edges, members, points):
-            ax.plot([x0, x1], [y0, y1], color=SEA_COLOUR, linewidth=1.2, linestyle=(0, (4, 3)))
+        for x0, y0, x1, y1, _km, kind in _far_links(edges, members, points):
+            colour, dashes = LINK_STYLES[kind]
+            ax.plot([x0, x1], [y0, y1], color=colour, linewidth=1.2, linestyle=dashes)
+            drawn_kinds.add(kind)
         provider = getattr(row, "provider", None)
         if isinstance(provider, str) and provider in points.index:
             ax.scatter(
@@ -346,6 +360,19 @@ def overview_map_png(
         Patch(facecolor="#ffe0b2", edgecolor="#9e9e9e", label=tr("ui.map_legend_member")),
         Line2D([], [], color=PROVINCE_EDGE, linewidth=1.1, label=tr("ui.brief_province_border")),
         Line2D([], [], color=SEA_COLOUR, linestyle=(0, (4, 3)), label=tr("ui.layer_maritime")),
+        *(
+            [
+                Line2D(
+                    [],
+                    [],
+                    color=VOLUNTARY_COLOUR,
+                    linestyle=(0, (1, 2)),
+                    label=tr("ui.layer_voluntary"),
+                )
+            ]
+            if "voluntary" in drawn_kinds
+            else []
+        ),
         Line2D(
             [],
             [],
