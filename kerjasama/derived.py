@@ -9,9 +9,11 @@ A data folder may hold, in ``boundaries/derived/``, for its boundary file ``<ste
 
 Each file records in its Parquet metadata (key ``kerjasama``) the sha256 of the boundary file it
 was computed from and the parameters it depends on (adjacency: Queen/Rook, tolerance, maritime
-distance; display: tolerance and decimals). A reader gets the table only when both match the
-file being opened and today's settings; otherwise ``None``, and the caller computes (a user's own
-data, a changed boundary file or setting is never served a stale result). The bundled ``data/``
+distance; display: tolerance and decimals; both: the GEOS version, whose predicates and
+simplification made them). A reader gets the table only when both match the file being opened,
+today's settings and the installed GEOS; otherwise ``None``, and the caller computes (a user's
+own data, a changed boundary file or setting, or a GEOS release that could give another result
+is never served a stale one). The bundled ``data/``
 folder ships both files (``scripts/build_default_data.py`` writes them; a test checks that they
 equal what the code computes now). Nothing here changes a result: the files hold exactly what the
 functions return.
@@ -64,6 +66,7 @@ def adjacency_parameters() -> dict:
         "rook": False,
         "tolerance_m": float(adjacency.DEFAULT_TOLERANCE_M),
         "maritime_km": float(adjacency.DEFAULT_MARITIME_KM),
+        "geos": _geos(),
     }
 
 
@@ -72,7 +75,15 @@ def display_parameters(regions: pd.DataFrame) -> dict:
     from geo.display import display_digits, display_tolerance
 
     tolerance = display_tolerance(regions)
-    return {"regions": len(regions), "tolerance": tolerance, "digits": display_digits(tolerance)}
+    digits = display_digits(tolerance)
+    return {"regions": len(regions), "tolerance": tolerance, "digits": digits, "geos": _geos()}
+
+
+def _geos() -> str:
+    """The GEOS version shapely runs on (its predicates and simplification made the files)."""
+    import shapely
+
+    return shapely.geos_version_string
 
 
 def _record(boundaries: Path, kind: str, parameters: dict, proven: dict | None = None) -> dict:
@@ -135,10 +146,15 @@ def _matches(boundaries: Path, kind: str, parameters: dict) -> Path | None:
 
 def proven_valid(boundaries: Path) -> bool:
     """Whether every geometry of ``boundaries`` as read was found valid when its derived files
-    were built (recorded with the adjacency, for this very file): the reader may then skip its
-    validity check (:func:`geo.boundaries.read_boundaries` ``known_valid``)."""
+    were built (recorded with the adjacency, for this very file, by the installed GEOS): the
+    reader may then skip its validity check (:func:`geo.boundaries.read_boundaries`
+    ``known_valid``)."""
     record = _stored(boundaries, "adjacency")
-    return record is not None and record.get("proven") == {"valid_geometry": True}
+    return (
+        record is not None
+        and record.get("proven") == {"valid_geometry": True}
+        and (record.get("parameters") or {}).get("geos") == _geos()
+    )
 
 
 def as_built(frame: pd.DataFrame) -> pd.DataFrame:
