@@ -215,7 +215,7 @@ def test_cluster_map_png_has_size_and_content():
 
 def test_voluntary_and_sea_links_drawn_in_both_maps():
     """The links a cluster was built on that are not a shared border are drawn: sea links
-    dashed blue, voluntary links (seats within reach, no border) dotted orange, with a legend
+    dashed blue, voluntary links (seats within reach, no border) dotted green, with a legend
     entry on the overview only when one is drawn."""
     from kerjasama.present.brief import figure
 
@@ -240,13 +240,13 @@ def test_voluntary_and_sea_links_drawn_in_both_maps():
     def colours(png: bytes) -> set:
         return {c for _, c in Image.open(io.BytesIO(png)).convert("RGB").getcolors(1_000_000)}
 
-    orange = (0xE6, 0x51, 0x00)
+    green = (0x2E, 0x7D, 0x32)
     one = briefing.cluster_map_png(regions, ["6401", "6402", "6403"], edges=edges)
-    assert orange in colours(one)
-    assert orange not in colours(briefing.cluster_map_png(regions, ["6401", "6402", "6403"]))
+    assert green in colours(one)
+    assert green not in colours(briefing.cluster_map_png(regions, ["6401", "6402", "6403"]))
     overview = figure.overview_map_png(regions, candidates, edges=edges)
-    assert orange in colours(overview)
-    assert orange not in colours(figure.overview_map_png(regions, candidates, edges=edges[:1]))
+    assert green in colours(overview)
+    assert green not in colours(figure.overview_map_png(regions, candidates, edges=edges[:1]))
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,7 @@ PROVIDER_COLOUR = "#1565c0"
 MEMBER_COLOUR = "#ef6c00"
 OTHER_COLOUR = "#e0e0e0"
 SEA_COLOUR = "#0d47a1"
-VOLUNTARY_COLOUR = "#e65100"
+VOLUNTARY_COLOUR = "#2e7d32"
 #: how a link that is not a land border is drawn: colour and dash pattern per kind
 LINK_STYLES = {
     "maritime": (SEA_COLOUR, (0, (4, 3))),
