@@ -215,7 +215,6 @@ def test_map_is_a_working_surface(page, app_url):
     runs = page.evaluate("() => window.__ksDone")
     page.wait_for_timeout(700)  # streamlit-folium's own report of the click comes 250 ms later
     assert page.evaluate("() => window.__ksDone") == runs  # the click re-ran the page once
-    # (the map's script reports it at once, streamlit-folium finds it sent)
     shown = page.get_by_role("combobox", name="Kandidat yang dibuka")
     assert shown.input_value().startswith(f"#{second} ")
     assert f"Kandidat #{second}:" in main.inner_text()

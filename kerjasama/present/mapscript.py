@@ -17,10 +17,6 @@ import re
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-#: what the map reports back to the app: the feature of the clicked layer (with a click
-#: counter, so a second click on the same candidate reports again), nothing on pan or zoom
-RETURNED = ["last_active_drawing"]
-
 #: ``{`` opening a Jinja tag: branca compiles every rendered script again as a template
 _JINJA_OPEN = re.compile(r"\{(?=[{%#])")
 
@@ -141,30 +137,7 @@ _SETUP = """
   // a click counter in the clicked feature: a second click on the same object is news too
   ks.clicks = 0;
   ks.clickable = function(feature, layer) {
-    layer.on("click", function() {
-      ks.clicks += 1;
-      feature.properties.click = ks.clicks;
-      ks.report(layer);
-    });
-  };
-  // report a click without streamlit-folium's 250 ms pause (meant for panning and zooming):
-  // once, after the event (clicks fired together, as a search fires, make one report, the
-  // last); streamlit-folium later computes the same value, finds it sent and sends nothing
-  ks.report = function(layer) {
-    ks.reported = layer;
-    if (ks.reportTimer) return;
-    ks.reportTimer = setTimeout(function() {
-      var last = ks.reported, g = window.__GLOBAL_DATA__, lib = window.Streamlit;
-      ks.reportTimer = null; ks.reported = null;
-      if (!g || !lib || typeof lib.setComponentValue !== "function") return;
-      if (JSON.stringify(g.returned_objects) !== {{ this.returned_js }}) return;
-      if (!last || typeof last.toGeoJSON !== "function") return;
-      var value = {last_active_drawing: last.toGeoJSON()};
-      if (JSON.stringify(value) === JSON.stringify(g.previous_data)) return;
-      g.last_active_drawing = value.last_active_drawing;
-      g.previous_data = value;
-      lib.setComponentValue(value);
-    }, 0);
+    layer.on("click", function() { ks.clicks += 1; feature.properties.click = ks.clicks; });
   };
   ks.regionTip = function(code) {
     var item = ks.byCode[code], s = ks.state, t = s.texts || {};
@@ -460,8 +433,6 @@ class MapSetup(RawMacro):
     def __init__(self) -> None:
         super().__init__()
         self._name = "KsSetup"
-        # the script reports a click itself only while the app asks for exactly this
-        self.returned_js = js_value(json.dumps(RETURNED, separators=(",", ":")))
 
 
 class Paint(RawMacro):

@@ -4,8 +4,7 @@ The base map of a scope (:func:`kerjasama.present.map.base_map`: regions, names,
 legend frame) is the same on every rerun of that scope, so streamlit-folium keeps the map in
 the browser (no reload, the user's zoom kept) and only replaces the feature groups (candidates,
 colours, links; an agreements layer is one more group). Only clicks on a layer come back
-(``last_active_drawing``, sent at once by the map's own script, ``ks.report``): panning
-and zooming do not rerun the app.
+(``last_active_drawing``): panning and zooming do not rerun the app.
 """
 
 from __future__ import annotations
@@ -16,7 +15,10 @@ import folium
 from streamlit_folium import st_folium
 
 from kerjasama.present import map as webmap
-from kerjasama.present import mapscript
+
+#: what the browser reports back: the feature of the clicked layer (with a click counter, so a
+#: second click on the same candidate reports again), nothing on pan or zoom
+RETURNED = ["last_active_drawing"]
 
 
 def show_map(
@@ -34,7 +36,7 @@ def show_map(
         base,
         key=key,
         feature_group_to_add=groups,
-        returned_objects=mapscript.RETURNED,
+        returned_objects=RETURNED,
         use_container_width=True,
         height=height,
         render=False,
