@@ -275,14 +275,7 @@ _SETUP = """
     ks.searchInput = input; ks.searchList = list;
     L.DomEvent.disableClickPropagation(div);
     L.DomEvent.disableScrollPropagation(div);
-    // Enter gives a keydown and a change: one search, one click
-    var searched = {code: null, at: 0};
-    function go() {
-      var code = ks.searchIndex[input.value.trim().toLowerCase()], now = Date.now();
-      if (code === searched.code && now - searched.at < 1000) return;
-      searched = {code: code, at: now};
-      ks.focus(code);
-    }
+    function go() { ks.focus(ks.searchIndex[input.value.trim().toLowerCase()]); }
     input.addEventListener("change", go);
     input.addEventListener("keydown", function(e) { if (e.key === "Enter") go(); });
     return div;
