@@ -25,27 +25,15 @@ def calls(monkeypatch):
     class Prep:
         ids = ("7301", "7302")
 
-    class Outlines:
-        def get(self, members):
-            seen.append(("outline", tuple(members)))
-
-    class Drawing:
-        outlines = Outlines()
-
-    drawing = Drawing()
-    rows = pd.DataFrame({"cluster_id": ["water-joint-7301-7302"], "members": [("7301", "7302")]})
+    rows = pd.DataFrame({"cluster_id": ["water-joint-7301-7302"]})
     fakes = {
         "prepared": lambda data, scope: ("prep", scope, Prep()),
-        "scope_drawing": lambda data, scope, ids: ("draw", ids, drawing),
+        "scope_drawing": lambda data, scope, ids: ("draw", ids, "drawing"),
         "ranked": lambda data, choice: ("rank", choice, "r"),
         "shown": lambda data, choice, *listing: ("shown", listing, (rows, None)),
         "explained": lambda data, choice, rows, ids, lang: ("explain", ids, None),
         "gap": lambda ranked, scope, sector, lang: ("gap", (ranked, scope), None),
-        "links": lambda data, drawn, prep, scope, lang: (
-            "links",
-            (drawn is drawing, prep.ids),
-            None,
-        ),
+        "links": lambda data, drawing, prep, scope, lang: ("links", (drawing, prep.ids), None),
     }
 
     def fake(name, real):
@@ -87,20 +75,19 @@ def test_the_other_cross_province_setting_is_prepared_once(calls):
         ("rank", _choice("73", True)),
         ("shown", LISTING),
         ("explain", ("water-joint-7301-7302",)),
-        ("outline", ("7301", "7302")),
         ("gap", ("r", flipped)),
-        ("links", (True, ("7301", "7302"))),
+        ("links", ("drawing", ("7301", "7302"))),
     ]
     assert calls[2][1].sizes == choice.sizes and calls[2][1].weights == choice.weights
     compute.warm_neighbours(KEY, object(), choice, LISTING, "id")  # the same: nothing more
     _join_warmers()
-    assert len(calls) == 8
+    assert len(calls) == 7
     compute.warm_neighbours(KEY, object(), choice, LISTING, "en")  # another language: explained
     _join_warmers()
-    assert len(calls) == 16
+    assert len(calls) == 14
     compute.warm_neighbours(KEY, object(), _choice("73", True), LISTING, "id")  # toggled back
     _join_warmers()
-    assert calls[16] == ("prep", compute.Scope("73", False, True, 0.0))
+    assert calls[14] == ("prep", compute.Scope("73", False, True, 0.0))
 
 
 def test_all_indonesia_has_no_cross_province_setting(calls):

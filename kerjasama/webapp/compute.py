@@ -388,9 +388,8 @@ _neighbours_done: set[tuple] = set()
 def warm_neighbours(key: str, data: Data, choice: Choice, listing: tuple, lang: str) -> None:
     """Prepare, in the background, what the page shows for the province scope of ``choice``
     with the cross-province toggle flipped: enumeration, display geometry, ranking, the
-    ``listing`` (list length, view, flagged rows: :func:`shown`) explained in ``lang`` and
-    outlined, the gap colours and the links (about 0.3 s for a province), so that the toggle
-    finds them cached.
+    ``listing`` (list length, view, flagged rows: :func:`shown`) explained in ``lang``, the gap
+    colours and the links (about 0.3 s for a province), so that the toggle finds them cached.
     Once per data source, choice, listing and language."""
     scope = choice.scope
     if scope.province is None:
@@ -409,8 +408,6 @@ def warm_neighbours(key: str, data: Data, choice: Choice, listing: tuple, lang: 
         candidates = ranked(key, data, other)
         rows, _ = shown(key, data, other, *listing)
         explained(key, data, other, rows, tuple(rows["cluster_id"].astype(str)), lang)
-        for members in rows["members"]:  # their outlines (about 1 ms each), kept by the drawing
-            drawn.outlines.get(members)
         gap(key, candidates, other.scope, other.sector, lang)
         links(key, data, drawn, prep, other.scope, lang)
 
