@@ -202,7 +202,7 @@ def link_layer(edges: pd.DataFrame, points: pd.DataFrame, lang: str) -> list[dic
     for (x0, y0), (x1, y1), kind, border, dist in zip(
         src, dst, shown["kind"], shown["shared_border_km"], shown["distance_km"], strict=True
     ):
-        kind = kind if kind in ("maritime", "voluntary") else "land"
+        kind = kind if kind in _EDGE_TEXT else "land"
         km = fmt_number(border if kind == "land" else dist, lang, decimals=1)
         out.append(
             {
@@ -380,7 +380,7 @@ def link_features(links: list[dict]) -> dict:
         style = _LINK_STYLES.get(link["kind"], _LINK_STYLES["land"])
         props = {"kind": link["kind"], "text": link["text"], "style": style}
         features.append({"type": "Feature", "geometry": line, "properties": props})
-        if link["kind"] in ("maritime", "voluntary"):
+        if link["kind"] != "land":
             mid = _lonlat((link["a"][0] + link["b"][0]) / 2, (link["a"][1] + link["b"][1]) / 2)
             features.append(
                 {
@@ -455,7 +455,7 @@ def use_vendored_assets(element: object) -> None:
             item.default_css = [("leaflet_css", _data_url("leaflet.css", "text/css"))]
 
 
-class Layer(folium.GeoJson):
+class Layer(mapscript.RawMacro, folium.GeoJson):
     """A GeoJSON layer whose data is written once as a JavaScript literal (``data_js``).
 
     folium's ``GeoJson`` encodes its data on every render and branca then compiles the
@@ -507,12 +507,6 @@ class Layer(folium.GeoJson):
 
     def get_bounds(self) -> list[list[float]]:  # noqa: D102
         return self._bounds or [[None, None], [None, None]]
-
-    def render(self, **kwargs) -> None:  # noqa: D102
-        script = self._template.module.script(self, kwargs)
-        self.get_root().script.add_child(mapscript.RawText(script), name=self.get_name())
-        for child in self._children.values():
-            child.render(**kwargs)
 
 
 def regions_js(regions: dict) -> str:

@@ -525,11 +525,13 @@ def workspace(ctx: Context) -> None:
     shapes, marks = webmap.candidate_features(
         shown, drawing.outlines, opened=opened, ticked=selection.shown, lang=lang
     )
+    # the legend names the voluntary links only when some are drawn
+    drawn_voluntary = any(f["properties"]["kind"] == "voluntary" for f in link_items["features"])
     state = webmap.paint_state(
         fill,
         gap_text,
         webmap.region_counts(shown, lang),
-        webmap.legend(sector, lang, voluntary=bool(opts["voluntary"])),
+        webmap.legend(sector, lang, voluntary=opts["show_links"] and drawn_voluntary),
         lang,
         outside=set(drawing.display.index) - set(prep.ids),
     )

@@ -23,10 +23,10 @@ MEMBER_COLOUR = "#ef6c00"
 OTHER_COLOUR = "#e0e0e0"
 SEA_COLOUR = "#0d47a1"
 VOLUNTARY_COLOUR = "#2e7d32"
-#: how a link that is not a land border is drawn: colour and dash pattern per kind
+#: how a link that is not a land border is drawn: colour, dash pattern and legend text per kind
 LINK_STYLES = {
-    "maritime": (SEA_COLOUR, (0, (4, 3))),
-    "voluntary": (VOLUNTARY_COLOUR, (0, (1, 2))),
+    "maritime": (SEA_COLOUR, (0, (4, 3)), "ui.layer_maritime"),
+    "voluntary": (VOLUNTARY_COLOUR, (0, (1, 2)), "ui.layer_voluntary"),
 }
 STAR_COLOUR = "#ffd600"
 PROVINCE_EDGE = "#212121"
@@ -198,7 +198,7 @@ def cluster_map_png(
             bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.8},
         )
     for x0, y0, x1, y1, km, kind in _far_links(edges, members, _points(own)):
-        colour, dashes = LINK_STYLES[kind]
+        colour, dashes, _ = LINK_STYLES[kind]
         ax.plot([x0, x1], [y0, y1], color=colour, linewidth=1.4, linestyle=dashes)
         ax.text(
             (x0 + x1) / 2,
@@ -326,7 +326,7 @@ def overview_map_png(
         spot = shapely.point_on_surface(union)
         anchors.append((spot.x, spot.y, int(row.rank), colour))
         for x0, y0, x1, y1, _km, kind in _far_links(edges, members, points):
-            colour, dashes = LINK_STYLES[kind]
+            colour, dashes, _ = LINK_STYLES[kind]
             ax.plot([x0, x1], [y0, y1], color=colour, linewidth=1.2, linestyle=dashes)
             drawn_kinds.add(kind)
         provider = getattr(row, "provider", None)
@@ -359,19 +359,10 @@ def overview_map_png(
     handles = [
         Patch(facecolor="#ffe0b2", edgecolor="#9e9e9e", label=tr("ui.map_legend_member")),
         Line2D([], [], color=PROVINCE_EDGE, linewidth=1.1, label=tr("ui.brief_province_border")),
-        Line2D([], [], color=SEA_COLOUR, linestyle=(0, (4, 3)), label=tr("ui.layer_maritime")),
-        *(
-            [
-                Line2D(
-                    [],
-                    [],
-                    color=VOLUNTARY_COLOUR,
-                    linestyle=(0, (1, 2)),
-                    label=tr("ui.layer_voluntary"),
-                )
-            ]
-            if "voluntary" in drawn_kinds
-            else []
+        *(  # sea links always (as before), other kinds when drawn
+            Line2D([], [], color=colour, linestyle=dashes, label=tr(text))
+            for kind, (colour, dashes, text) in LINK_STYLES.items()
+            if kind == "maritime" or kind in drawn_kinds
         ),
         Line2D(
             [],
